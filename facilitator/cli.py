@@ -1,0 +1,306 @@
+"""The `facilitator` command: opens the app, or answers a script without it.
+
+Every error is one line on stderr and a non-zero exit; nothing here prints a traceback for bad
+input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+import tomli_w
+
+from facilitator.catalog import LoadProblem, validate_paths
+from facilitator.models import ActionStatus, Deck, Plan, Session
+from facilitator.store import StoreDamaged, set_aside
+from facilitator.workspace import Workspace
+
+PROG = "facilitator"
+
+
+class CliError(Exception):
+    """A problem to report in one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other error here."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (try --help)\n")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(c) for c in headers], *[["" if c is None else str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def _warn(problems: Sequence[object]) -> None:
+    for problem in problems:
+        print(f"{PROG}: skipped {problem}", file=sys.stderr)
+
+
+# --- decks and plans -----------------------------------------------------------------------
+
+
+def decks_list(ws: Workspace, args: argparse.Namespace) -> int:
+    _warn(ws.decks.problems)
+    rows = [(d.id, len(d.prompts), d.language, d.title) for d in sorted(ws.decks, key=lambda d: d.id)]
+    print(_table(("ID", "CARDS", "LANG", "TITLE"), rows))
+    return 0
+
+
+def decks_show(ws: Workspace, args: argparse.Namespace) -> int:
+    _warn(ws.decks.problems)
+    deck = _get(ws.decks, args.id, "deck")
+    if args.toml:
+        print(tomli_w.dumps(deck.model_dump(mode="json", exclude_none=True)), end="")
+        return 0
+    print(f"{deck.title}  [{deck.id}, v{deck.version}, {deck.language}]")
+    print(f"Trait: {deck.trait}")
+    print(f"From: {ws.decks.origins[deck.id]}")
+    for source in deck.sources:
+        print(f"Source: {source.title}" + (f", {source.author}" if source.author else ""))
+    print()
+    print(deck.summary)
+    print()
+    print(_table(("CARD", "KIND", "TEXT"), [(c.id, c.kind.value, c.text) for c in deck.prompts]))
+    return 0
+
+
+def _validate(model: type[Deck] | type[Plan], args: argparse.Namespace) -> int:
+    bad = 0
+    for path, result in validate_paths(model, [Path(p) for p in args.paths]):
+        if isinstance(result, LoadProblem):
+            bad += 1
+            print(str(result), file=sys.stderr)
+        else:
+            print(f"ok {path} ({result.id})")
+    if bad:
+        raise CliError(f"{bad} file(s) failed validation")
+    return 0
+
+
+def decks_validate(ws: Workspace, args: argparse.Namespace) -> int:
+    return _validate(Deck, args)
+
+
+def decks_schema(ws: Workspace, args: argparse.Namespace) -> int:
+    print(json.dumps(Deck.model_json_schema(), indent=2))
+    return 0
+
+
+def plans_list(ws: Workspace, args: argparse.Namespace) -> int:
+    _warn(ws.plans.problems)
+    rows = [(p.id, p.minutes, len(p.phases), p.title) for p in sorted(ws.plans, key=lambda p: p.minutes)]
+    print(_table(("ID", "MINUTES", "PHASES", "TITLE"), rows))
+    return 0
+
+
+def plans_show(ws: Workspace, args: argparse.Namespace) -> int:
+    _warn(ws.plans.problems)
+    plan = _get(ws.plans, args.id, "plan")
+    print(f"{plan.title}  [{plan.id}, {plan.minutes} min]")
+    if plan.summary:
+        print(plan.summary)
+    if plan.decks:
+        print(f"Decks: {', '.join(plan.decks)}")
+    print()
+    rows = []
+    start = 0
+    for phase in plan.phases:
+        rounds = f"{phase.rounds} x {phase.round_seconds // 60}:{phase.round_seconds % 60:02d}"
+        rows.append((f"{start:>3}'", phase.label, phase.minutes, rounds if phase.rounds > 1 else ""))
+        start += phase.minutes
+    print(_table(("AT", "PHASE", "MINUTES", "ROUNDS"), rows))
+    return 0
+
+
+def plans_validate(ws: Workspace, args: argparse.Namespace) -> int:
+    return _validate(Plan, args)
+
+
+def _get(catalog, item_id: str, what: str):
+    try:
+        return catalog.get(item_id)
+    except KeyError as exc:
+        raise CliError(f"{what} {exc.args[0]}") from None
+
+
+# --- sessions and actions ------------------------------------------------------------------
+
+
+def sessions_list(ws: Workspace, args: argparse.Namespace) -> int:
+    sessions = ws.store.sessions()
+    _warn(ws.store.problems)
+    rows = [
+        (s.id, s.created.date().isoformat(), s.status.value, s.team, len(s.ideas), len(s.actions), s.title)
+        for s in sessions
+    ]
+    print(_table(("ID", "DATE", "STATUS", "TEAM", "IDEAS", "ACTIONS", "TITLE"), rows))
+    return 0
+
+
+def sessions_show(ws: Workspace, args: argparse.Namespace) -> int:
+    session = _lookup(lambda: ws.store.session(args.id))
+    print(f"{session.title}  [{session.id}, {session.status.value}]")
+    print(f"Team: {session.team or '-'}   Facilitator: {session.facilitator or '-'}   Plan: {session.plan}")
+    print(f"Date: {session.created:%Y-%m-%d %H:%M}   Participants: {', '.join(session.participants) or '-'}")
+    print(f"Decks: {', '.join(session.decks) or '-'}")
+    print(f"Ideas: {len(session.ideas)}   Clusters: {len(session.clusters)}")
+    print()
+    _print_actions([(a, session) for a in session.actions])
+    return 0
+
+
+def _print_actions(rows: Sequence[tuple[object, Session]]) -> None:
+    if not rows:
+        print("No actions.")
+        return
+    table = [
+        (a.id, a.status.value, a.due or "", a.owner or "", a.routine or "", a.cadence.value, s.team, a.text)
+        for a, s in rows
+    ]
+    print(_table(("ID", "STATUS", "DUE", "OWNER", "ROUTINE", "CADENCE", "TEAM", "ACTION"), table))
+
+
+def actions_list(ws: Workspace, args: argparse.Namespace) -> int:
+    rows = ws.store.actions(
+        team=args.team,
+        owner=args.owner,
+        routine=args.routine,
+        status=ActionStatus(args.status) if args.status else None,
+        overdue_on=date.today() if args.overdue else None,
+    )
+    _warn(ws.store.problems)
+    _print_actions([(r.action, r.session) for r in rows])
+    return 0
+
+
+def actions_done(ws: Workspace, args: argparse.Namespace) -> int:
+    row = _lookup(lambda: ws.store.set_action_status(args.id, ActionStatus.DONE))
+    print(f"done {row.action.id}: {row.action.text}")
+    return 0
+
+
+def _lookup(fetch: Callable):
+    try:
+        return fetch()
+    except LookupError as exc:
+        raise CliError(str(exc)) from None
+
+
+# --- the app -------------------------------------------------------------------------------
+
+
+def open_app(ws: Workspace, args: argparse.Namespace) -> int:
+    from facilitator.app import make_app  # Textual loads only when the app is wanted
+
+    make_app(ws).run()
+    return 0
+
+
+# --- wiring --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Run associative customer-reflection workshops.")
+    parser.add_argument("--store", type=Path, help="the JSON store file (default: $FACILITATOR_STORE or the user data folder)")
+    parser.add_argument("--decks", type=Path, action="append", default=[], metavar="DIR", help="also load decks from DIR (overrides by id)")
+    parser.add_argument("--plans", type=Path, action="append", default=[], metavar="DIR", help="also load plans from DIR (overrides by id)")
+    parser.set_defaults(run=open_app)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    def group(name: str, help_text: str) -> argparse._SubParsersAction:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(run=lambda ws, args, p=sub: p.error("say which command"))
+        return sub.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    decks = group("decks", "list, show and validate prompt decks")
+    cmd = decks.add_parser("list", help="list the decks that load")
+    cmd.set_defaults(run=decks_list)
+    cmd = decks.add_parser("show", help="show one deck and its cards")
+    cmd.add_argument("id")
+    cmd.add_argument("--toml", action="store_true", help="print the deck as a TOML file to adapt")
+    cmd.set_defaults(run=decks_show)
+    cmd = decks.add_parser("validate", help="check deck files or folders")
+    cmd.add_argument("paths", nargs="+", metavar="PATH")
+    cmd.set_defaults(run=decks_validate)
+    cmd = decks.add_parser("schema", help="print the JSON Schema of the deck format")
+    cmd.set_defaults(run=decks_schema)
+
+    plans = group("plans", "list, show and validate session plans")
+    cmd = plans.add_parser("list", help="list the plans that load")
+    cmd.set_defaults(run=plans_list)
+    cmd = plans.add_parser("show", help="show one plan's agenda")
+    cmd.add_argument("id")
+    cmd.set_defaults(run=plans_show)
+    cmd = plans.add_parser("validate", help="check plan files or folders")
+    cmd.add_argument("paths", nargs="+", metavar="PATH")
+    cmd.set_defaults(run=plans_validate)
+
+    sessions = group("sessions", "list and show saved sessions")
+    cmd = sessions.add_parser("list", help="list saved sessions, newest first")
+    cmd.set_defaults(run=sessions_list)
+    cmd = sessions.add_parser("show", help="show one session and its action list")
+    cmd.add_argument("id", help="the session id (or its first characters)")
+    cmd.set_defaults(run=sessions_show)
+
+    actions = group("actions", "list actions across sessions and mark them done")
+    cmd = actions.add_parser("list", help="list actions, soonest due first")
+    cmd.add_argument("--team", help="only this team's")
+    cmd.add_argument("--owner", help="only this owner's")
+    cmd.add_argument("--routine", help="only those in this routine")
+    cmd.add_argument("--status", choices=[s.value for s in ActionStatus], help="only those with this status")
+    cmd.add_argument("--overdue", action="store_true", help="only open actions past their due date")
+    cmd.set_defaults(run=actions_list)
+    cmd = actions.add_parser("done", help="mark an action done")
+    cmd.add_argument("id", help="the action id (or its first characters)")
+    cmd.set_defaults(run=actions_done)
+    return parser
+
+
+def _store_damaged(exc: StoreDamaged, interactive: bool) -> bool:
+    """Set the damaged file aside and say so; True if the user wants to go on with a fresh store."""
+    moved = set_aside(exc.path)
+    print(f"{PROG}: {exc}; it was moved aside to {moved}", file=sys.stderr)
+    if not interactive:
+        return False
+    answer = input("Start with a new, empty store? [y/N] ").strip().casefold()
+    return answer in {"y", "yes"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    ws = Workspace(deck_dirs=args.decks, plan_dirs=args.plans)
+    if args.store is not None:
+        ws.store_path = args.store.expanduser()
+    interactive = args.run is open_app and sys.stdin.isatty()
+    try:
+        try:
+            return args.run(ws, args)
+        except StoreDamaged as exc:
+            if not _store_damaged(exc, interactive):
+                return 1
+            ws.__dict__.pop("store", None)
+            return args.run(ws, args)
+    except CliError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{PROG}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Draw rules: which card a round shows next.
+
+* Cards come from a deck without repetition until that deck's pool is used up, then the pool is
+  shuffled again.
+* When a round may draw from several decks, the decks take turns.
+* Routine cards take the session's routines in turn (shuffled), so every routine comes up before
+  any comes up twice.
+* Everything random comes from one seeded generator: the same seed and the same calls give the
+  same sequence, so a session can be replayed or resumed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from facilitator.models import Deck, PromptCard
+
+
+@dataclass(frozen=True)
+class DrawnCard:
+    """A card as a round will show it."""
+
+    deck: Deck
+    card: PromptCard
+    routine: str | None
+
+    @property
+    def text(self) -> str:
+        return self.card.render(self.routine)
+
+
+class CardDrawer:
+    """Deals cards from the session's decks by the draw rules above."""
+
+    def __init__(self, decks: Sequence[Deck], routines: Sequence[str], seed: int) -> None:
+        if not decks:
+            raise ValueError("a session needs at least one deck to draw from")
+        self.decks = {deck.id: deck for deck in decks}
+        self.routines = list(routines)
+        self.seed = seed
+        self._random = random.Random(seed)
+        self._pools: dict[str, list[PromptCard]] = {}
+        self._routine_queue: list[str] = []
+        self._turn = 0
+
+    def draw(self, deck_ids: Sequence[str] | None = None) -> DrawnCard:
+        """The next card from the given decks (default: all), decks taking turns."""
+        ids = [d for d in (deck_ids or self.decks) if d in self.decks] or list(self.decks)
+        deck = self.decks[ids[self._turn % len(ids)]]
+        self._turn += 1
+        card = self._next_card(deck)
+        if card.needs_routine and not self.routines:
+            # Without routines a routine card cannot be shown; take another kind if there is one.
+            others = [c for c in self._pools[deck.id] if not c.needs_routine]
+            if others:
+                self._pools[deck.id].remove(others[0])
+                card = others[0]
+        routine = self._next_routine() if card.needs_routine and self.routines else None
+        if card.needs_routine and routine is None:
+            raise ValueError(f"deck {deck.id} has only routine cards and the session has no routines")
+        return DrawnCard(deck, card, routine)
+
+    def _next_card(self, deck: Deck) -> PromptCard:
+        pool = self._pools.get(deck.id)
+        if not pool:
+            pool = list(deck.prompts)
+            self._random.shuffle(pool)
+            self._pools[deck.id] = pool
+        return pool.pop()
+
+    def _next_routine(self) -> str:
+        if not self._routine_queue:
+            self._routine_queue = list(self.routines)
+            self._random.shuffle(self._routine_queue)
+        return self._routine_queue.pop()

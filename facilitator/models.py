@@ -1,0 +1,322 @@
+"""The workshop's vocabulary as pydantic models.
+
+Every value that comes from outside (a deck file, a plan file, the store, the command line) is
+validated once, here, at the boundary. Unknown keys are errors so that a typo in a deck never
+passes silently.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+"""Version of the stored document format; bumped when a stored field changes meaning."""
+
+ROUTINE_SLOT = "{routine}"
+_SLOT = re.compile(r"\{([^{}]*)\}")
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def new_id() -> str:
+    """A short random id: long enough to be unique in one store, short enough to type."""
+    return uuid.uuid4().hex[:8]
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown keys are refused, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --- Decks -------------------------------------------------------------------------------------
+
+
+class CardKind(StrEnum):
+    """The kinds of card a deck file may hold."""
+
+    QUESTION = "question"
+    ROUTINE = "routine"
+    PERSPECTIVE = "perspective"
+    STIMULUS = "stimulus"
+
+
+class PromptKind(StrEnum):
+    """What a round showed: a deck card's kind, or a card the app built from an idea."""
+
+    QUESTION = "question"
+    ROUTINE = "routine"
+    PERSPECTIVE = "perspective"
+    STIMULUS = "stimulus"
+    BUILD_ON = "build-on"
+
+
+class PromptCard(Strict):
+    """One card a round shows: an open question, a routine card, a perspective or a stimulus."""
+
+    id: Slug
+    kind: CardKind
+    text: Line
+
+    @model_validator(mode="after")
+    def _slots_match_kind(self) -> PromptCard:
+        slots = _SLOT.findall(self.text)
+        unknown = [s for s in slots if s != "routine"]
+        if unknown:
+            raise ValueError(f"unknown slot {{{unknown[0]}}}; the only slot is {ROUTINE_SLOT}")
+        if self.kind is CardKind.ROUTINE and not slots:
+            raise ValueError(f"a routine card needs the {ROUTINE_SLOT} slot")
+        if self.kind is not CardKind.ROUTINE and slots:
+            raise ValueError(f"only routine cards may use {ROUTINE_SLOT}")
+        return self
+
+    @property
+    def needs_routine(self) -> bool:
+        return self.kind is CardKind.ROUTINE
+
+    def render(self, routine: str | None = None) -> str:
+        """The text as shown, with the routine filled in (plain replace: braces in it stay literal)."""
+        if not self.needs_routine:
+            return self.text
+        if not routine:
+            raise ValueError(f"card {self.id} needs a routine to render")
+        return self.text.replace(ROUTINE_SLOT, routine)
+
+
+class Source(Strict):
+    """An article a deck's ideas come from."""
+
+    title: Line
+    author: str | None = None
+    year: int | None = None
+
+
+class Deck(Strict):
+    """A set of prompt cards about one trait of customer-centric leadership."""
+
+    id: Slug
+    title: Line
+    trait: Line
+    summary: Line
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    version: Line = "1"
+    sources: list[Source] = Field(default_factory=list)
+    prompts: list[PromptCard]
+
+    @field_validator("prompts")
+    @classmethod
+    def _cards_are_usable(cls, cards: list[PromptCard]) -> list[PromptCard]:
+        if not cards:
+            raise ValueError("a deck needs at least one card")
+        seen: set[str] = set()
+        for card in cards:
+            if card.id in seen:
+                raise ValueError(f"duplicate card id {card.id!r}")
+            seen.add(card.id)
+        return cards
+
+    def card(self, card_id: str) -> PromptCard:
+        for card in self.prompts:
+            if card.id == card_id:
+                return card
+        raise KeyError(card_id)
+
+
+# --- Plans -------------------------------------------------------------------------------------
+
+
+class PhaseKind(StrEnum):
+    FOLLOW_UP = "follow-up"
+    WARM_UP = "warm-up"
+    DIVERGE = "diverge"
+    CONVERGE = "converge"
+    VOTE = "vote"
+    ACT = "act"
+    CLOSE = "close"
+
+
+ROUND_PHASES = (PhaseKind.WARM_UP, PhaseKind.DIVERGE)
+
+
+class Phase(Strict):
+    """One step of the agenda; warm-up and diverge phases are split into timed rounds."""
+
+    kind: PhaseKind
+    minutes: Annotated[int, Field(ge=1, le=480)]
+    rounds: Annotated[int, Field(ge=1, le=50)] = 1
+    title: str | None = None
+    decks: list[Slug] = Field(default_factory=list)
+    """Optional: the decks this phase draws from; empty means the session's decks."""
+
+    @model_validator(mode="after")
+    def _rounds_only_where_timed(self) -> Phase:
+        if self.rounds != 1 and self.kind not in ROUND_PHASES:
+            raise ValueError(f"only warm-up and diverge phases have rounds, not {self.kind}")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.title or self.kind.value.replace("-", " ").capitalize()
+
+    @property
+    def round_seconds(self) -> int:
+        return self.minutes * 60 // self.rounds
+
+
+class Plan(Strict):
+    """A session format: which phases run, how many rounds, and how long each takes."""
+
+    id: Slug
+    title: Line
+    summary: str = ""
+    minutes: Annotated[int, Field(ge=1, le=600)]
+    decks: list[Slug] = Field(default_factory=list)
+    """Decks suggested at set-up; the facilitator may change them."""
+    phases: list[Phase]
+
+    @model_validator(mode="after")
+    def _agenda_adds_up(self) -> Plan:
+        if not self.phases:
+            raise ValueError("a plan needs at least one phase")
+        total = sum(p.minutes for p in self.phases)
+        if total != self.minutes:
+            raise ValueError(f"phases add up to {total} minutes, the plan says {self.minutes}")
+        return self
+
+    @property
+    def has_follow_up(self) -> bool:
+        return any(p.kind is PhaseKind.FOLLOW_UP for p in self.phases)
+
+
+# --- Sessions ----------------------------------------------------------------------------------
+
+
+class Cadence(StrEnum):
+    ONCE = "once"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class SessionStatus(StrEnum):
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+class Round(Strict):
+    """One timed prompt: the card as shown and when it ran."""
+
+    index: int
+    phase: int
+    kind: PromptKind
+    text: str
+    deck: str | None = None
+    prompt: str | None = None
+    routine: str | None = None
+    seconds: int
+    started: datetime | None = None
+    ended: datetime | None = None
+
+
+class Idea(Strict):
+    """An association the room called out, as the facilitator typed it."""
+
+    id: str = Field(default_factory=new_id)
+    text: Line
+    author: str | None = None
+    round: int
+    prompt: str | None = None
+    builds_on: str | None = None
+    routine: str | None = None
+    created: datetime = Field(default_factory=now)
+
+
+class Cluster(Strict):
+    """Ideas the room saw as one."""
+
+    id: str = Field(default_factory=new_id)
+    name: Line
+    ideas: list[str] = Field(default_factory=list)
+    routine: str | None = None
+
+
+class Vote(Strict):
+    """Dots placed on one idea or cluster."""
+
+    target: str
+    dots: Annotated[int, Field(ge=0)]
+
+
+class Action(Strict):
+    """A commitment that brings the customer into one of the team's routines."""
+
+    id: str = Field(default_factory=new_id)
+    text: Line
+    owner: str | None = None
+    routine: str | None = None
+    cadence: Cadence = Cadence.ONCE
+    due: date | None = None
+    measure: str | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    source_ideas: list[str] = Field(default_factory=list)
+    session: str | None = None
+    created: datetime = Field(default_factory=now)
+    closed: datetime | None = None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status is ActionStatus.OPEN and self.due is not None and self.due < today
+
+
+class Session(Strict):
+    """One workshop, from set-up to the saved action list. This is the stored document."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(default_factory=new_id)
+    title: Line
+    team: str = ""
+    facilitator: str = ""
+    participants: list[str] = Field(default_factory=list)
+    plan: str
+    decks: list[str] = Field(default_factory=list)
+    routines: list[str] = Field(default_factory=list)
+    dots_per_participant: Annotated[int, Field(ge=0, le=50)] = 3
+    seed: int | None = None
+    status: SessionStatus = SessionStatus.LIVE
+    phase: int = 0
+    created: datetime = Field(default_factory=now)
+    updated: datetime = Field(default_factory=now)
+    rounds: list[Round] = Field(default_factory=list)
+    ideas: list[Idea] = Field(default_factory=list)
+    clusters: list[Cluster] = Field(default_factory=list)
+    votes: list[Vote] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version > SCHEMA_VERSION:
+            raise ValueError(
+                f"written by a newer facilitator (schema {version}, this one reads {SCHEMA_VERSION})"
+            )
+        return version
+
+    @property
+    def open_actions(self) -> list[Action]:
+        return [a for a in self.actions if a.status is ActionStatus.OPEN]

@@ -1,0 +1,35 @@
+"""What one run of facilitator works with: the store and the deck and plan catalogs.
+
+Built once from the command line (or by a test) and handed to the CLI commands and the app, so
+both see the same folders and the same store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from facilitator.catalog import Catalog, load_decks, load_plans
+from facilitator.models import Deck, Plan
+from facilitator.store import Store, default_store_path
+
+
+@dataclass
+class Workspace:
+    store_path: Path = field(default_factory=default_store_path)
+    deck_dirs: list[Path] = field(default_factory=list)
+    plan_dirs: list[Path] = field(default_factory=list)
+
+    @cached_property
+    def decks(self) -> Catalog[Deck]:
+        return load_decks(self.deck_dirs)
+
+    @cached_property
+    def plans(self) -> Catalog[Plan]:
+        return load_plans(self.plan_dirs)
+
+    @cached_property
+    def store(self) -> Store:
+        """The store, opened on first use; raises `StoreDamaged` if the file cannot be read."""
+        return Store(self.store_path)
