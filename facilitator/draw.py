@@ -62,6 +62,18 @@ class CardDrawer:
             raise ValueError(f"deck {deck.id} has only routine cards and the session has no routines")
         return DrawnCard(deck, card, routine)
 
+    def mark_shown(self, deck_id: str, card_id: str) -> None:
+        """Count a card as already drawn, as when a session resumes after its rounds were shown."""
+        deck = self.decks.get(deck_id)
+        if deck is None:
+            return
+        pool = self._pools.get(deck_id)
+        if not pool:
+            pool = list(deck.prompts)
+            self._random.shuffle(pool)
+            self._pools[deck_id] = pool
+        self._pools[deck_id] = [c for c in pool if c.id != card_id] or pool
+
     def _next_card(self, deck: Deck) -> PromptCard:
         pool = self._pools.get(deck.id)
         if not pool:
