@@ -1,27 +1,190 @@
-"""The Textual app: built by one factory for both the command line and the tests."""
+"""The Textual app: the hub that runs a session from screen to screen.
+
+Built by one factory (`make_app`) for both the command line and the tests. Screens post messages
+up; the app calls the engine and pushes the next screen down.
+"""
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
 
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from facilitator.engine.clock import Clock, SystemClock
+from facilitator.engine.live import LiveSession
+from facilitator.models import PhaseKind, Session
+from facilitator.screens.act import ActScreen
+from facilitator.screens.converge import ConvergeScreen
+from facilitator.screens.follow_up import FollowUpScreen
 from facilitator.screens.home import HomeScreen
+from facilitator.screens.modals import ConfirmModal
+from facilitator.screens.phase import PhaseScreen
+from facilitator.screens.round import RoundScreen
+from facilitator.screens.setup import SetupScreen
+from facilitator.screens.summary import SummaryScreen
+from facilitator.screens.vote import VoteScreen
 from facilitator.workspace import Workspace
+
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#00FFFF",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#202020",
+    warning="#FFAF00",
+    error="#FF5F5F",
+    success="#5FFF5F",
+    dark=True,
+)
+DEFAULT_THEME = "textual-dark"
+
+SCREENS_BY_PHASE: dict[PhaseKind, type[PhaseScreen]] = {
+    PhaseKind.FOLLOW_UP: FollowUpScreen,
+    PhaseKind.WARM_UP: RoundScreen,
+    PhaseKind.DIVERGE: RoundScreen,
+    PhaseKind.CONVERGE: ConvergeScreen,
+    PhaseKind.VOTE: VoteScreen,
+    PhaseKind.ACT: ActScreen,
+}
 
 
 class FacilitatorApp(App[None]):
-    """The hub: owns the workspace and hands it down to screens."""
+    """Owns the workspace and the running session; hands them down to screens."""
 
     CSS_PATH = "app.tcss"
     TITLE = "facilitator"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f5", "toggle_presenter", "Presenter", id="presenter"),
+    ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, clock: Clock | None = None) -> None:
         super().__init__()
         self.workspace = workspace
+        self.clock = clock or SystemClock()
+        self.live: LiveSession | None = None
+        self.auto_advance = False
+        self.presenter = False
 
     def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        saved = self.workspace.store.setting("theme", DEFAULT_THEME)
+        self.theme = saved if saved in self.available_themes else DEFAULT_THEME
         self.push_screen(HomeScreen(self.workspace))
 
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted and theme != self.workspace.store.setting("theme", DEFAULT_THEME):
+            self.workspace.store.set_setting("theme", theme)
 
-def make_app(workspace: Workspace | None = None) -> FacilitatorApp:
+    # --- running a session ------------------------------------------------------------------
+
+    def _decks_for(self, session: Session):
+        return [self.workspace.decks.items[d] for d in session.decks if d in self.workspace.decks]
+
+    def on_home_screen_new_session(self, message: HomeScreen.NewSession) -> None:
+        self.push_screen(SetupScreen(self.workspace))
+
+    def on_setup_screen_ready(self, message: SetupScreen.Ready) -> None:
+        session = message.session
+        plan = self.workspace.plans.get(session.plan)
+        self.auto_advance = message.auto_advance
+        self.live = LiveSession.start(session, plan, self._decks_for(session), self.workspace.store, self.clock)
+        self._show_phase()
+
+    def on_home_screen_resume(self, message: HomeScreen.Resume) -> None:
+        session = message.session
+        if session.plan not in self.workspace.plans or not self._decks_for(session):
+            self.notify(f"Cannot resume: plan {session.plan!r} or its decks are missing.", severity="error")
+            return
+        plan = self.workspace.plans.get(session.plan)
+        self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)
+        self.live.countdown.pause()
+        self._show_phase(push=True)
+        self.notify("Session resumed. The clock is paused: Ctrl+T starts it.", timeout=5)
+
+    def on_home_screen_open(self, message: HomeScreen.Open) -> None:
+        self.push_screen(SummaryScreen(message.session))
+
+    def on_phase_screen_advance(self, message: PhaseScreen.Advance) -> None:
+        live = self.live
+        if live is None:
+            return
+        before = live.session.phase
+        if message.round_only:
+            live.next_round()
+        else:
+            live.next_phase()
+        if live.is_closed or live.session.phase != before:
+            self._show_phase()
+        elif isinstance(self.screen, PhaseScreen):
+            self.screen.refresh_view()
+
+    def _show_phase(self, push: bool = False) -> None:
+        live = self.live
+        assert live is not None
+        if live.phase.kind is PhaseKind.CLOSE or live.is_closed:
+            if not live.is_closed:
+                live.close()
+            screen: Screen = SummaryScreen(live.session, "Session saved. Here is the action list.")
+            self.live = None
+        else:
+            screen = SCREENS_BY_PHASE[live.phase.kind](live)
+            screen.set_class(self.presenter, "-presenter")
+        if push or isinstance(self.screen, HomeScreen):
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    # --- app-wide commands ------------------------------------------------------------------
+
+    def action_toggle_presenter(self) -> None:
+        """Hide everything but the card, the countdown and the latest ideas."""
+        self.presenter = not self.presenter
+        self.screen.set_class(self.presenter, "-presenter")
+
+    async def action_quit(self) -> None:
+        if self.live is None or self.live.is_closed:
+            self.exit()
+            return
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(
+            ConfirmModal("A session is running. Quit now? Everything so far is saved; resume it from the home screen.", yes="Quit", no="Stay"),
+            answered,
+        )
+
+    def _screen_action(self, action: str) -> None:
+        if isinstance(self.screen, PhaseScreen):
+            self.screen.run_action(action)
+        else:
+            self.notify("That works while a session is running.", timeout=2)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New session", "Set up and start a new session", self._palette_new_session)
+        yield SystemCommand("Pause or resume the timer", "Pause or resume the round's countdown", lambda: self._screen_action("toggle_timer"))
+        yield SystemCommand("Extend the round by a minute", "Add one minute to the countdown", lambda: self._screen_action("extend"))
+        yield SystemCommand("Next phase", "End this phase and go to the next one", lambda: self._screen_action("end_phase" if isinstance(self.screen, RoundScreen) else "advance"))
+        yield SystemCommand("Presenter view", "Show only the card, the countdown and the latest ideas", self.action_toggle_presenter)
+        yield SystemCommand("Theme: high contrast", "Black background, bright text, for projectors", lambda: setattr(self, "theme", "high-contrast"))
+        yield SystemCommand("Theme: default", "The standard dark theme", lambda: setattr(self, "theme", DEFAULT_THEME))
+
+    def _palette_new_session(self) -> None:
+        if self.live is not None:
+            self.notify("Finish or quit the running session first.", timeout=3)
+            return
+        self.push_screen(SetupScreen(self.workspace))
+
+
+def make_app(workspace: Workspace | None = None, clock: Clock | None = None) -> FacilitatorApp:
     """The one way to build the app, so the CLI and tests get the same thing."""
-    return FacilitatorApp(workspace or Workspace())
+    return FacilitatorApp(workspace or Workspace(), clock)

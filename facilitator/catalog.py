@@ -167,13 +167,13 @@ def load_plans(extra: Sequence[Path] = ()) -> Catalog[Plan]:
 
 def validate_paths(model: type[M], paths: Iterable[Path]) -> list[tuple[Path, M | LoadProblem]]:
     """Check files, or every `*.toml` in the folders given, without layering them."""
-    files: list[Path] = []
+    files: dict[Path, Path] = {}
     missing: list[tuple[Path, M | LoadProblem]] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.glob("*.toml")))
+            files.update((f.resolve(), f) for f in sorted(path.glob("*.toml")))
         elif path.exists():
-            files.append(path)
+            files.setdefault(path.resolve(), path)
         else:
             missing.append((path, LoadProblem(path, None, "no such file or folder")))
-    return missing + load_files(model, files)
+    return missing + load_files(model, files.values())

@@ -203,6 +203,7 @@ def _lookup(fetch: Callable):
 def open_app(ws: Workspace, args: argparse.Namespace) -> int:
     from facilitator.app import make_app  # Textual loads only when the app is wanted
 
+    ws.store  # a damaged store is reported before the screen is taken over
     make_app(ws).run()
     return 0
 

@@ -51,36 +51,33 @@ class CardDrawer:
         deck = self.decks[ids[self._turn % len(ids)]]
         self._turn += 1
         card = self._next_card(deck)
-        if card.needs_routine and not self.routines:
-            # Without routines a routine card cannot be shown; take another kind if there is one.
-            others = [c for c in self._pools[deck.id] if not c.needs_routine]
-            if others:
-                self._pools[deck.id].remove(others[0])
-                card = others[0]
-        routine = self._next_routine() if card.needs_routine and self.routines else None
-        if card.needs_routine and routine is None:
-            raise ValueError(f"deck {deck.id} has only routine cards and the session has no routines")
+        routine = self._next_routine() if card.needs_routine else None
         return DrawnCard(deck, card, routine)
+
+    def _usable(self, deck: Deck) -> list[PromptCard]:
+        """A deck's cards that can be shown: without routines, routine cards cannot."""
+        cards = [c for c in deck.prompts if self.routines or not c.needs_routine]
+        if not cards:
+            raise ValueError(f"deck {deck.id} has only routine cards and the session has no routines")
+        return cards
 
     def mark_shown(self, deck_id: str, card_id: str) -> None:
         """Count a card as already drawn, as when a session resumes after its rounds were shown."""
         deck = self.decks.get(deck_id)
         if deck is None:
             return
-        pool = self._pools.get(deck_id)
-        if not pool:
-            pool = list(deck.prompts)
-            self._random.shuffle(pool)
-            self._pools[deck_id] = pool
+        pool = self._pools.get(deck_id) or self._fresh_pool(deck)
         self._pools[deck_id] = [c for c in pool if c.id != card_id] or pool
 
     def _next_card(self, deck: Deck) -> PromptCard:
-        pool = self._pools.get(deck.id)
-        if not pool:
-            pool = list(deck.prompts)
-            self._random.shuffle(pool)
-            self._pools[deck.id] = pool
+        pool = self._pools.get(deck.id) or self._fresh_pool(deck)
+        self._pools[deck.id] = pool
         return pool.pop()
+
+    def _fresh_pool(self, deck: Deck) -> list[PromptCard]:
+        pool = self._usable(deck)
+        self._random.shuffle(pool)
+        return pool
 
     def _next_routine(self) -> str:
         if not self._routine_queue:

@@ -1,14 +1,18 @@
-"""The home screen: the decks that loaded and the sessions saved so far."""
+"""The home screen: start or resume a session, and the sessions saved so far."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Footer, Header, Static
 
+from facilitator.models import Session
 from facilitator.workspace import Workspace
 
 
@@ -17,21 +21,38 @@ class HomeScreen(Screen[None]):
 
     CSS_PATH = "home.tcss"
     BINDINGS = [
+        Binding("n", "new_session", "New session", id="new-session"),
+        Binding("r", "resume", "Resume", id="resume"),
         Binding("q", "app.quit", "Quit", id="quit"),
-        Binding("tab", "focus_next", "Next list", id="next-list", show=False),
     ]
+
+    @dataclass
+    class Resume(Message):
+        session: Session
+
+    class NewSession(Message):
+        pass
+
+    @dataclass
+    class Open(Message):
+        session: Session
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self.sessions: list[Session] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with Horizontal(id="home-actions"):
+            yield Button("New session (n)", id="new", variant="primary")
+            yield Button("Resume (r)", id="resume")
+            yield Static("", id="open-count")
         with Horizontal(id="home-panes"):
             with Vertical(id="sessions-pane"):
-                yield Static("Saved sessions", classes="pane-title")
+                yield Static("Saved sessions (Enter opens the action list)", classes="pane-title")
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="sessions-empty", classes="empty")
+                yield Static("No sessions yet. Press n to run the first one.", id="sessions-empty", classes="empty")
             with Vertical(id="decks-pane"):
                 yield Static("Decks", classes="pane-title")
                 yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
@@ -39,14 +60,18 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "facilitator"
         self.sub_title = "customer-reflection workshops"
+        self.query_one("#sessions", DataTable).add_columns("Date", "Team", "Session", "Ideas", "Open", "Status")
+        self.query_one("#decks", DataTable).add_columns("Deck", "Cards")
         self._fill_decks()
-        self._fill_sessions()
+        self.reload()
+        self.query_one("#new", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
 
     def _fill_decks(self) -> None:
         table = self.query_one("#decks", DataTable)
-        table.add_columns("Deck", "Cards")
         for deck in sorted(self.workspace.decks, key=lambda d: d.title.casefold()):
             table.add_row(Text(deck.title), len(deck.prompts), key=deck.id)
         problems = self.workspace.decks.problems + self.workspace.plans.problems
@@ -58,19 +83,50 @@ class HomeScreen(Screen[None]):
                 lines.append(f"... and {len(problems) - 3} more (facilitator decks list)")
             notice.update(Text("\n".join(lines)))
 
-    def _fill_sessions(self) -> None:
+    def reload(self) -> None:
+        """Read the sessions again: after a session ends, or an action is marked elsewhere."""
+        self.sessions = self.workspace.store.sessions()
         table = self.query_one("#sessions", DataTable)
-        table.add_columns("Date", "Team", "Session", "Ideas", "Open actions")
-        sessions = self.workspace.store.sessions()
-        for session in sessions:
+        table.clear()
+        for session in self.sessions:
             table.add_row(
-                session.created.strftime("%Y-%m-%d"),
+                session.created.astimezone().strftime("%Y-%m-%d"),
                 Text(session.team or "-"),
                 Text(session.title),
                 len(session.ideas),
                 len(session.open_actions),
+                session.status.value,
                 key=session.id,
             )
-        empty = self.query_one("#sessions-empty", Static)
-        empty.display = not sessions
-        empty.update("No sessions yet.")
+        self.query_one("#sessions-empty", Static).display = not self.sessions
+        open_actions = sum(len(s.open_actions) for s in self.sessions)
+        self.query_one("#open-count", Static).update(Text(f"{open_actions} open actions across {len(self.sessions)} sessions"))
+        self.query_one("#resume", Button).display = bool(self._live())
+        self.refresh_bindings()
+
+    def _live(self) -> list[Session]:
+        return [s for s in self.sessions if s.status.value == "live"]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return bool(self._live())
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "new":
+            self.action_new_session()
+        elif event.button.id == "resume":
+            self.action_resume()
+
+    def action_new_session(self) -> None:
+        self.post_message(self.NewSession())
+
+    def action_resume(self) -> None:
+        live = self._live()
+        if live:
+            self.post_message(self.Resume(live[0]))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "sessions":
+            session = next(s for s in self.sessions if s.id == event.row_key.value)
+            self.post_message(self.Open(session))

@@ -1,0 +1,160 @@
+"""Act: the top-voted items become actions with an owner, a routine, a cadence, a date and a measure.
+
+Each field is checked as it is typed. A wrong field shows its message in place and keeps what was
+typed; the fields that are right are saved at once, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from facilitator.models import Action, Cadence
+from facilitator.screens.phase import PhaseScreen
+from facilitator.widgets.agenda import AgendaBar
+
+TEXT_FIELDS = ("text", "owner", "routine", "due", "measure")
+
+
+def action_line(action: Action) -> Text:
+    text = Text(action.text)
+    details = [d for d in (action.owner, action.routine) if d]
+    if details:
+        text.append("  — " + " · ".join(details), style="italic")
+    return text
+
+
+def field_error(name: str, raw: str, action: Action) -> tuple[Action | None, str | None]:
+    """The action with one field changed, or the one-line reason the value cannot be used."""
+    value: object = raw.strip() or None
+    if name == "due" and value is not None:
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            return None, "Use a date like 2026-12-01."
+    if name == "text" and value is None:
+        return None, "An action needs a text."
+    try:
+        return Action.model_validate({**action.model_dump(), name: value}), None
+    except ValidationError as exc:
+        return None, exc.errors()[0]["msg"]
+
+
+class ActScreen(PhaseScreen):
+    current: str | None = None
+    CSS_PATH = "act.tcss"
+    BINDINGS = [
+        Binding("ctrl+a", "add", "New action", id="add", priority=True),
+        Binding("ctrl+x", "remove", "Remove action", id="remove", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield AgendaBar(id="agenda")
+        with Horizontal(id="act-panes"):
+            with Vertical(id="list-pane"):
+                yield Static("Actions", classes="pane-title")
+                yield OptionList(id="actions", markup=False)
+            with VerticalScroll(id="form"):
+                for name, label, placeholder in (
+                    ("text", "What will we do?", "the action, in a sentence"),
+                    ("owner", "Owner", "a participant or any name"),
+                    ("routine", "Routine", "where it happens"),
+                ):
+                    yield Label(label)
+                    yield Input(placeholder=placeholder, id=f"field-{name}")
+                    yield Static("", id=f"error-{name}", classes="error")
+                yield Label("Cadence")
+                yield Select([(c.value, c) for c in Cadence], value=Cadence.ONCE, allow_blank=False, id="field-cadence")
+                yield Label("First or due date")
+                yield Input(placeholder="YYYY-MM-DD", id="field-due")
+                yield Static("", id="error-due", classes="error")
+                yield Label("How will we know it worked?")
+                yield Input(placeholder="the measure of success", id="field-measure")
+                yield Static("", id="error-measure", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        session = self.live.session
+        self.query_one("#field-owner", Input).suggester = SuggestFromList(session.participants, case_sensitive=False)
+        self.query_one("#field-routine", Input).suggester = SuggestFromList(session.routines, case_sensitive=False)
+        self.current: str | None = None
+        super().on_mount()
+        self.refresh_view()
+        self.query_one("#actions", OptionList).focus()
+
+    def refresh_view(self) -> None:
+        listing = self.query_one("#actions", OptionList)
+        actions = self.live.session.actions
+        highlighted = listing.highlighted
+        listing.set_options(Option(action_line(a), id=a.id) for a in actions)
+        if actions:
+            listing.highlighted = min(highlighted or 0, len(actions) - 1)
+        self._load_form()
+        super().refresh_view()
+
+    def _action(self) -> Action | None:
+        return next((a for a in self.live.session.actions if a.id == self.current), None)
+
+    def _load_form(self) -> None:
+        listing = self.query_one("#actions", OptionList)
+        option = listing.highlighted_option
+        self.current = option.id if option else None
+        action = self._action()
+        self.query_one("#form").display = action is not None
+        if action is None:
+            return
+        with self.prevent(Input.Changed, Select.Changed):
+            for name in TEXT_FIELDS:
+                value = getattr(action, name)
+                self.query_one(f"#field-{name}", Input).value = "" if value is None else str(value)
+                self.query_one(f"#error-{name}", Static).update("")
+            self.query_one("#field-cadence", Select).value = action.cadence
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id != self.current:
+            self._load_form()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        action = self._action()
+        if action is None or not event.input.id or not event.input.id.startswith("field-"):
+            return
+        name = event.input.id.removeprefix("field-")
+        updated, problem = field_error(name, event.value, action)
+        error = self.query_one(f"#error-{name}", Static)
+        error.update(Text(problem or ""))
+        event.input.set_class(problem is not None, "-invalid")
+        if updated is not None:
+            self._save(updated)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        action = self._action()
+        if action is not None and event.value != action.cadence:
+            self._save(action.model_copy(update={"cadence": Cadence(event.value)}))
+
+    def _save(self, action: Action) -> None:
+        self.live.save_action(action)
+        listing = self.query_one("#actions", OptionList)
+        listing.replace_option_prompt(action.id, action_line(action))
+
+    def action_add(self) -> None:
+        action = self.live.new_action()
+        self.refresh_view()
+        listing = self.query_one("#actions", OptionList)
+        listing.highlighted = listing.get_option_index(action.id)
+        self._load_form()
+        self.query_one("#field-text", Input).focus()
+
+    def action_remove(self) -> None:
+        action = self._action()
+        if action is not None:
+            self.live.remove_action(action.id)
+            self.refresh_view()
+            self.notify("Action removed. Ctrl+Z brings it back.", timeout=3)

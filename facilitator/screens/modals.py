@@ -1,0 +1,93 @@
+"""Small dialogs: confirm, ask for a line of text, pick one of a list."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+MODAL_CSS = """
+{cls} {{ align: center middle; }}
+{cls} > Vertical {{ width: 70; max-width: 90%; height: auto; border: thick $accent; background: $surface; padding: 1 2; }}
+{cls} .question {{ margin-bottom: 1; }}
+{cls} Horizontal {{ height: auto; align-horizontal: right; }}
+{cls} Button {{ margin-left: 2; }}
+"""
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes or no; Escape means no."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="ConfirmModal")
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "No", id="no"),
+        Binding("y", "answer(True)", "Yes", id="yes"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), classes="question")
+            with Horizontal():
+                yield Button(Text(f"{self.no} (n)"), id="no")
+                yield Button(Text(f"{self.yes} (y)"), id="yes", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class TextModal(ModalScreen[str | None]):
+    """One line of text, prefilled; Enter keeps it, Escape cancels."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="TextModal")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question, self.value = question, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), classes="question")
+            yield Input(self.value, id="answer")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickModal(ModalScreen[str | None]):
+    """Pick one of a list; Enter picks, Escape cancels."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="PickModal") + "PickModal OptionList { max-height: 20; }"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, question: str, choices: list[str]) -> None:
+        super().__init__()
+        self.question, self.choices = question, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), classes="question")
+            yield OptionList(*(Option(Text(c)) for c in self.choices), markup=False)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,59 @@
+"""What every screen of a running session shares: the agenda line, the tick, and moving on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from facilitator.engine.live import LiveSession
+from facilitator.widgets.agenda import AgendaBar
+
+TICK_SECONDS = 0.25
+
+
+class PhaseScreen(Screen[None]):
+    """Base for the follow-up, round, converge, vote, act and close screens."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "advance", "Next", id="advance", priority=True),
+        Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
+    ]
+
+    @dataclass
+    class Advance(Message):
+        """Asks the app to end this phase (or round) and show what comes next."""
+
+        round_only: bool = False
+
+    def __init__(self, live: LiveSession) -> None:
+        super().__init__()
+        self.live = live
+
+    def on_mount(self) -> None:
+        self.tick()
+        self.set_interval(TICK_SECONDS, self.tick)
+
+    def tick(self) -> None:
+        for bar in self.query(AgendaBar):
+            bar.show(self.live)
+
+    def action_advance(self) -> None:
+        self.post_message(self.Advance())
+
+    def action_undo(self) -> None:
+        if self.live.undo():
+            self.refresh_view()
+        else:
+            self.notify("Nothing to undo in this phase.", timeout=2)
+
+    def refresh_view(self) -> None:
+        """Redraw from the engine after a change; screens override it."""
+        self.tick()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.live.can_undo or None
+        return True

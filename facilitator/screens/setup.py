@@ -1,0 +1,148 @@
+"""Set-up: who is in the room, which plan and decks, and the team's routines.
+
+Everything has a sensible default, so Enter in the first field starts a session at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList, Static, TextArea
+
+from facilitator.models import Session
+from facilitator.routines import default_routines, parse_routines
+from facilitator.workspace import Workspace
+
+DEFAULT_PLAN = "quick-reflection"
+
+
+def split_names(raw: str) -> list[str]:
+    """`Ana, Bo,  ,Chris` -> ["Ana", "Bo", "Chris"], repeats dropped."""
+    names: list[str] = []
+    for name in raw.split(","):
+        name = name.strip()
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
+class SetupScreen(Screen[None]):
+    CSS_PATH = "setup.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start session", id="start", priority=True),
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+    ]
+
+    @dataclass
+    class Ready(Message):
+        """A valid session is set up; the app starts running it."""
+
+        session: Session
+        auto_advance: bool
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+
+    def compose(self) -> ComposeResult:
+        plans = sorted(self.workspace.plans, key=lambda p: p.minutes)
+        plan_id = DEFAULT_PLAN if DEFAULT_PLAN in self.workspace.plans else (plans[0].id if plans else None)
+        yield Header()
+        with VerticalScroll(id="setup-form"):
+            yield Static("New session: Enter starts it, Tab moves between fields.", id="setup-hint")
+            yield Label("Title")
+            yield Input(f"Customer reflection {date.today():%Y-%m-%d}", id="title")
+            with Horizontal(classes="row"):
+                yield self._field("Team", Input(placeholder="the team's name", id="team"))
+                yield self._field("Facilitator", Input(placeholder="your name", id="facilitator"))
+            yield Label("Participants (comma-separated; used for @names, owners and the dot budget)")
+            yield Input(placeholder="Ana, Bo, Chris", id="participants")
+            with Horizontal(classes="row"):
+                yield self._field(
+                    "Plan",
+                    Select([(Text(f"{p.title} ({p.minutes} min)"), p.id) for p in plans], value=plan_id or Select.BLANK, allow_blank=plan_id is None, id="plan"),
+                )
+                yield self._field("Dots per participant", Input("3", id="dots", type="integer"))
+                yield self._field("Seed (optional)", Input(placeholder="replay a draw", id="seed", type="integer"))
+            yield Checkbox("Move on by itself when a round's time is up", id="auto-advance")
+            yield Label("Decks (Space picks; the plan suggests some)")
+            yield SelectionList[str](id="decks")
+            yield Label("Routines (one a line; where the customer should enter our work)")
+            yield TextArea("\n".join(default_routines()), id="routines", soft_wrap=True)
+            yield Static("", id="setup-error")
+            yield Button("Start session (Enter)", id="start", variant="primary")
+        yield Footer()
+
+    @staticmethod
+    def _field(label: str, widget) -> Vertical:
+        return Vertical(Label(label), widget, classes="cell")
+
+    def on_mount(self) -> None:
+        self.title = "Set up a session"
+        self._suggest_decks()
+        self.query_one("#title", Input).focus()
+
+    def _suggest_decks(self) -> None:
+        plan_id = self.query_one("#plan", Select).value
+        suggested = set()
+        if isinstance(plan_id, str) and plan_id in self.workspace.plans:
+            plan = self.workspace.plans.get(plan_id)
+            suggested = set(plan.decks) | {d for p in plan.phases for d in p.decks}
+        decks = sorted(self.workspace.decks, key=lambda d: d.title.casefold())
+        selection = self.query_one("#decks", SelectionList)
+        selection.clear_options()
+        selection.add_options([(Text(d.title), d.id, d.id in suggested) for d in decks])
+        if not selection.selected and decks:
+            selection.select(decks[0].id)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "plan":
+            self._suggest_decks()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#setup-error", Static).update(Text(message))
+
+    def action_start(self) -> None:
+        value = lambda name: self.query_one(f"#{name}", Input).value.strip()  # noqa: E731
+        plan_id = self.query_one("#plan", Select).value
+        if not isinstance(plan_id, str):
+            self._error("Pick a plan.")
+            return
+        decks = list(self.query_one("#decks", SelectionList).selected)
+        if not decks:
+            self._error("Pick at least one deck (Space in the deck list).")
+            return
+        try:
+            session = Session(
+                title=value("title") or f"Customer reflection {date.today():%Y-%m-%d}",
+                team=value("team"),
+                facilitator=value("facilitator"),
+                participants=split_names(value("participants")),
+                plan=plan_id,
+                decks=decks,
+                routines=parse_routines(self.query_one("#routines", TextArea).text),
+                dots_per_participant=int(value("dots") or 3),
+                seed=int(value("seed")) if value("seed") else None,
+            )
+        except (ValidationError, ValueError) as exc:
+            reason = exc.errors()[0] if isinstance(exc, ValidationError) else None
+            where = ".".join(str(p) for p in reason["loc"]) if reason else ""
+            self._error(f"{where}: {reason['msg']}" if reason else str(exc))
+            return
+        self.post_message(self.Ready(session, self.query_one("#auto-advance", Checkbox).value))
