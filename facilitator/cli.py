@@ -76,6 +76,7 @@ def decks_show(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def _validate(model: type[Deck] | type[Plan], args: argparse.Namespace) -> int:
+    """Print `ok PATH (id)` for each good file and one line on stderr for each bad one."""
     bad = 0
     for path, result in validate_paths(model, [Path(p) for p in args.paths]):
         if isinstance(result, LoadProblem):
@@ -83,9 +84,7 @@ def _validate(model: type[Deck] | type[Plan], args: argparse.Namespace) -> int:
             print(str(result), file=sys.stderr)
         else:
             print(f"ok {path} ({result.id})")
-    if bad:
-        raise CliError(f"{bad} file(s) failed validation")
-    return 0
+    return 1 if bad else 0
 
 
 def decks_validate(ws: Workspace, args: argparse.Namespace) -> int:
@@ -211,18 +210,29 @@ def open_app(ws: Workspace, args: argparse.Namespace) -> int:
 # --- wiring --------------------------------------------------------------------------------
 
 
+def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """The options every command takes, before or after the command's name."""
+    empty = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, default=empty(None), help="the JSON store file (default: $FACILITATOR_STORE or the user data folder)")
+    parser.add_argument("--decks", type=Path, action="append", default=empty([]), metavar="DIR", help="also load decks from DIR (overrides by id)")
+    parser.add_argument("--plans", type=Path, action="append", default=empty([]), metavar="DIR", help="also load plans from DIR (overrides by id)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Run associative customer-reflection workshops.")
-    parser.add_argument("--store", type=Path, help="the JSON store file (default: $FACILITATOR_STORE or the user data folder)")
-    parser.add_argument("--decks", type=Path, action="append", default=[], metavar="DIR", help="also load decks from DIR (overrides by id)")
-    parser.add_argument("--plans", type=Path, action="append", default=[], metavar="DIR", help="also load plans from DIR (overrides by id)")
+    _global_options(parser, defaults=True)
     parser.set_defaults(run=open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    shared = argparse.ArgumentParser(add_help=False)
+    _global_options(shared, defaults=False)
 
     def group(name: str, help_text: str) -> argparse._SubParsersAction:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(run=lambda ws, args, p=sub: p.error("say which command"))
-        return sub.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+        leaves = sub.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+        add_parser = leaves.add_parser
+        leaves.add_parser = lambda *a, **kw: add_parser(*a, parents=[shared], **kw)  # type: ignore[method-assign]
+        return leaves
 
     decks = group("decks", "list, show and validate prompt decks")
     cmd = decks.add_parser("list", help="list the decks that load")

@@ -48,7 +48,11 @@ def default_store_path() -> Path:
 
 
 class StoreDamaged(Exception):
-    """The store file exists but cannot be read; it must not be written over."""
+    """The store file was read but its content is not a store; it must not be written over.
+
+    A file that cannot be opened at all (a folder, no permission) raises `OSError` instead: it
+    is not damaged, and is never set aside.
+    """
 
     def __init__(self, path: Path, reason: str) -> None:
         super().__init__(f"store {path} cannot be read ({reason})")
@@ -109,6 +113,15 @@ def set_aside(path: Path, clock: Callable[[], datetime] = now) -> Path:
     return target
 
 
+def _looks_like_store(data: object) -> bool:
+    """Tables of documents keyed by number: what TinyDB wrote, and all it can read."""
+    return isinstance(data, dict) and all(
+        isinstance(table, dict)
+        and all(isinstance(key, str) and key.isdigit() and isinstance(doc, dict) for key, doc in table.items())
+        for table in data.values()
+    )
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage that reads strictly and writes atomically."""
 
@@ -120,15 +133,13 @@ class AtomicJSONStorage(Storage):
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StoreDamaged(self.path, exc.strerror or str(exc)) from exc
         if not raw.strip():
             raise StoreDamaged(self.path, "the file is empty")
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise StoreDamaged(self.path, f"not valid JSON: {exc}") from exc
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        if not _looks_like_store(data):
             raise StoreDamaged(self.path, "not a facilitator store: unexpected structure")
         return data
 

@@ -35,7 +35,7 @@ class Countdown:
 
     def start(self) -> None:
         if self.state is CountdownState.READY:
-            self._deadline = self.clock.monotonic() + self.seconds
+            self._deadline = self.clock.monotonic() + self._left_when_paused
             self.state = CountdownState.RUNNING
 
     def pause(self) -> None:

@@ -1,0 +1,652 @@
+"""The `facilitator` command line, driven through `main()` on a temporary store and catalog."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from facilitator.cli import main
+from facilitator.models import Action, ActionStatus, Deck, Idea, Session, SessionStatus
+from facilitator.store import Store
+
+TODAY = date.today()
+
+DECK_TOML = '''\
+id = "test-deck"
+title = "Test deck"
+trait = "Listening first"
+summary = "A deck written for the tests."
+language = "en"
+version = "2"
+
+[[sources]]
+title = "An article"
+author = "A. Writer"
+year = 2020
+
+[[prompts]]
+id = "td-q1"
+kind = "question"
+text = "What did a customer tell us last week?"
+
+[[prompts]]
+id = "td-r1"
+kind = "routine"
+text = "How could {routine} start with a customer's voice?"
+
+[[prompts]]
+id = "td-p1"
+kind = "perspective"
+text = "You are the customer waiting on hold."
+'''
+
+PLAN_TOML = '''\
+id = "test-plan"
+title = "Test plan"
+summary = "A plan written for the tests."
+minutes = 20
+decks = ["test-deck"]
+
+[[phases]]
+kind = "warm-up"
+minutes = 2
+
+[[phases]]
+kind = "diverge"
+minutes = 9
+rounds = 3
+title = "New ideas"
+
+[[phases]]
+kind = "converge"
+minutes = 4
+
+[[phases]]
+kind = "vote"
+minutes = 2
+
+[[phases]]
+kind = "act"
+minutes = 3
+'''
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run `facilitator ARGS` in-process; argparse exits become exit codes like any other."""
+
+    def run(*argv: object) -> Result:
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def deck_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "test-deck.toml").write_text(DECK_TOML, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def plan_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "test-plan.toml").write_text(PLAN_TOML, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """Two teams' sessions with actions across owners, routines, statuses and due dates."""
+    path = tmp_path / "store.json"
+    t0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+    def action(action_id: str, text: str, **fields) -> Action:
+        return Action(id=action_id, text=text, created=t0, **fields)
+
+    store = Store(path)
+    store.save_session(
+        Session(
+            id="s1aaaaaa",
+            title="Support retro",
+            team="Support",
+            facilitator="Fay",
+            participants=["Ana", "Ben"],
+            plan="quick-reflection",
+            decks=["culture"],
+            status=SessionStatus.CLOSED,
+            created=t0,
+            ideas=[Idea(text="Call customers", round=0), Idea(text="Quote wall", round=1)],
+            actions=[
+                action("a1overdu", "Call three customers", owner="Ana", routine="Weekly review",
+                       due=TODAY - timedelta(days=3)),
+                action("a2future", "Share a customer quote", owner="Ben", routine="Standup",
+                       due=TODAY + timedelta(days=7)),
+                action("a3closed", "Post the survey results", owner="ana", routine="standup",
+                       due=TODAY - timedelta(days=10), status=ActionStatus.DONE),
+            ],
+        )
+    )
+    store.save_session(
+        Session(
+            id="s2bbbbbb",
+            title="Sales kickoff",
+            team="Sales",
+            plan="leadership-workshop",
+            created=t0 + timedelta(days=1),
+            actions=[
+                action("b1weekly", "Bring a lost deal story", owner="Cy", routine="Weekly Review",
+                       due=TODAY + timedelta(days=1)),
+                action("b2nodue", "Visit a customer site", status=ActionStatus.DROPPED),
+            ],
+        )
+    )
+    return path
+
+
+def table_ids(out: str) -> list[str]:
+    """The first column of a printed table, without its header."""
+    return [line.split()[0] for line in out.splitlines()[1:] if line.strip()]
+
+
+def row_of(out: str, first: str) -> list[str]:
+    [row] = [line.split() for line in out.splitlines() if line.split()[:1] == [first]]
+    return row
+
+
+# --- decks -------------------------------------------------------------------------------------
+
+
+def test_decks_list_shows_a_deck_from_a_decks_folder(cli, deck_dir: Path) -> None:
+    result = cli("--decks", deck_dir, "decks", "list")
+
+    assert result.code == 0
+    assert result.err == ""
+    assert result.out.splitlines()[0].split() == ["ID", "CARDS", "LANG", "TITLE"]
+    assert row_of(result.out, "test-deck") == ["test-deck", "3", "en", "Test", "deck"]
+    ids = table_ids(result.out)
+    assert ids == sorted(ids)
+
+
+def test_decks_list_names_a_broken_deck_file_on_stderr_and_lists_the_rest(cli, deck_dir: Path) -> None:
+    (deck_dir / "broken.toml").write_text('id = "broken"\ntitle = "No cards"\n', encoding="utf-8")
+
+    result = cli("--decks", deck_dir, "decks", "list")
+
+    assert result.code == 0
+    assert "test-deck" in table_ids(result.out)
+    assert "broken" not in table_ids(result.out)
+    assert len(result.err_lines) == 1
+    assert "broken.toml" in result.err
+
+
+def test_decks_show_prints_the_deck_and_its_cards(cli, deck_dir: Path) -> None:
+    result = cli("--decks", deck_dir, "decks", "show", "test-deck")
+
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "Test deck  [test-deck, v2, en]"
+    assert "Trait: Listening first" in lines
+    assert f"From: {deck_dir / 'test-deck.toml'}" in lines
+    assert "Source: An article, A. Writer" in lines
+    assert "A deck written for the tests." in lines
+    assert [r[:2] for r in (row_of(result.out, c) for c in ("td-q1", "td-r1", "td-p1"))] == [
+        ["td-q1", "question"],
+        ["td-r1", "routine"],
+        ["td-p1", "perspective"],
+    ]
+    assert "How could {routine} start with a customer's voice?" in result.out
+
+
+def test_decks_folder_overrides_a_builtin_deck_with_the_same_id(cli, deck_dir: Path) -> None:
+    (deck_dir / "culture.toml").write_text(
+        DECK_TOML.replace('id = "test-deck"', 'id = "culture"').replace("Test deck", "Own culture"),
+        encoding="utf-8",
+    )
+
+    result = cli("--decks", deck_dir, "decks", "show", "culture")
+
+    assert result.code == 0
+    assert result.out.splitlines()[0].startswith("Own culture  [culture,")
+    assert f"From: {deck_dir / 'culture.toml'}" in result.out
+
+
+def test_decks_show_toml_revalidates_as_the_same_deck(cli, deck_dir: Path) -> None:
+    result = cli("--decks", deck_dir, "decks", "show", "test-deck", "--toml")
+
+    assert result.code == 0
+    original = Deck.model_validate(tomllib.loads(DECK_TOML))
+    assert Deck.model_validate(tomllib.loads(result.out)) == original
+
+
+def test_decks_validate_accepts_a_good_file(cli, deck_dir: Path) -> None:
+    path = deck_dir / "test-deck.toml"
+
+    result = cli("decks", "validate", path)
+
+    assert result.code == 0
+    assert result.out.strip() == f"ok {path} (test-deck)"
+    assert result.err == ""
+
+
+def test_decks_validate_accepts_a_folder(cli, deck_dir: Path) -> None:
+    result = cli("decks", "validate", deck_dir)
+
+    assert result.code == 0
+    assert result.out.strip() == f"ok {deck_dir / 'test-deck.toml'} (test-deck)"
+
+
+BAD_DECKS = {
+    "unknown key": (DECK_TOML.replace('language = "en"', 'langauge = "en"'), "langauge"),
+    "routine card without its slot": (
+        DECK_TOML.replace("How could {routine} start", "How could standup start"),
+        "prompts[1]",
+    ),
+    "unknown card kind": (DECK_TOML.replace('kind = "perspective"', 'kind = "riddle"'), "prompts[2].kind"),
+    "not TOML": ('id = "test-deck\n', "not valid TOML"),
+}
+
+
+@pytest.mark.parametrize(("text", "named"), BAD_DECKS.values(), ids=BAD_DECKS.keys())
+def test_decks_validate_names_the_file_and_field_of_a_bad_deck(
+    cli, tmp_path: Path, text: str, named: str
+) -> None:
+    path = tmp_path / "bad-deck.toml"
+    path.write_text(text, encoding="utf-8")
+
+    result = cli("decks", "validate", path)
+
+    assert result.code == 1
+    assert result.out == ""
+    assert any(str(path) in line and named in line for line in result.err_lines)
+
+
+def test_decks_validate_reports_one_bad_file_in_exactly_one_line(cli, tmp_path: Path) -> None:
+    path = tmp_path / "bad-deck.toml"
+    path.write_text(BAD_DECKS["unknown key"][0], encoding="utf-8")
+
+    result = cli("decks", "validate", path)
+
+    assert result.code == 1
+    assert len(result.err_lines) == 1, result.err
+
+
+def test_decks_validate_checks_every_file_and_fails_if_one_is_bad(cli, deck_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad-deck.toml"
+    bad.write_text(BAD_DECKS["unknown key"][0], encoding="utf-8")
+    missing = tmp_path / "missing.toml"
+
+    result = cli("decks", "validate", deck_dir / "test-deck.toml", bad, missing)
+
+    assert result.code == 1
+    assert f"ok {deck_dir / 'test-deck.toml'} (test-deck)" in result.out
+    assert any(str(bad) in line for line in result.err_lines)
+    assert any(str(missing) in line and "no such file" in line for line in result.err_lines)
+
+
+def test_decks_schema_is_json_schema_with_prompts(cli) -> None:
+    result = cli("decks", "schema")
+
+    assert result.code == 0
+    schema = json.loads(result.out)
+    assert {"id", "title", "prompts"} <= set(schema["properties"])
+    assert "prompts" in schema["required"]
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+def test_plans_list_shows_a_plan_from_a_plans_folder(cli, plan_dir: Path) -> None:
+    result = cli("--plans", plan_dir, "plans", "list")
+
+    assert result.code == 0
+    assert result.out.splitlines()[0].split() == ["ID", "MINUTES", "PHASES", "TITLE"]
+    assert row_of(result.out, "test-plan") == ["test-plan", "20", "5", "Test", "plan"]
+    minutes = [int(line.split()[1]) for line in result.out.splitlines()[1:]]
+    assert minutes == sorted(minutes)
+
+
+def test_plans_show_prints_the_agenda_with_start_times_and_rounds(cli, plan_dir: Path) -> None:
+    result = cli("--plans", plan_dir, "plans", "show", "test-plan")
+
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "Test plan  [test-plan, 20 min]"
+    assert "A plan written for the tests." in lines
+    assert "Decks: test-deck" in lines
+    agenda = [line.split() for line in lines[lines.index("") + 1 :]]
+    assert agenda == [
+        ["AT", "PHASE", "MINUTES", "ROUNDS"],
+        ["0'", "Warm", "up", "2"],
+        ["2'", "New", "ideas", "9", "3", "x", "3:00"],
+        ["11'", "Converge", "4"],
+        ["15'", "Vote", "2"],
+        ["17'", "Act", "3"],
+    ]
+
+
+def test_plans_validate_accepts_a_good_plan(cli, plan_dir: Path) -> None:
+    path = plan_dir / "test-plan.toml"
+
+    result = cli("plans", "validate", path)
+
+    assert result.code == 0
+    assert result.out.strip() == f"ok {path} (test-plan)"
+    assert result.err == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (PLAN_TOML.replace("minutes = 20", "minutes = 25"), "phases add up to 20 minutes"),
+        (PLAN_TOML.replace('kind = "converge"', 'kind = "brainstorm"'), "phases[2].kind"),
+        (PLAN_TOML.replace('kind = "vote"\nminutes = 2', 'kind = "vote"\nminutes = 2\nrounds = 2'), "phases[3]"),
+    ],
+    ids=["minutes do not add up", "unknown phase kind", "rounds outside a timed phase"],
+)
+def test_plans_validate_names_the_file_and_problem(cli, tmp_path: Path, text: str, named: str) -> None:
+    path = tmp_path / "bad-plan.toml"
+    path.write_text(text, encoding="utf-8")
+
+    result = cli("plans", "validate", path)
+
+    assert result.code == 1
+    assert any(str(path) in line and named in line for line in result.err_lines)
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+
+def test_sessions_list_shows_sessions_newest_first(cli, store_path: Path) -> None:
+    result = cli("--store", store_path, "sessions", "list")
+
+    assert result.code == 0
+    assert result.out.splitlines()[0].split() == ["ID", "DATE", "STATUS", "TEAM", "IDEAS", "ACTIONS", "TITLE"]
+    assert table_ids(result.out) == ["s2bbbbbb", "s1aaaaaa"]
+    assert row_of(result.out, "s1aaaaaa") == [
+        "s1aaaaaa", "2025-03-01", "closed", "Support", "2", "3", "Support", "retro",
+    ]
+    assert row_of(result.out, "s2bbbbbb")[2:6] == ["live", "Sales", "0", "2"]
+
+
+def test_sessions_list_prints_markup_in_titles_literally(cli, store_path: Path) -> None:
+    Store(store_path).save_session(Session(id="markup01", title="[bold]x[/]", plan="p"))
+
+    result = cli("--store", store_path, "sessions", "list")
+
+    assert result.code == 0
+    assert row_of(result.out, "markup01")[-1] == "[bold]x[/]"
+
+
+def test_sessions_list_on_a_missing_store_prints_only_the_header(cli, tmp_path: Path) -> None:
+    path = tmp_path / "nothing-yet.json"
+
+    result = cli("--store", path, "sessions", "list")
+
+    assert result.code == 0
+    assert table_ids(result.out) == []
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("ref", ["s1aaaaaa", "s1"])
+def test_sessions_show_prints_a_session_and_its_actions(cli, store_path: Path, ref: str) -> None:
+    result = cli("--store", store_path, "sessions", "show", ref)
+
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "Support retro  [s1aaaaaa, closed]"
+    assert "Team: Support" in lines[1] and "Facilitator: Fay" in lines[1] and "Plan: quick-reflection" in lines[1]
+    assert "Participants: Ana, Ben" in lines[2]
+    assert "Ideas: 2   Clusters: 0" in lines
+    actions = result.out.split("\n\n", 1)[1]
+    assert table_ids(actions) == ["a1overdu", "a2future", "a3closed"]
+
+
+def test_sessions_show_without_actions_says_so(cli, store_path: Path) -> None:
+    Store(store_path).save_session(Session(id="empty001", title="Empty", plan="p"))
+
+    result = cli("--store", store_path, "sessions", "show", "empty001")
+
+    assert result.code == 0
+    assert result.out.rstrip().endswith("No actions.")
+
+
+# --- actions -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ([], ["a3closed", "a1overdu", "b1weekly", "a2future", "b2nodue"]),
+        (["--team", "support"], ["a3closed", "a1overdu", "a2future"]),
+        (["--owner", "ANA"], ["a3closed", "a1overdu"]),
+        (["--routine", "weekly review"], ["a1overdu", "b1weekly"]),
+        (["--status", "open"], ["a1overdu", "b1weekly", "a2future"]),
+        (["--status", "done"], ["a3closed"]),
+        (["--status", "dropped"], ["b2nodue"]),
+        (["--overdue"], ["a1overdu"]),
+        (["--team", "Support", "--status", "open"], ["a1overdu", "a2future"]),
+    ],
+    ids=["all", "team", "owner", "routine", "open", "done", "dropped", "overdue", "team-and-status"],
+)
+def test_actions_list_filters_and_sorts_soonest_due_first(
+    cli, store_path: Path, filters: list[str], expected: list[str]
+) -> None:
+    result = cli("--store", store_path, "actions", "list", *filters)
+
+    assert result.code == 0
+    assert result.err == ""
+    assert result.out.splitlines()[0].split() == [
+        "ID", "STATUS", "DUE", "OWNER", "ROUTINE", "CADENCE", "TEAM", "ACTION",
+    ]
+    assert table_ids(result.out) == expected
+
+
+def test_actions_list_row_shows_due_owner_routine_and_team(cli, store_path: Path) -> None:
+    result = cli("--store", store_path, "actions", "list", "--overdue")
+
+    due = (TODAY - timedelta(days=3)).isoformat()
+    assert row_of(result.out, "a1overdu") == [
+        "a1overdu", "open", due, "Ana", "Weekly", "review", "once", "Support", "Call", "three", "customers",
+    ]
+
+
+def test_actions_list_with_no_match_says_so(cli, store_path: Path) -> None:
+    result = cli("--store", store_path, "actions", "list", "--owner", "nobody")
+
+    assert result.code == 0
+    assert result.out.strip() == "No actions."
+
+
+def test_actions_done_marks_an_action_done_by_prefix(cli, store_path: Path) -> None:
+    result = cli("--store", store_path, "actions", "done", "a2fu")
+
+    assert result.code == 0
+    assert result.out.strip() == "done a2future: Share a customer quote"
+    listed = cli("--store", store_path, "actions", "list", "--status", "done")
+    assert table_ids(listed.out) == ["a3closed", "a2future"]
+    [stored] = [a for a in Store(store_path).session("s1aaaaaa").actions if a.id == "a2future"]
+    assert stored.status is ActionStatus.DONE
+    assert stored.closed is not None
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [("zzzz", "no action with id 'zzzz'"), ("a", "3 actions start with 'a'")],
+    ids=["unknown", "ambiguous"],
+)
+def test_actions_done_refuses_unknown_or_ambiguous_id_in_one_line(
+    cli, store_path: Path, ref: str, message: str
+) -> None:
+    before = store_path.read_bytes()
+
+    result = cli("--store", store_path, "actions", "done", ref)
+
+    assert result.code == 1
+    assert result.out == ""
+    assert len(result.err_lines) == 1
+    assert result.err_lines[0].startswith("facilitator: error: ")
+    assert message in result.err_lines[0]
+    assert store_path.read_bytes() == before
+
+
+# --- errors and help ---------------------------------------------------------------------------
+
+
+ERRORS = [
+    (["bogus"], "invalid choice: 'bogus'"),
+    (["--no-such-flag", "decks", "list"], "unrecognized arguments"),
+    (["decks"], "say which command"),
+    (["decks", "show", "no-such-deck"], "no-such-deck"),
+    (["plans", "show", "no-such-plan"], "no-such-plan"),
+    (["decks", "show"], "the following arguments are required: id"),
+    (["decks", "validate"], "the following arguments are required: PATH"),
+    (["sessions", "show"], "the following arguments are required: id"),
+    (["sessions", "show", "zzzz"], "no session with id 'zzzz'"),
+    (["actions", "done"], "the following arguments are required: id"),
+    (["actions", "list", "--status", "finished"], "invalid choice: 'finished'"),
+]
+
+
+@pytest.mark.parametrize(("argv", "mentions"), ERRORS, ids=[" ".join(argv) for argv, _ in ERRORS])
+def test_every_error_is_one_line_on_stderr_and_a_nonzero_exit(
+    cli, store_path: Path, argv: list[str], mentions: str
+) -> None:
+    result = cli("--store", store_path, *argv)
+
+    assert result.code != 0
+    assert result.out == ""
+    assert len(result.err_lines) == 1, result.err
+    assert result.err_lines[0].startswith("facilitator")
+    assert mentions in result.err_lines[0]
+
+
+HELP = [
+    ([], "--store"),
+    (["decks"], "validate"),
+    (["decks", "list"], "usage: facilitator decks list"),
+    (["decks", "show"], "--toml"),
+    (["decks", "validate"], "PATH"),
+    (["decks", "schema"], "usage: facilitator decks schema"),
+    (["plans"], "show"),
+    (["plans", "list"], "usage: facilitator plans list"),
+    (["plans", "show"], "usage: facilitator plans show"),
+    (["plans", "validate"], "PATH"),
+    (["sessions"], "list"),
+    (["sessions", "list"], "usage: facilitator sessions list"),
+    (["sessions", "show"], "first characters"),
+    (["actions"], "done"),
+    (["actions", "list"], "--overdue"),
+    (["actions", "done"], "first characters"),
+]
+
+
+@pytest.mark.parametrize(("argv", "mentions"), HELP, ids=[" ".join(argv) or "top" for argv, _ in HELP])
+def test_help_works_on_every_command(cli, argv: list[str], mentions: str) -> None:
+    result = cli(*argv, "--help")
+
+    assert result.code == 0
+    assert result.out.startswith(f"usage: {' '.join(['facilitator', *argv])}")
+    assert mentions in result.out
+    assert result.err == ""
+
+
+# --- damaged store -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["sessions", "list"], ["sessions", "show", "s1"], ["actions", "list"], ["actions", "done", "a1"]],
+    ids=" ".join,
+)
+def test_damaged_store_is_reported_in_one_line_and_moved_aside(cli, tmp_path: Path, argv: list[str]) -> None:
+    path = tmp_path / "store.json"
+    damage = b'{"sessions": {"1": {"id": "s1aaaaaa", "title": "Retro\xff'
+    path.write_bytes(damage)
+
+    result = cli("--store", path, *argv)
+
+    assert result.code == 1
+    assert result.out == ""
+    assert len(result.err_lines) == 1
+    assert str(path) in result.err_lines[0]
+    assert "moved aside" in result.err_lines[0]
+    assert not path.exists()
+    [moved] = tmp_path.glob("store.json.damaged-*")
+    assert moved.read_bytes() == damage
+    assert str(moved) in result.err_lines[0]
+
+
+def test_store_option_naming_a_folder_does_not_move_the_folder(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "my-documents"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+
+    result = cli("--store", folder, "sessions", "list")
+
+    assert result.code == 1
+    assert len(result.err_lines) == 1
+    assert str(folder) in result.err_lines[0]
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+# --- the installed command ---------------------------------------------------------------------
+
+
+def _launchers() -> list[tuple[str, list[str]]]:
+    script = Path(sys.executable).with_name("facilitator")
+    found = str(script) if script.exists() else shutil.which("facilitator")
+    launchers = [("python -m facilitator", [sys.executable, "-m", "facilitator"])]
+    if found:
+        launchers.insert(0, ("console script", [found]))
+    return launchers
+
+
+@pytest.mark.parametrize("command", [c for _, c in _launchers()], ids=[n for n, _ in _launchers()])
+def test_installed_command_lists_decks_in_a_subprocess(
+    command: list[str], deck_dir: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "env-store.json"
+    env = {**os.environ, "FACILITATOR_STORE": str(store)}
+
+    done = subprocess.run(
+        [*command, "--decks", str(deck_dir), "decks", "list"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert row_of(done.stdout, "test-deck") == ["test-deck", "3", "en", "Test", "deck"]
+    assert not store.exists()

@@ -1,0 +1,206 @@
+"""The shipped content: the fifteen trait decks, the four plans, and how the CLI lists them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from facilitator.catalog import builtin_dir, load_decks, load_layers, load_plans
+from facilitator.cli import main
+from facilitator.models import CardKind, Deck, PhaseKind, Plan
+from facilitator.routines import DEFAULT_ROUTINES
+
+TRAIT_IDS = (
+    "top-of-mind",
+    "listen-and-talk",
+    "customer-first",
+    "cross-functional",
+    "frontline",
+    "hire-and-grow",
+    "metrics",
+    "vision",
+    "lead-by-example",
+    "feedback-to-strategy",
+    "decide-as-customer",
+    "ex-and-cx",
+    "execution",
+    "culture",
+    "priorities-incentives",
+)
+"""The trait catalogue's ids, as in the table of shared/TRAITS.md."""
+
+TRAITS_MD = Path(__file__).parents[2] / "shared" / "TRAITS.md"
+
+PLANS = {
+    "quick-reflection": 20,
+    "routine-scan": 45,
+    "leadership-workshop": 90,
+    "follow-up": 30,
+}
+
+MIN_CARDS = 12
+
+
+def trait_ids_in(markdown: str) -> list[str]:
+    """The first column of the first markdown table, without its header and rule."""
+    ids: list[str] = []
+    for line in markdown.splitlines():
+        if not line.startswith("|"):
+            if ids:
+                break
+            continue
+        first = line.strip("|").split("|")[0].strip()
+        if first == "id" or re.fullmatch(r":?-+:?", first):
+            continue
+        ids.append(first)
+    return ids
+
+
+@pytest.fixture
+def decks() -> dict[str, Deck]:
+    """The decks as the app loads them (the user's folder is empty here, see conftest)."""
+    catalog = load_decks()
+    assert catalog.problems == []
+    return catalog.items
+
+
+@pytest.fixture
+def plans() -> dict[str, Plan]:
+    catalog = load_plans()
+    assert catalog.problems == []
+    return catalog.items
+
+
+# Collected from the built-in folder alone: collection runs before the fixture that hides the
+# user's own config folder.
+ROUTINE_CARDS = [
+    pytest.param(deck.id, card.id, id=f"{deck.id}:{card.id}")
+    for deck in load_layers(Deck, [builtin_dir("prompts")]).items.values()
+    for card in deck.prompts
+    if card.kind is CardKind.ROUTINE
+]
+
+
+# --- every shipped file validates -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("folder", "load"), [("prompts", load_decks), ("sessions", load_plans)], ids=["decks", "plans"]
+)
+def test_every_shipped_file_loads_without_problems(folder: str, load) -> None:
+    catalog = load()
+    files = sorted(builtin_dir(folder).glob("*.toml"))
+    assert catalog.problems == [], [str(p) for p in catalog.problems]
+    assert files, f"no files in {builtin_dir(folder)}"
+    assert sorted(p.resolve() for p in catalog.origins.values()) == [p.resolve() for p in files]
+
+
+def test_each_file_is_named_after_its_id() -> None:
+    for catalog in (load_decks(), load_plans()):
+        for item_id, path in catalog.origins.items():
+            assert path.stem == item_id
+
+
+# --- the trait decks ------------------------------------------------------------------------
+
+
+def test_hard_coded_trait_ids_match_the_catalogue() -> None:
+    if not TRAITS_MD.is_file():
+        pytest.skip(f"{TRAITS_MD} is not beside the project")
+    assert trait_ids_in(TRAITS_MD.read_text(encoding="utf-8")) == list(TRAIT_IDS)
+
+
+def test_the_shipped_decks_are_exactly_the_traits(decks: dict[str, Deck]) -> None:
+    assert sorted(decks) == sorted(TRAIT_IDS)
+
+
+@pytest.mark.parametrize("trait_id", TRAIT_IDS)
+def test_trait_deck_is_complete(decks: dict[str, Deck], trait_id: str) -> None:
+    deck = decks[trait_id]
+    assert len(deck.prompts) >= MIN_CARDS
+    assert {card.kind for card in deck.prompts} == set(CardKind)
+    assert deck.sources, "a deck names the article(s) it comes from"
+    assert all(source.title.strip() for source in deck.sources)
+
+
+@pytest.mark.parametrize(("deck_id", "card_id"), ROUTINE_CARDS)
+def test_routine_card_renders_with_every_default_routine(
+    decks: dict[str, Deck], deck_id: str, card_id: str
+) -> None:
+    card = decks[deck_id].card(card_id)
+    for routine in DEFAULT_ROUTINES:
+        shown = card.render(routine)
+        assert routine in shown
+        assert "{" not in shown and "}" not in shown, shown
+
+
+def test_there_are_routine_cards_to_render() -> None:
+    assert len(ROUTINE_CARDS) >= len(TRAIT_IDS)
+
+
+# --- the plans ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("plan_id", "minutes"), PLANS.items())
+def test_plan_runs_for_its_minutes_and_its_phases_add_up(
+    plans: dict[str, Plan], plan_id: str, minutes: int
+) -> None:
+    plan = plans[plan_id]
+    assert plan.minutes == minutes
+    assert sum(phase.minutes for phase in plan.phases) == minutes
+
+
+@pytest.mark.parametrize("plan_id", PLANS)
+def test_rounds_split_their_phase_without_losing_seconds(plans: dict[str, Plan], plan_id: str) -> None:
+    for phase in plans[plan_id].phases:
+        assert phase.round_seconds * phase.rounds == phase.minutes * 60, phase.label
+
+
+@pytest.mark.parametrize("plan_id", PLANS)
+def test_plan_ends_with_actions_and_a_close(plans: dict[str, Plan], plan_id: str) -> None:
+    kinds = [phase.kind for phase in plans[plan_id].phases]
+    assert kinds[-1] is PhaseKind.CLOSE
+    assert PhaseKind.ACT in kinds
+    assert kinds.index(PhaseKind.VOTE) < kinds.index(PhaseKind.ACT)
+
+
+@pytest.mark.parametrize(("plan_id", "follows_up"), [(p, p == "follow-up") for p in PLANS])
+def test_only_the_follow_up_plan_opens_with_the_earlier_actions(
+    plans: dict[str, Plan], plan_id: str, follows_up: bool
+) -> None:
+    plan = plans[plan_id]
+    assert (plan.phases[0].kind is PhaseKind.FOLLOW_UP) is follows_up
+    assert plan.has_follow_up is follows_up
+
+
+@pytest.mark.parametrize("plan_id", PLANS)
+def test_every_deck_a_plan_names_exists(decks: dict[str, Deck], plans: dict[str, Plan], plan_id: str) -> None:
+    plan = plans[plan_id]
+    named = set(plan.decks) | {deck for phase in plan.phases for deck in phase.decks}
+    assert plan.decks, "a plan suggests decks at set-up"
+    assert named <= set(decks), sorted(named - set(decks))
+
+
+# --- the command line lists them ------------------------------------------------------------
+
+
+def listed_ids(output: str) -> list[str]:
+    header, *rows = output.strip().splitlines()
+    assert header.split()[0] == "ID"
+    return [row.split()[0] for row in rows]
+
+
+def test_decks_list_shows_the_fifteen_decks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decks", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert listed_ids(out) == sorted(TRAIT_IDS)
+
+
+def test_plans_list_shows_the_four_plans_shortest_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plans", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert listed_ids(out) == sorted(PLANS, key=PLANS.get)

@@ -1,0 +1,174 @@
+"""Draw rules: no repeats within a pool, decks in turn, routines in turn, replayable by seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.draw import CardDrawer, DrawnCard
+from facilitator.models import CardKind, Deck, PromptCard
+
+SEEDS = [0, 1, 7, 2024]
+ROUTINES = ["daily stand-up", "weekly team meeting", "one-to-ones", "budget review", "hiring interviews"]
+
+
+def make_deck(deck_id: str, questions: int = 0, routine_cards: int = 0) -> Deck:
+    """A deck with the given number of question cards and routine cards."""
+    cards = [
+        PromptCard(id=f"{deck_id}-q{i}", kind=CardKind.QUESTION, text=f"Question {i} of {deck_id}?")
+        for i in range(questions)
+    ] + [
+        PromptCard(id=f"{deck_id}-r{i}", kind=CardKind.ROUTINE, text=f"Card {i}: in the {{routine}}?")
+        for i in range(routine_cards)
+    ]
+    return Deck(id=deck_id, title=deck_id.title(), trait="A trait", summary="A summary", prompts=cards)
+
+
+def draw_many(drawer: CardDrawer, count: int, deck_ids: list[str] | None = None) -> list[DrawnCard]:
+    return [drawer.draw(deck_ids) for _ in range(count)]
+
+
+def signature(drawn: list[DrawnCard]) -> list[tuple[str, str, str | None]]:
+    return [(d.deck.id, d.card.id, d.routine) for d in drawn]
+
+
+# --- no repeats --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("questions", "routine_cards"), [(1, 0), (2, 0), (5, 0), (6, 4), (0, 3)])
+def test_no_card_repeats_until_the_pool_is_used_up(seed: int, questions: int, routine_cards: int) -> None:
+    deck = make_deck("deck", questions, routine_cards)
+    size = len(deck.prompts)
+    drawer = CardDrawer([deck], ROUTINES, seed)
+
+    first = [d.card.id for d in draw_many(drawer, size)]
+    second = [d.card.id for d in draw_many(drawer, size)]
+
+    every_card = {card.id for card in deck.prompts}
+    assert len(set(first)) == size and set(first) == every_card
+    assert len(set(second)) == size and set(second) == every_card
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_deck_keeps_its_own_pool_while_decks_alternate(seed: int) -> None:
+    small, large = make_deck("small", 2), make_deck("large", 5)
+    drawer = CardDrawer([small, large], ROUTINES, seed)
+
+    drawn = draw_many(drawer, 10)
+
+    large_ids = [d.card.id for d in drawn if d.deck.id == "large"]
+    small_ids = [d.card.id for d in drawn if d.deck.id == "small"]
+    assert sorted(large_ids) == sorted(card.id for card in large.prompts)
+    assert len(set(small_ids[0:2])) == len(set(small_ids[2:4])) == 2
+
+
+# --- decks take turns --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_decks_take_turns(seed: int) -> None:
+    decks = [make_deck("alpha", 3), make_deck("beta", 1), make_deck("gamma", 4)]
+    drawer = CardDrawer(decks, ROUTINES, seed)
+
+    drawn = draw_many(drawer, 9)
+
+    assert [d.deck.id for d in drawn] == ["alpha", "beta", "gamma"] * 3
+
+
+def test_a_round_can_draw_from_some_decks_in_turn() -> None:
+    decks = [make_deck("alpha", 3), make_deck("beta", 3), make_deck("gamma", 3)]
+    drawer = CardDrawer(decks, ROUTINES, seed=3)
+
+    drawn = draw_many(drawer, 4, deck_ids=["beta", "gamma"])
+
+    assert [d.deck.id for d in drawn] == ["beta", "gamma", "beta", "gamma"]
+
+
+# --- routines take turns -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("routine_count", [1, 2, 3, 5])
+def test_every_routine_comes_up_before_any_repeats(seed: int, routine_count: int) -> None:
+    routines = ROUTINES[:routine_count]
+    drawer = CardDrawer([make_deck("routines-only", routine_cards=3)], routines, seed)
+
+    shown = [d.routine for d in draw_many(drawer, routine_count * 4)]
+
+    for start in range(0, len(shown), routine_count):
+        assert sorted(shown[start : start + routine_count]) == sorted(routines)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_routines_take_turns_across_mixed_decks(seed: int) -> None:
+    decks = [make_deck("mixed", questions=3, routine_cards=2), make_deck("plain", questions=4)]
+    drawer = CardDrawer(decks, ROUTINES, seed)
+
+    drawn = draw_many(drawer, 80)
+
+    assert all(d.routine is None for d in drawn if not d.card.needs_routine)
+    shown = [d.routine for d in drawn if d.card.needs_routine]
+    assert len(shown) >= 3 * len(ROUTINES)
+    for start in range(0, len(shown) - len(ROUTINES) + 1, len(ROUTINES)):
+        assert sorted(shown[start : start + len(ROUTINES)]) == sorted(ROUTINES)
+
+
+def test_drawn_routine_card_shows_its_routine() -> None:
+    drawer = CardDrawer([make_deck("deck", routine_cards=1)], ["[bold]budget review[/bold]"], seed=0)
+
+    drawn = drawer.draw()
+
+    assert drawn.text == "Card 0: in the [bold]budget review[/bold]?"
+
+
+# --- seeds -------------------------------------------------------------------------------------
+
+
+def _session_decks() -> list[Deck]:
+    return [make_deck("alpha", 6, 3), make_deck("beta", 8), make_deck("gamma", 2, 5)]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_same_seed_gives_the_same_sequence(seed: int) -> None:
+    first = CardDrawer(_session_decks(), ROUTINES, seed)
+    second = CardDrawer(_session_decks(), ROUTINES, seed)
+
+    assert signature(draw_many(first, 30)) == signature(draw_many(second, 30))
+
+
+@pytest.mark.parametrize(("seed", "other"), [(0, 1), (1, 2), (42, 43), (7, 2024)])
+def test_different_seeds_give_different_sequences(seed: int, other: int) -> None:
+    first = CardDrawer(_session_decks(), ROUTINES, seed)
+    second = CardDrawer(_session_decks(), ROUTINES, other)
+
+    assert signature(draw_many(first, 30)) != signature(draw_many(second, 30))
+
+
+# --- without routines --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("questions", "routine_cards"), [(3, 2), (1, 1), (4, 1), (1, 4)])
+def test_without_routines_routine_cards_are_skipped(seed: int, questions: int, routine_cards: int) -> None:
+    deck = make_deck("mixed", questions, routine_cards)
+    drawer = CardDrawer([deck], [], seed)
+
+    drawn = draw_many(drawer, 3 * len(deck.prompts))
+
+    assert all(d.card.kind is CardKind.QUESTION and d.routine is None for d in drawn)
+    first_pass = [d.card.id for d in drawn[:questions]]
+    assert len(set(first_pass)) == questions
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_without_routines_a_deck_of_only_routine_cards_is_an_error(seed: int) -> None:
+    drawer = CardDrawer([make_deck("plain", 2), make_deck("routines-only", routine_cards=3)], [], seed)
+
+    assert drawer.draw().deck.id == "plain"
+    with pytest.raises(ValueError, match="deck routines-only has only routine cards and the session has no routines"):
+        drawer.draw()
+
+
+def test_a_drawer_needs_a_deck() -> None:
+    with pytest.raises(ValueError, match="at least one deck"):
+        CardDrawer([], ROUTINES, seed=0)
