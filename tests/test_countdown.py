@@ -166,10 +166,7 @@ def test_extend_by_other_amounts(clock: FakeClock, seconds: float) -> None:
 
 def test_extend_before_start_is_kept_when_the_countdown_starts(clock: FakeClock) -> None:
     """A phase clock that is not started yet (converge, vote, act) shows 4:00 after "+1 min";
-    starting it must not drop the extra minute.
-
-    BUG: `start()` sets the deadline from `seconds`, ignoring what `extend()` added while READY.
-    """
+    starting it must not drop the extra minute."""
     countdown = Countdown(clock, 180)
     countdown.extend()
     assert countdown.remaining() == 240

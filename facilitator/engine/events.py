@@ -27,7 +27,10 @@ SESSION_FIELDS = {"phase", "status", "routines", "participants", "title", "team"
 
 
 def put(kind: str, item: BaseModel) -> Event:
-    return {"op": "put", "kind": kind, "item": item.model_dump(mode="json")}
+    """Validated here, before it can reach a journal: an event that cannot be applied would make
+    the session impossible to resume (`model_copy` does not validate)."""
+    checked = type(item).model_validate(item.model_dump())
+    return {"op": "put", "kind": kind, "item": checked.model_dump(mode="json")}
 
 
 def remove(kind: str, key: str | int) -> Event:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from facilitator.draw import CardDrawer
@@ -68,7 +69,8 @@ class LiveSession:
         self.countdown = Countdown(self.clock, self._round_seconds())
         self.builds_on: str | None = None
         self.next_card_from: str | None = None
-        self._undo: list[events.Event] = []
+        self._undo: list[list[events.Event]] = []
+        self._group: list[events.Event] | None = None
 
     # --- starting and resuming --------------------------------------------------------------
 
@@ -94,9 +96,23 @@ class LiveSession:
         if undoable:
             undo = events.inverse(self.session, event)
             if undo is not None:
-                self._undo.append(undo)
+                if self._group is not None:
+                    self._group.insert(0, undo)
+                else:
+                    self._undo.append([undo])
         self.journal.append(event)
         events.apply(self.session, event)
+
+    @contextmanager
+    def _one_step(self) -> Iterator[None]:
+        """Changes made inside are undone together, as the single step the facilitator took."""
+        self._group = []
+        try:
+            yield
+        finally:
+            group, self._group = self._group, None
+            if group:
+                self._undo.append(group)
 
     # --- the agenda -------------------------------------------------------------------------
 
@@ -276,7 +292,8 @@ class LiveSession:
         """Undo the last change to ideas, clusters, votes or actions in this phase."""
         if not self._undo:
             return False
-        self._record(self._undo.pop())
+        for event in self._undo.pop():
+            self._record(event)
         return True
 
     @property
@@ -295,14 +312,15 @@ class LiveSession:
             first = self.idea(idea_ids[0])
             target = Cluster(name=name or first.text[:60], routine=first.routine)
         members = list(target.ideas)
-        for idea_id in idea_ids:
-            other = self.cluster_of(idea_id)
-            if other is not None and other.id != target.id:
-                self._leave(other, idea_id)
-            if idea_id not in members:
-                members.append(idea_id)
-        cluster = target.model_copy(update={"ideas": members, "name": name or target.name})
-        self._record(events.put("cluster", cluster), undoable=True)
+        with self._one_step():
+            for idea_id in idea_ids:
+                other = self.cluster_of(idea_id)
+                if other is not None and other.id != target.id:
+                    self._leave(other, idea_id)
+                if idea_id not in members:
+                    members.append(idea_id)
+            cluster = target.model_copy(update={"ideas": members, "name": name or target.name})
+            self._record(events.put("cluster", cluster), undoable=True)
         return cluster
 
     def _leave(self, cluster: Cluster, idea_id: str) -> None:
@@ -349,7 +367,9 @@ class LiveSession:
 
     @property
     def dots_left(self) -> int:
-        return self.budget - sum(v.dots for v in self.session.votes)
+        """Dots on ideas or clusters that are gone (deleted, ungrouped) go back to the room."""
+        live_targets = {t.id for t in self.targets()}
+        return self.budget - sum(v.dots for v in self.session.votes if v.target in live_targets)
 
     def add_dot(self, target_id: str) -> bool:
         if self.dots_left <= 0:
@@ -403,12 +423,15 @@ class LiveSession:
 
     def earlier_open_actions(self) -> list[ActionRow]:
         """The team's open actions from earlier sessions, for the follow-up phase."""
-        rows = self.store.actions(team=self.session.team, status=None)
+        rows = self.store.actions(team=self.session.team)
+        started = self.session.created
         return [
             r
             for r in rows
-            if r.session.id != self.session.id and (r.action.status is ActionStatus.OPEN or r.action.closed is not None)
-            and r.session.created <= self.session.created
+            if r.session.id != self.session.id
+            and r.session.created <= started
+            # still open, or settled during this follow-up (so the room sees what it just marked)
+            and (r.action.status is ActionStatus.OPEN or (r.action.closed is not None and r.action.closed >= started))
         ]
 
     def mark_earlier(self, action_id: str, status: ActionStatus) -> ActionRow:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -21,7 +21,15 @@ from facilitator.models import Action, Cadence
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 
-TEXT_FIELDS = ("text", "owner", "routine", "due", "measure")
+FIELDS = (
+    ("text", "What", "the action, in a sentence"),
+    ("owner", "Owner", "a participant or any name"),
+    ("routine", "Routine", "where it happens"),
+    ("cadence", "Cadence", ""),
+    ("due", "First/due", "YYYY-MM-DD"),
+    ("measure", "Measure", "how we will know it worked"),
+)
+TEXT_FIELDS = tuple(name for name, _, _ in FIELDS if name != "cadence")
 
 
 def action_line(action: Action) -> Text:
@@ -56,29 +64,26 @@ class ActScreen(PhaseScreen):
         Binding("ctrl+x", "remove", "Remove action", id="remove", priority=True),
     ]
 
+    def __init__(self, live) -> None:
+        super().__init__(live)
+        self.errors: dict[str, str] = {}
+
     def compose(self) -> ComposeResult:
         yield AgendaBar(id="agenda")
         with Horizontal(id="act-panes"):
             with Vertical(id="list-pane"):
                 yield Static("Actions", classes="pane-title")
                 yield OptionList(id="actions", markup=False)
-            with VerticalScroll(id="form"):
-                for name, label, placeholder in (
-                    ("text", "What will we do?", "the action, in a sentence"),
-                    ("owner", "Owner", "a participant or any name"),
-                    ("routine", "Routine", "where it happens"),
-                ):
-                    yield Label(label)
-                    yield Input(placeholder=placeholder, id=f"field-{name}")
-                    yield Static("", id=f"error-{name}", classes="error")
-                yield Label("Cadence")
-                yield Select([(c.value, c) for c in Cadence], value=Cadence.ONCE, allow_blank=False, id="field-cadence")
-                yield Label("First or due date")
-                yield Input(placeholder="YYYY-MM-DD", id="field-due")
-                yield Static("", id="error-due", classes="error")
-                yield Label("How will we know it worked?")
-                yield Input(placeholder="the measure of success", id="field-measure")
-                yield Static("", id="error-measure", classes="error")
+            with Vertical(id="form"):
+                yield Static("", id="form-title")
+                with Grid(id="form-grid"):
+                    for name, label, placeholder in FIELDS:
+                        yield Label(label)
+                        if name == "cadence":
+                            yield Select([(c.value, c) for c in Cadence], value=Cadence.ONCE, allow_blank=False, id="field-cadence", compact=True)
+                        else:
+                            yield Input(placeholder=placeholder, id=f"field-{name}", compact=True)
+                yield Static("", id="form-errors")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -114,9 +119,22 @@ class ActScreen(PhaseScreen):
         with self.prevent(Input.Changed, Select.Changed):
             for name in TEXT_FIELDS:
                 value = getattr(action, name)
-                self.query_one(f"#field-{name}", Input).value = "" if value is None else str(value)
-                self.query_one(f"#error-{name}", Static).update("")
+                field = self.query_one(f"#field-{name}", Input)
+                field.value = "" if value is None else str(value)
+                field.remove_class("-invalid")
             self.query_one("#field-cadence", Select).value = action.cadence
+        self.errors.clear()
+        self._show_errors()
+
+    def _show_errors(self) -> None:
+        labels = {name: label for name, label, _ in FIELDS}
+        lines = [f"{labels[name]}: {problem}" for name, problem in self.errors.items()]
+        self.query_one("#form-errors", Static).update(Text("\n".join(lines)))
+        action = self._action()
+        self.query_one("#form-title", Static).update(
+            Text("Not saved until fixed: the other fields are saved." if lines else "Saved as you type.")
+            if action else ""
+        )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id != self.current:
@@ -128,8 +146,11 @@ class ActScreen(PhaseScreen):
             return
         name = event.input.id.removeprefix("field-")
         updated, problem = field_error(name, event.value, action)
-        error = self.query_one(f"#error-{name}", Static)
-        error.update(Text(problem or ""))
+        if problem:
+            self.errors[name] = problem
+        else:
+            self.errors.pop(name, None)
+        self._show_errors()
         event.input.set_class(problem is not None, "-invalid")
         if updated is not None:
             self._save(updated)

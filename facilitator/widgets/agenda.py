@@ -20,7 +20,6 @@ def agenda_text(live: LiveSession) -> Text:
             text.append(" › ", style="dim")
         label = phase.kind.value.replace("-", " ").capitalize()
         if index == live.session.phase:
-            label = phase.label
             if phase.kind in ROUND_PHASES:
                 label += f" {live.round_number}/{phase.rounds}"
             text.append(f"▶ {label}", style="bold reverse")
