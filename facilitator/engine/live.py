@@ -35,6 +35,8 @@ from facilitator.models import (
 from facilitator.store import ActionRow, Store
 
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"
+BUILD_ON_QUOTE = 200
+"""A build-on card quotes this much of a long idea; the idea itself keeps every character."""
 _AUTHOR = re.compile(r"^@(\S+)\s+(.*)$|^(.*?)\s+@(\S+)$", re.DOTALL)
 
 
@@ -47,6 +49,17 @@ class Target:
     routine: str | None
     ideas: tuple[str, ...]
     is_cluster: bool
+
+
+def recovered(session: Session, store: Store) -> Session:
+    """A live session as it stands with its journal replayed: what it holds after a crash."""
+    journaled = store.journal(session.id).events()
+    if not journaled:
+        return session
+    copy = session.model_copy(deep=True)
+    for event in journaled:
+        events.apply(copy, event)
+    return copy
 
 
 class LiveSession:
@@ -85,9 +98,7 @@ class LiveSession:
     @classmethod
     def resume(cls, session: Session, plan: Plan, decks: Sequence[Deck], store: Store, clock: Clock | None = None) -> LiveSession:
         """Rebuild an interrupted session: its last snapshot plus every event journaled since."""
-        for event in store.journal(session.id).events():
-            events.apply(session, event)
-        live = cls(session, plan, decks, store, clock)
+        live = cls(recovered(session, store), plan, decks, store, clock)
         if live.phase.kind in ROUND_PHASES and live.current_round is None:
             live._start_round()
         return live
@@ -196,7 +207,8 @@ class LiveSession:
         if self.next_card_from is not None:
             idea = self.idea(self.next_card_from)
             self.next_card_from = None
-            fields = {"kind": PromptKind.BUILD_ON, "text": BUILD_ON_TEMPLATE.format(idea=idea.text)}
+            quote = idea.text if len(idea.text) <= BUILD_ON_QUOTE else idea.text[: BUILD_ON_QUOTE - 1] + "…"
+            fields = {"kind": PromptKind.BUILD_ON, "text": BUILD_ON_TEMPLATE.format(idea=quote)}
         else:
             fields = self._drawn_fields()
         new = Round(index=number, phase=self.session.phase, seconds=self.phase.round_seconds, started=self.clock.now(), **fields)

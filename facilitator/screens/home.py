@@ -12,7 +12,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from facilitator.models import Session
+from facilitator.engine.live import recovered
+from facilitator.models import Session, SessionStatus
 from facilitator.workspace import Workspace
 
 
@@ -61,7 +62,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "customer-reflection workshops"
-        self.query_one("#sessions", DataTable).add_columns("Date", "Team", "Session", "Ideas", "Open", "Status")
+        self.query_one("#sessions", DataTable).add_columns("Date", "Status", "Team", "Ideas", "Open", "Session")
         self.query_one("#decks", DataTable).add_columns("Deck", "Cards")
         self._fill_decks()
         self.reload()
@@ -85,17 +86,18 @@ class HomeScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the sessions again: after a session ends, or an action is marked elsewhere."""
-        self.sessions = self.workspace.store.sessions()
+        store = self.workspace.store
+        self.sessions = [recovered(s, store) if s.status is SessionStatus.LIVE else s for s in store.sessions()]
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for session in self.sessions:
             table.add_row(
                 session.created.astimezone().strftime("%Y-%m-%d"),
+                session.status.value,
                 Text(session.team or "-"),
-                Text(session.title),
                 len(session.ideas),
                 len(session.open_actions),
-                session.status.value,
+                Text(session.title),
                 key=session.id,
             )
         self.query_one("#sessions-empty", Static).display = not self.sessions
@@ -105,7 +107,7 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
 
     def _live(self) -> list[Session]:
-        return [s for s in self.sessions if s.status.value == "live"]
+        return [s for s in self.sessions if s.status is SessionStatus.LIVE]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":

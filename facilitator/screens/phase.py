@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -12,6 +13,7 @@ from facilitator.engine.live import LiveSession
 from facilitator.widgets.agenda import AgendaBar
 
 TICK_SECONDS = 0.25
+LARGE = (160, 40)
 
 
 class PhaseScreen(Screen[None]):
@@ -35,6 +37,10 @@ class PhaseScreen(Screen[None]):
     def on_mount(self) -> None:
         self.tick()
         self.set_interval(TICK_SECONDS, self.tick)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A big terminal (a projector) gets more room around the card; CSS has no media queries."""
+        self.set_class(event.size.width >= LARGE[0] and event.size.height >= LARGE[1], "-large")
 
     def tick(self) -> None:
         for bar in self.query(AgendaBar):

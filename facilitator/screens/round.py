@@ -19,10 +19,6 @@ from facilitator.widgets.countdown import CountdownDisplay
 from facilitator.widgets.idea_list import IdeaList
 from facilitator.widgets.prompt_card import PromptCardView
 
-MAX_IDEA_CHARS = 2000
-"""A longer paste is cut here: an idea is something a room says aloud."""
-
-
 class RoundScreen(PhaseScreen):
     CSS_PATH = "round.tcss"
     BINDINGS = [
@@ -54,7 +50,7 @@ class RoundScreen(PhaseScreen):
                 yield Static("", id="status")
             yield CountdownDisplay(id="countdown")
         yield IdeaList(id="ideas")
-        yield Input(placeholder="Type an idea and press Enter · @name says who said it", id="idea-input", max_length=MAX_IDEA_CHARS)
+        yield Input(placeholder="Type an idea and press Enter · @name says who said it", id="idea-input")
         yield Footer()
 
     def on_mount(self) -> None:

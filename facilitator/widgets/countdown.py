@@ -13,8 +13,8 @@ class CountdownDisplay(Vertical):
     """Shows a `Countdown`; the screen calls `refresh_from` on each tick."""
 
     DEFAULT_CSS = """
-    CountdownDisplay { height: auto; width: auto; align-horizontal: center; }
-    CountdownDisplay Digits { width: auto; }
+    CountdownDisplay { height: auto; width: 22; }
+    CountdownDisplay Digits { width: 100%; text-align: center; }
     CountdownDisplay #cue { width: 100%; text-align: center; text-style: bold; }
     CountdownDisplay.-last-minute Digits { color: $warning; }
     CountdownDisplay.-overtime Digits { color: $error; }

@@ -1,0 +1,147 @@
+"""End to end: a real `facilitator` on a pseudo-terminal is killed mid-round and resumed.
+
+A person starts a session with the defaults, calls out three ideas, and the machine dies
+(SIGKILL: no handler runs, nothing is flushed on the way out). Started again, the home screen
+offers to resume, and the round comes back with every idea, read from the journal that was
+written before each idea reached the screen.
+
+The program is driven only through its terminal: keys in, screen out (see `pty_driver`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from facilitator.engine import events
+from facilitator.models import Session, SessionStatus
+from facilitator.store import Store
+from tests.pty_driver import CTRL_Q, ENTER, PtyProcess, VirtualScreen
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+
+REPO = Path(__file__).resolve().parent.parent
+COLUMNS, LINES = 100, 30
+STEP_SECONDS = 15  # generous for a slow CI machine; each step takes well under a second here
+
+IDEAS = [
+    "Call three customers before Friday",
+    "Invite [bold]Ana[/] to the demo",  # markup-like: must show and be stored as typed
+    "Share the churn numbers weekly",
+]
+UNSENT = "Half typed when the power went"
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(COLUMNS),
+        LINES=str(LINES),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def _start(store_path: Path, cwd: Path) -> PtyProcess:
+    return PtyProcess(
+        [sys.executable, "-m", "facilitator", "--store", str(store_path)],
+        columns=COLUMNS,
+        lines=LINES,
+        env=_env(),
+        cwd=cwd,
+    )
+
+
+def _listed(number: int, text: str) -> str:
+    """How the idea list draws an idea: its number, then the text exactly as typed."""
+    return f"{number}. {text}"
+
+
+def _all_listed(texts: list[str]):
+    def check(screen: VirtualScreen) -> bool:
+        return all(_listed(n, text) in screen for n, text in enumerate(texts, 1))
+
+    return check
+
+
+def _journaled_texts(store_path: Path) -> tuple[Session, list[str]]:
+    """The one live session, rebuilt the way resume does: snapshot plus journal, no LiveSession."""
+    store = Store(store_path)
+    live = store.live_sessions()
+    assert len(live) == 1, [s.id for s in store.sessions()]
+    session = live[0]
+    journal = store.journal(session.id)
+    assert journal.path.parent == store_path.with_name(store_path.name + ".journal")
+    for event in journal.events():
+        events.apply(session, event)
+    return session, [idea.text for idea in session.ideas]
+
+
+def test_a_session_killed_mid_round_resumes_with_every_idea(tmp_path: Path) -> None:
+    store_path = tmp_path / "store.json"
+    journal_dir = store_path.with_name(store_path.name + ".journal")
+    first = second = None
+    try:
+        # --- first run: start a session with the defaults and call out three ideas -----------
+        first = _start(store_path, tmp_path)
+        first.wait_for("New session (n)", STEP_SECONDS, "the home screen")
+        first.send(ENTER)  # the focused "New session" button
+        first.wait_for("Enter starts it", STEP_SECONDS, "the set-up screen")
+        first.send(ENTER)  # Enter in the title field starts the session as set up by default
+        first.wait_for("Type an idea and press Enter", STEP_SECONDS, "the warm-up round")
+        assert "Warm up 1/1" in first.screen, first.report()
+
+        for number, text in enumerate(IDEAS, 1):
+            first.send(text + ENTER)
+            first.wait_for(_all_listed(IDEAS[:number]), STEP_SECONDS, f"idea {number} in the list")
+            # The engine journals (and fsyncs) an idea before the screen shows it.
+            journal_text = "".join(p.read_text(encoding="utf-8") for p in journal_dir.glob("*.jsonl"))
+            assert text in journal_text, f"idea {number} is on screen but not in the journal"
+
+        first.send(UNSENT)  # typed but never submitted: lost with the process, as it should be
+        first.wait_for(UNSENT, STEP_SECONDS, "the half-typed idea in the input line")
+
+        first.kill()  # SIGKILL, mid-round
+        first.close()
+
+        # --- between runs: the files alone hold the session and its ideas --------------------
+        session, texts = _journaled_texts(store_path)
+        assert session.status is SessionStatus.LIVE
+        assert session.plan == "quick-reflection"
+        assert texts == IDEAS
+        assert len({idea.round for idea in session.ideas}) == 1
+
+        # --- second run: resume from the home screen ------------------------------------------
+        second = _start(store_path, tmp_path)
+        second.wait_for(
+            lambda s: "Resume (r)" in s and "r Resume" in s, STEP_SECONDS, "the home screen offering Resume"
+        )
+        second.send("r")
+        second.wait_for(_all_listed(IDEAS), STEP_SECONDS, "every idea in the resumed round")
+        screen = second.screen.text()
+        assert "Warm up 1/1" in screen, second.report()
+        assert "Type an idea and press Enter" in screen, second.report()  # the input line is empty
+        assert UNSENT not in screen, second.report()
+        numbered = re.findall(r"^ *│ +(\d+)\. ", screen, re.MULTILINE)  # rows of the idea list
+        assert numbered == ["1", "2", "3"], second.report()  # nothing else crept in
+
+        # --- quit cleanly: the session stays live and resumable -------------------------------
+        second.send(CTRL_Q)
+        second.wait_for("Quit now?", STEP_SECONDS, "the quit confirmation")
+        second.send("y")
+        assert second.wait_exit(STEP_SECONDS) == 0, second.report()
+
+        session, texts = _journaled_texts(store_path)
+        assert session.status is SessionStatus.LIVE
+        assert texts == IDEAS
+    finally:
+        for process in (first, second):
+            if process is not None:
+                process.close()
