@@ -338,3 +338,36 @@ async def test_resume_offers_the_interrupted_session_at_its_phase(store_path: Pa
         assert live.session.id == session_id and live.phase.kind.value == "diverge"
         assert "second idea" in screen_text(again)
         assert {i.text for i in live.session.ideas} == {"first idea", "second idea"}
+
+
+async def test_fast_typing_after_enter_never_joins_or_loses_ideas(store_path: Path, clock: FakeClock) -> None:
+    """Keys arriving in one burst, as from a fast typist or a terminal that batches input."""
+    from textual import events
+
+    app = make_app(Workspace(store_path=store_path), clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        burst = "alpha\rbeta\r[gamma]\rdelta"
+        for char in burst:
+            key = "enter" if char == "\r" else char
+            app.post_message(events.Key(key, None if char == "\r" else char))
+        await pilot.pause()
+        await pilot.pause()
+        assert [i.text for i in app.live.session.ideas] == ["alpha", "beta", "[gamma]"]
+        assert app.screen.query_one("#idea-input").value == "delta"
+
+
+async def test_a_pasted_block_becomes_one_idea_with_every_line(store_path: Path, clock: FakeClock) -> None:
+    from textual import events
+
+    app = make_app(Workspace(store_path=store_path), clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        field = app.screen.query_one("#idea-input")
+        field.post_message(events.Paste("first line\n  second [b]line[/b]\n\nthird"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [i.text for i in app.live.session.ideas] == ["first line second [b]line[/b] third"]

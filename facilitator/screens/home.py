@@ -24,7 +24,6 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new_session", "New session", id="new-session"),
         Binding("r", "resume", "Resume", id="resume"),
-        Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
     @dataclass

@@ -10,12 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from facilitator.engine.countdown import CountdownState
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.countdown import CountdownDisplay
+from facilitator.widgets.idea_input import IdeaInput
 from facilitator.widgets.idea_list import IdeaList
 from facilitator.widgets.prompt_card import PromptCardView
 
@@ -50,13 +51,13 @@ class RoundScreen(PhaseScreen):
                 yield Static("", id="status")
             yield CountdownDisplay(id="countdown")
         yield IdeaList(id="ideas")
-        yield Input(placeholder="Type an idea and press Enter · @name says who said it", id="idea-input")
+        yield IdeaInput(placeholder="Type an idea and press Enter · @name says who said it", id="idea-input")
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.refresh_view()
-        self.query_one("#idea-input", Input).focus()
+        self.query_one("#idea-input", IdeaInput).focus()
 
     # --- drawing ----------------------------------------------------------------------------
 
@@ -98,9 +99,9 @@ class RoundScreen(PhaseScreen):
 
     # --- ideas ------------------------------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_idea_input_captured(self, event: IdeaInput.Captured) -> None:
         event.stop()
-        text = event.value
+        text = event.text
         ideas = self.query_one("#ideas", IdeaList)
         if self.editing:
             idea = self.live.edit_idea(self.editing, text)
@@ -111,7 +112,6 @@ class RoundScreen(PhaseScreen):
             if idea is None:
                 return
             ideas.append_idea(idea)
-        event.input.value = ""
         self._show_status()
 
     def action_cursor(self, step: int) -> None:
@@ -132,7 +132,7 @@ class RoundScreen(PhaseScreen):
             return
         idea = self.live.idea(selected)
         self.editing = selected
-        field = self.query_one("#idea-input", Input)
+        field = self.query_one("#idea-input", IdeaInput)
         field.value = idea.text + (f" @{idea.author}" if idea.author else "")
         field.cursor_position = len(field.value)
         self._show_status()
@@ -140,7 +140,7 @@ class RoundScreen(PhaseScreen):
     def action_cancel_edit(self) -> None:
         if self.editing:
             self.editing = None
-            self.query_one("#idea-input", Input).value = ""
+            self.query_one("#idea-input", IdeaInput).value = ""
             self._show_status()
 
     def action_delete(self) -> None:
