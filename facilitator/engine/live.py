@@ -164,7 +164,9 @@ class LiveSession:
         self.countdown = Countdown(self.clock, self._round_seconds())
         if self.phase.kind in ROUND_PHASES:
             self._start_round()
-        elif self.phase.kind is PhaseKind.ACT and not self.session.actions:
+            return
+        self.countdown.start()  # converge, vote and act keep time too, shown on the agenda line
+        if self.phase.kind is PhaseKind.ACT and not self.session.actions:
             self.draft_actions()
 
     def next_phase(self) -> None:

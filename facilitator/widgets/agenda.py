@@ -45,4 +45,10 @@ class AgendaBar(Horizontal):
 
     def show(self, live: LiveSession) -> None:
         self.query_one("#agenda-phases", Static).update(agenda_text(live))
-        self.query_one("#agenda-left", Static).update(f"session {format_clock(live.session_seconds_left())} left")
+        left = Text()
+        if live.phase.kind not in ROUND_PHASES:
+            countdown = live.countdown
+            cue = " (over time)" if countdown.overtime else ""
+            left.append(f"this phase {format_clock(countdown.remaining())}{cue} · ", style="bold")
+        left.append(f"session {format_clock(live.session_seconds_left())} left")
+        self.query_one("#agenda-left", Static).update(left)
