@@ -100,7 +100,7 @@ class FacilitatorApp(App[None]):
     def on_home_screen_resume(self, message: HomeScreen.Resume) -> None:
         session = message.session
         if session.plan not in self.workspace.plans or not self._decks_for(session):
-            self.notify(f"Cannot resume: plan {session.plan!r} or its decks are missing.", severity="error")
+            self.notify(f"Cannot resume: plan {session.plan!r} or its decks are missing.", severity="error", markup=False)
             return
         plan = self.workspace.plans.get(session.plan)
         self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList, Static, TextArea
@@ -57,33 +57,40 @@ class SetupScreen(Screen[None]):
         plan_id = DEFAULT_PLAN if DEFAULT_PLAN in self.workspace.plans else (plans[0].id if plans else None)
         yield Header()
         with VerticalScroll(id="setup-form"):
-            yield Static("New session: Enter starts it, Tab moves between fields.", id="setup-hint")
-            yield Label("Title")
-            yield Input(f"Customer reflection {date.today():%Y-%m-%d}", id="title")
-            with Horizontal(classes="row"):
-                yield self._field("Team", Input(placeholder="the team's name", id="team"))
-                yield self._field("Facilitator", Input(placeholder="your name", id="facilitator"))
-            yield Label("Participants (comma-separated; used for @names, owners and the dot budget)")
-            yield Input(placeholder="Ana, Bo, Chris", id="participants")
-            with Horizontal(classes="row"):
-                yield self._field(
-                    "Plan",
-                    Select([(Text(f"{p.title} ({p.minutes} min)"), p.id) for p in plans], value=plan_id or Select.BLANK, allow_blank=plan_id is None, id="plan"),
+            yield Static("Enter starts the session; Tab moves between fields; every field has a default.", id="setup-hint")
+            with Grid(id="setup-grid"):
+                yield Label("Title")
+                yield Input(f"Customer reflection {date.today():%Y-%m-%d}", id="title", compact=True)
+                yield Label("Team")
+                yield Input(placeholder="the team's name (links follow-ups)", id="team", compact=True)
+                yield Label("Facilitator")
+                yield Input(placeholder="your name", id="facilitator", compact=True)
+                yield Label("Participants")
+                yield Input(placeholder="Ana, Ben, Chris (for @names, owners and dots)", id="participants", compact=True)
+                yield Label("Plan")
+                yield Select(
+                    [(Text(f"{p.title} ({p.minutes} min)"), p.id) for p in plans],
+                    value=plan_id or Select.BLANK,
+                    allow_blank=plan_id is None,
+                    id="plan",
+                    compact=True,
                 )
-                yield self._field("Dots per participant", Input("3", id="dots", type="integer"))
-                yield self._field("Seed (optional)", Input(placeholder="replay a draw", id="seed", type="integer"))
-            yield Checkbox("Move on by itself when a round's time is up", id="auto-advance")
-            yield Label("Decks (Space picks; the plan suggests some)")
-            yield SelectionList[str](id="decks")
-            yield Label("Routines (one a line; where the customer should enter our work)")
-            yield TextArea("\n".join(default_routines()), id="routines", soft_wrap=True)
+                yield Label("Dots each")
+                yield Input("3", id="dots", type="integer", compact=True)
+                yield Label("Seed")
+                yield Input(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
+                yield Label("Time is up")
+                yield Checkbox("move on by itself", id="auto-advance", compact=True)
+            with Horizontal(id="setup-lists"):
+                with Vertical(classes="list-cell"):
+                    yield Label("Decks (Space picks)")
+                    yield SelectionList[str](id="decks", compact=True)
+                with Vertical(classes="list-cell"):
+                    yield Label("Routines (one a line)")
+                    yield TextArea("\n".join(default_routines()), id="routines", soft_wrap=True, compact=True)
             yield Static("", id="setup-error")
-            yield Button("Start session (Enter)", id="start", variant="primary")
+            yield Button("Start session", id="start", variant="primary", compact=True)
         yield Footer()
-
-    @staticmethod
-    def _field(label: str, widget) -> Vertical:
-        return Vertical(Label(label), widget, classes="cell")
 
     def on_mount(self) -> None:
         self.title = "Set up a session"
@@ -96,7 +103,7 @@ class SetupScreen(Screen[None]):
         if isinstance(plan_id, str) and plan_id in self.workspace.plans:
             plan = self.workspace.plans.get(plan_id)
             suggested = set(plan.decks) | {d for p in plan.phases for d in p.decks}
-        decks = sorted(self.workspace.decks, key=lambda d: d.title.casefold())
+        decks = sorted(self.workspace.decks, key=lambda d: (d.id not in suggested, d.title.casefold()))
         selection = self.query_one("#decks", SelectionList)
         selection.clear_options()
         selection.add_options([(Text(d.title), d.id, d.id in suggested) for d in decks])
