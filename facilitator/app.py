@@ -20,7 +20,7 @@ from facilitator.screens.act import ActScreen
 from facilitator.screens.converge import ConvergeScreen
 from facilitator.screens.follow_up import FollowUpScreen
 from facilitator.screens.home import HomeScreen
-from facilitator.screens.modals import ConfirmModal
+from facilitator.screens.modals import ConfirmModal, KeysModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.screens.round import RoundScreen
 from facilitator.screens.setup import SetupScreen
@@ -62,6 +62,7 @@ class FacilitatorApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f5", "toggle_presenter", "Presenter", id="presenter"),
+        Binding("f1", "toggle_keys", "Keys", id="keys"),
     ]
 
     def __init__(self, workspace: Workspace, clock: Clock | None = None) -> None:
@@ -147,6 +148,17 @@ class FacilitatorApp(App[None]):
         """Hide everything but the card, the countdown and the latest ideas."""
         self.presenter = not self.presenter
         self.screen.set_class(self.presenter, "-presenter")
+
+    def action_toggle_keys(self) -> None:
+        """Every key of this screen and the app, for when the footer is too narrow to show them all."""
+        if isinstance(self.screen, KeysModal):
+            self.screen.dismiss()
+            return
+        keys = []
+        for key, active in self.screen.active_bindings.items():
+            if active.node in (self, self.screen) and active.binding.description:
+                keys.append((self.get_key_display(active.binding), active.binding.description))
+        self.push_screen(KeysModal(keys))
 
     async def action_quit(self) -> None:
         if self.live is None or self.live.is_closed:

@@ -371,3 +371,19 @@ async def test_a_pasted_block_becomes_one_idea_with_every_line(store_path: Path,
         await pilot.press("enter")
         await pilot.pause()
         assert [i.text for i in app.live.session.ideas] == ["first line second [b]line[/b] third"]
+
+
+async def test_f1_lists_every_round_key_even_on_a_narrow_screen(store_path: Path, clock: FakeClock) -> None:
+    app = make_app(Workspace(store_path=store_path), clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        shown = screen_text(app)
+        for description in ("Pause/resume", "+1 min", "End round", "End phase", "Skip card", "Another card",
+                            "Builds on", "Idea→card", "Edit", "Delete", "Undo", "Presenter", "Quit"):
+            assert description in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RoundScreen)

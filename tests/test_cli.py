@@ -650,3 +650,55 @@ def test_installed_command_lists_decks_in_a_subprocess(
     assert done.stderr == ""
     assert row_of(done.stdout, "test-deck") == ["test-deck", "3", "en", "Test", "deck"]
     assert not store.exists()
+
+
+# --- opening the app on a damaged store --------------------------------------------------------
+
+
+class _Opened(Exception):
+    """Raised instead of running the TUI, carrying the store the app would have used."""
+
+
+@pytest.fixture
+def app_launch(monkeypatch: pytest.MonkeyPatch):
+    """`facilitator` with no command, with a terminal that answers `answer` and no real TUI."""
+    import facilitator.app
+
+    def fake_make_app(ws):
+        raise _Opened(ws.store)
+
+    monkeypatch.setattr(facilitator.app, "make_app", fake_make_app)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+
+    def launch(path: Path, answer: str):
+        monkeypatch.setattr("builtins.input", lambda prompt="": answer)
+        from facilitator.cli import main
+
+        return main(["--store", str(path)])
+
+    return launch
+
+
+@pytest.mark.parametrize("answer", ["", "n", "no"])
+def test_app_on_a_damaged_store_stops_unless_the_user_says_start_fresh(app_launch, tmp_path: Path, answer: str) -> None:
+    path = tmp_path / "store.json"
+    path.write_text("{ not json", encoding="utf-8")
+
+    assert app_launch(path, answer) == 1
+    assert not path.exists()  # set aside, and no fresh store was started
+    [moved] = tmp_path.glob("store.json.damaged-*")
+    assert moved.read_text(encoding="utf-8") == "{ not json"
+
+
+@pytest.mark.parametrize("answer", ["y", "yes", "Y"])
+def test_app_on_a_damaged_store_starts_fresh_when_the_user_says_so(app_launch, tmp_path: Path, answer: str) -> None:
+    path = tmp_path / "store.json"
+    path.write_text("{ not json", encoding="utf-8")
+
+    with pytest.raises(_Opened) as opened:
+        app_launch(path, answer)
+
+    store = opened.value.args[0]
+    assert store.path == path and store.sessions() == []
+    [moved] = tmp_path.glob("store.json.damaged-*")
+    assert moved.read_text(encoding="utf-8") == "{ not json"

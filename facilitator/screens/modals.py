@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -91,3 +91,24 @@ class PickModal(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class KeysModal(ModalScreen[None]):
+    """Every key of the screen below, with what it does: the footer cannot show them all at 80x24."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="KeysModal") + "KeysModal #keys { height: auto; max-height: 20; }"
+    BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="close")]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Keys on this screen", style="bold"), classes="question")
+            width = max((len(k) for k, _ in self.keys), default=0)
+            lines = Text()
+            for key, description in self.keys:
+                lines.append(f"{key:>{width}}  ", style="bold")
+                lines.append(f"{description}\n")
+            yield VerticalScroll(Static(lines), id="keys")
