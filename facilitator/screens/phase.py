@@ -40,7 +40,10 @@ class PhaseScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         """A big terminal (a projector) gets more room around the card; CSS has no media queries."""
-        self.set_class(event.size.width >= LARGE[0] and event.size.height >= LARGE[1], "-large")
+        large = event.size.width >= LARGE[0] and event.size.height >= LARGE[1]
+        self.set_class(large, "-large")
+        for countdown in self.query("CountdownDisplay"):
+            countdown.set_class(large, "-big")
 
     def tick(self) -> None:
         for bar in self.query(AgendaBar):
