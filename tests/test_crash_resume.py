@@ -93,7 +93,7 @@ def test_a_session_killed_mid_round_resumes_with_every_idea(tmp_path: Path) -> N
         first = _start(store_path, tmp_path)
         first.wait_for("New session (n)", STEP_SECONDS, "the home screen")
         first.send(ENTER)  # the focused "New session" button
-        first.wait_for("Enter starts it", STEP_SECONDS, "the set-up screen")
+        first.wait_for("Enter starts the session", STEP_SECONDS, "the set-up screen")
         first.send(ENTER)  # Enter in the title field starts the session as set up by default
         first.wait_for("Type an idea and press Enter", STEP_SECONDS, "the warm-up round")
         assert "Warm up 1/1" in first.screen, first.report()
