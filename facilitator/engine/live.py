@@ -11,7 +11,6 @@ import random
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from facilitator.draw import CardDrawer
 from facilitator.engine import events
@@ -19,9 +18,6 @@ from facilitator.engine.clock import Clock, SystemClock
 from facilitator.engine.countdown import Countdown, CountdownState
 from facilitator.models import (
     ROUND_PHASES,
-    Action,
-    ActionStatus,
-    Cluster,
     Deck,
     Idea,
     Phase,
@@ -32,23 +28,14 @@ from facilitator.models import (
     Session,
     SessionStatus,
 )
-from facilitator.store import ActionRow, Store
+from facilitator.engine.act import ActSteps
+from facilitator.engine.converge import ConvergeSteps
+from facilitator.store import Store
 
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"
 BUILD_ON_QUOTE = 200
 """A build-on card quotes this much of a long idea; the idea itself keeps every character."""
 _AUTHOR = re.compile(r"^@(\S+)\s+(.*)$|^(.*?)\s+@(\S+)$", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Target:
-    """Something the room votes on: a cluster, or an idea in no cluster."""
-
-    id: str
-    label: str
-    routine: str | None
-    ideas: tuple[str, ...]
-    is_cluster: bool
 
 
 def recovered(session: Session, store: Store) -> Session:
@@ -62,7 +49,7 @@ def recovered(session: Session, store: Store) -> Session:
     return copy
 
 
-class LiveSession:
+class LiveSession(ConvergeSteps, ActSteps):
     """The engine behind the session screens. It never calls the UI."""
 
     def __init__(
@@ -313,143 +300,6 @@ class LiveSession:
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
-
-    # --- converge ---------------------------------------------------------------------------
-
-    def cluster_of(self, idea_id: str) -> Cluster | None:
-        return next((c for c in self.session.clusters if idea_id in c.ideas), None)
-
-    def join(self, idea_ids: Sequence[str], name: str | None = None) -> Cluster:
-        """Group ideas; joining an idea that is already in a cluster brings the others into it."""
-        target = next((c for idea in idea_ids if (c := self.cluster_of(idea))), None)
-        if target is None:
-            first = self.idea(idea_ids[0])
-            target = Cluster(name=name or first.text[:60], routine=first.routine)
-        members = list(target.ideas)
-        with self._one_step():
-            for idea_id in idea_ids:
-                other = self.cluster_of(idea_id)
-                if other is not None and other.id != target.id:
-                    self._leave(other, idea_id)
-                if idea_id not in members:
-                    members.append(idea_id)
-            cluster = target.model_copy(update={"ideas": members, "name": name or target.name})
-            self._record(events.put("cluster", cluster), undoable=True)
-        return cluster
-
-    def _leave(self, cluster: Cluster, idea_id: str) -> None:
-        rest = [i for i in cluster.ideas if i != idea_id]
-        if rest:
-            self._record(events.put("cluster", cluster.model_copy(update={"ideas": rest})), undoable=True)
-        else:
-            self._record(events.remove("cluster", cluster.id), undoable=True)
-
-    def ungroup(self, idea_id: str) -> None:
-        cluster = self.cluster_of(idea_id)
-        if cluster is not None:
-            self._leave(cluster, idea_id)
-
-    def rename_cluster(self, cluster_id: str, name: str) -> None:
-        cluster = next(c for c in self.session.clusters if c.id == cluster_id)
-        self._record(events.put("cluster", cluster.model_copy(update={"name": name})), undoable=True)
-
-    def set_routine(self, target_id: str, routine: str | None) -> None:
-        """Say in which routine an idea or a cluster would happen."""
-        for cluster in self.session.clusters:
-            if cluster.id == target_id:
-                self._record(events.put("cluster", cluster.model_copy(update={"routine": routine})), undoable=True)
-                return
-        idea = self.idea(target_id)
-        self._record(events.put("idea", idea.model_copy(update={"routine": routine})), undoable=True)
-
-    # --- vote -------------------------------------------------------------------------------
-
-    def targets(self) -> list[Target]:
-        clustered = {i for c in self.session.clusters for i in c.ideas}
-        found = [Target(c.id, c.name, c.routine, tuple(c.ideas), True) for c in self.session.clusters]
-        found += [
-            Target(i.id, i.text, i.routine, (i.id,), False) for i in self.session.ideas if i.id not in clustered
-        ]
-        return found
-
-    @property
-    def budget(self) -> int:
-        return max(len(self.session.participants), 1) * self.session.dots_per_participant
-
-    def dots(self, target_id: str) -> int:
-        return next((v.dots for v in self.session.votes if v.target == target_id), 0)
-
-    @property
-    def dots_left(self) -> int:
-        """Dots on ideas or clusters that are gone (deleted, ungrouped) go back to the room."""
-        live_targets = {t.id for t in self.targets()}
-        return self.budget - sum(v.dots for v in self.session.votes if v.target in live_targets)
-
-    def add_dot(self, target_id: str) -> bool:
-        if self.dots_left <= 0:
-            return False
-        self._record(events.vote(target_id, self.dots(target_id) + 1), undoable=True)
-        return True
-
-    def remove_dot(self, target_id: str) -> bool:
-        if self.dots(target_id) <= 0:
-            return False
-        self._record(events.vote(target_id, self.dots(target_id) - 1), undoable=True)
-        return True
-
-    def results(self) -> list[tuple[Target, int]]:
-        """Targets by dots, most first; ties keep the order they were found in."""
-        scored = [(t, self.dots(t.id)) for t in self.targets()]
-        return sorted(scored, key=lambda pair: -pair[1])
-
-    # --- act --------------------------------------------------------------------------------
-
-    def draft_actions(self, top: int = 5) -> list[Action]:
-        """Turn the top-voted items into action drafts (the one place ideas become actions)."""
-        drafted = []
-        for target, dots in self.results()[:top]:
-            if dots <= 0:
-                break
-            action = Action(
-                text=target.label,
-                routine=target.routine,
-                source_ideas=list(target.ideas),
-                session=self.session.id,
-                created=self.clock.now(),
-            )
-            self._record(events.put("action", action))
-            drafted.append(action)
-        return drafted
-
-    def save_action(self, action: Action) -> None:
-        """Store an action as edited (it was validated when it was built)."""
-        self._record(events.put("action", action.model_copy(update={"session": self.session.id})), undoable=True)
-
-    def new_action(self) -> Action:
-        action = Action(text="New action", session=self.session.id, created=self.clock.now())
-        self._record(events.put("action", action), undoable=True)
-        return action
-
-    def remove_action(self, action_id: str) -> None:
-        self._record(events.remove("action", action_id), undoable=True)
-
-    # --- follow-up --------------------------------------------------------------------------
-
-    def earlier_open_actions(self) -> list[ActionRow]:
-        """The team's open actions from earlier sessions, for the follow-up phase."""
-        rows = self.store.actions(team=self.session.team)
-        started = self.session.created
-        return [
-            r
-            for r in rows
-            if r.session.id != self.session.id
-            and r.session.created <= started
-            # still open, or settled during this follow-up (so the room sees what it just marked)
-            and (r.action.status is ActionStatus.OPEN or (r.action.closed is not None and r.action.closed >= started))
-        ]
-
-    def mark_earlier(self, action_id: str, status: ActionStatus) -> ActionRow:
-        return self.store.set_action_status(action_id, status)
 
     @property
     def paused(self) -> bool:

@@ -1,0 +1,114 @@
+"""Converge and vote: clusters of ideas, the routine where each would happen, and dot voting.
+
+A part of `LiveSession`, kept in its own module; every change goes through the session's
+journal like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from facilitator.engine import events
+from facilitator.engine.steps import Steps
+from facilitator.models import Cluster
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something the room votes on: a cluster, or an idea in no cluster."""
+
+    id: str
+    label: str
+    routine: str | None
+    ideas: tuple[str, ...]
+    is_cluster: bool
+
+
+class ConvergeSteps(Steps):
+    def cluster_of(self, idea_id: str) -> Cluster | None:
+        return next((c for c in self.session.clusters if idea_id in c.ideas), None)
+
+    def join(self, idea_ids: Sequence[str], name: str | None = None) -> Cluster:
+        """Group ideas; joining an idea that is already in a cluster brings the others into it."""
+        target = next((c for idea in idea_ids if (c := self.cluster_of(idea))), None)
+        if target is None:
+            first = self.idea(idea_ids[0])
+            target = Cluster(name=name or first.text[:60], routine=first.routine)
+        members = list(target.ideas)
+        with self._one_step():
+            for idea_id in idea_ids:
+                other = self.cluster_of(idea_id)
+                if other is not None and other.id != target.id:
+                    self._leave(other, idea_id)
+                if idea_id not in members:
+                    members.append(idea_id)
+            cluster = target.model_copy(update={"ideas": members, "name": name or target.name})
+            self._record(events.put("cluster", cluster), undoable=True)
+        return cluster
+
+    def _leave(self, cluster: Cluster, idea_id: str) -> None:
+        rest = [i for i in cluster.ideas if i != idea_id]
+        if rest:
+            self._record(events.put("cluster", cluster.model_copy(update={"ideas": rest})), undoable=True)
+        else:
+            self._record(events.remove("cluster", cluster.id), undoable=True)
+
+    def ungroup(self, idea_id: str) -> None:
+        cluster = self.cluster_of(idea_id)
+        if cluster is not None:
+            self._leave(cluster, idea_id)
+
+    def rename_cluster(self, cluster_id: str, name: str) -> None:
+        cluster = next(c for c in self.session.clusters if c.id == cluster_id)
+        self._record(events.put("cluster", cluster.model_copy(update={"name": name})), undoable=True)
+
+    def set_routine(self, target_id: str, routine: str | None) -> None:
+        """Say in which routine an idea or a cluster would happen."""
+        for cluster in self.session.clusters:
+            if cluster.id == target_id:
+                self._record(events.put("cluster", cluster.model_copy(update={"routine": routine})), undoable=True)
+                return
+        idea = self.idea(target_id)
+        self._record(events.put("idea", idea.model_copy(update={"routine": routine})), undoable=True)
+
+    # --- vote ---
+
+    def targets(self) -> list[Target]:
+        clustered = {i for c in self.session.clusters for i in c.ideas}
+        found = [Target(c.id, c.name, c.routine, tuple(c.ideas), True) for c in self.session.clusters]
+        found += [
+            Target(i.id, i.text, i.routine, (i.id,), False) for i in self.session.ideas if i.id not in clustered
+        ]
+        return found
+
+    @property
+    def budget(self) -> int:
+        return max(len(self.session.participants), 1) * self.session.dots_per_participant
+
+    def dots(self, target_id: str) -> int:
+        return next((v.dots for v in self.session.votes if v.target == target_id), 0)
+
+    @property
+    def dots_left(self) -> int:
+        """Dots on ideas or clusters that are gone (deleted, ungrouped) go back to the room."""
+        live_targets = {t.id for t in self.targets()}
+        return self.budget - sum(v.dots for v in self.session.votes if v.target in live_targets)
+
+    def add_dot(self, target_id: str) -> bool:
+        if self.dots_left <= 0:
+            return False
+        self._record(events.vote(target_id, self.dots(target_id) + 1), undoable=True)
+        return True
+
+    def remove_dot(self, target_id: str) -> bool:
+        if self.dots(target_id) <= 0:
+            return False
+        self._record(events.vote(target_id, self.dots(target_id) - 1), undoable=True)
+        return True
+
+    def results(self) -> list[tuple[Target, int]]:
+        """Targets by dots, most first; ties keep the order they were found in."""
+        scored = [(t, self.dots(t.id)) for t in self.targets()]
+        return sorted(scored, key=lambda pair: -pair[1])
+

@@ -1,0 +1,287 @@
+"""Snapshot tests: every screen, as a person sees it, at a laptop size and at a projector size.
+
+Each state is built by one `run_before` helper that drives the real app (keys where a person
+would press them, the engine where a dialog would only get in the way); later states build on
+earlier ones. Everything that could differ between runs is fixed: the clock (`FakeClock`), the
+card draw (a seed typed at set-up), the saved sessions (fixed ids and dates), the session's own
+date, the time zone, and the cursor blink.
+
+Update the SVGs under `tests/__snapshots__/` after a deliberate visual change with
+`pytest tests/test_snapshots.py --snapshot-update`, and look at them before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
+
+from facilitator.app import make_app
+from facilitator.models import Action, ActionStatus, Idea, Session, SessionStatus
+from facilitator.screens.act import ActScreen
+from facilitator.screens.converge import ConvergeScreen
+from facilitator.screens.follow_up import FollowUpScreen
+from facilitator.screens.home import HomeScreen
+from facilitator.screens.modals import ConfirmModal
+from facilitator.screens.round import RoundScreen
+from facilitator.screens.setup import SetupScreen
+from facilitator.screens.summary import SummaryScreen
+from facilitator.screens.vote import VoteScreen
+from facilitator.store import Store
+from facilitator.workspace import Workspace
+from tests.fakes import START, FakeClock
+
+SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
+SEED = "7"
+PARTICIPANTS = "Ana, Ben, Chris"
+ROUND_SECONDS = 120  # the quick-reflection plan's warm-up: one round of two minutes
+State = Callable[[Pilot], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def utc() -> Iterator[None]:
+    """The home screen shows dates in local time; pin the zone so a snapshot is the same anywhere."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def save_earlier_sessions(store_path: Path) -> None:
+    """Two finished sessions: team Blue's with two actions still open, team Green's all settled."""
+    blue = datetime(2025, 2, 10, 12, 0, tzinfo=timezone.utc)
+    green = datetime(2025, 1, 20, 12, 0, tzinfo=timezone.utc)
+    store = Store(store_path)
+    store.save_session(
+        Session(
+            id="blue0001",
+            title="Blue in February",
+            team="Blue",
+            facilitator="Dana",
+            participants=["Ana", "Ben", "Chris"],
+            plan="quick-reflection",
+            decks=["top-of-mind"],
+            status=SessionStatus.CLOSED,
+            created=blue,
+            ideas=[
+                Idea(id="bidea001", text="Call three lost customers", author="Ana", round=0, created=blue),
+                Idea(id="bidea002", text="A customer quote at every stand-up", round=0, created=blue),
+            ],
+            actions=[
+                Action(id="bact0001", text="Call three lost customers", owner="Ana", routine="one-to-ones",
+                       due=date(2025, 3, 1), created=blue),
+                Action(id="bact0002", text="A customer quote at every stand-up", owner="Ben",
+                       routine="daily stand-up", created=blue),
+                Action(id="bact0003", text="Read the support queue once a week", owner="Chris",
+                       status=ActionStatus.DONE, created=blue, closed=blue),
+            ],
+        )
+    )
+    store.save_session(
+        Session(
+            id="green001",
+            title="Green kick-off",
+            team="Green",
+            plan="quick-reflection",
+            decks=["top-of-mind"],
+            status=SessionStatus.CLOSED,
+            created=green,
+            actions=[
+                Action(id="gact0001", text="Invite a customer to the demo", owner="Eli",
+                       status=ActionStatus.DONE, created=green, closed=green),
+            ],
+        )
+    )
+
+
+# --- the states, each built on the one before -------------------------------------------------
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+async def at_home(pilot: Pilot) -> None:
+    assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def at_setup(pilot: Pilot, plan: str = "quick-reflection") -> None:
+    """Set-up filled in; the title replaces the default one, which holds today's date."""
+    await pilot.press("n")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SetupScreen)
+    values = {"title": "Customer reflection, March", "team": "Blue", "facilitator": "Dana",
+              "participants": PARTICIPANTS, "seed": SEED}
+    for name, value in values.items():
+        screen.query_one(f"#{name}", Input).value = value
+    screen.query_one("#plan", Select).value = plan
+    await pilot.pause()
+
+
+async def start_session(pilot: Pilot, plan: str = "quick-reflection") -> None:
+    await at_setup(pilot, plan)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    app = pilot.app
+    assert app.live is not None
+    app.live.session.created = START  # set-up stamps the real time; the summary shows its date
+
+
+async def in_follow_up(pilot: Pilot) -> None:
+    """Team Blue's two open actions; the first just marked done."""
+    await start_session(pilot, plan="follow-up")
+    assert isinstance(pilot.app.screen, FollowUpScreen)
+    await pilot.press("d")
+    await pilot.pause()
+
+
+async def in_round(pilot: Pilot) -> None:
+    """The warm-up with an idea by @name, one in markup-like text, and one that builds on the first."""
+    await start_session(pilot)
+    assert isinstance(pilot.app.screen, RoundScreen)
+    await type_text(pilot, "@ana invite a customer to stand-up")
+    await pilot.press("enter")
+    await type_text(pilot, "[bold]x[/]")
+    await pilot.press("enter")
+    await pilot.press("up", "ctrl+b")
+    await type_text(pilot, "a customer seat at every stand-up @chr")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def in_presenter_view(pilot: Pilot) -> None:
+    await in_round(pilot)
+    await pilot.press("f5")
+    await pilot.pause()
+
+
+async def after(pilot: Pilot, seconds: float) -> None:
+    """Let round time pass on the fake clock and redraw, as the screen's timer would."""
+    pilot.app.clock.advance(seconds)
+    pilot.app.screen.tick()
+    await pilot.pause()
+
+
+async def in_last_minute(pilot: Pilot) -> None:
+    await in_round(pilot)
+    await after(pilot, ROUND_SECONDS - 50)
+
+
+async def in_overtime(pilot: Pilot) -> None:
+    await in_round(pilot)
+    await after(pilot, ROUND_SECONDS + 15)
+
+
+async def in_high_contrast(pilot: Pilot) -> None:
+    await in_round(pilot)
+    pilot.app.theme = "high-contrast"
+    await pilot.pause()
+
+
+async def at_quit_confirm(pilot: Pilot) -> None:
+    await in_round(pilot)
+    await pilot.press("ctrl+q")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmModal)
+
+
+async def in_converge(pilot: Pilot) -> None:
+    """The builds-on pair joined into a named cluster placed in a routine; one idea left alone."""
+    await in_round(pilot)
+    await pilot.press("ctrl+g")  # warm-up -> diverge
+    await pilot.press("ctrl+g")  # diverge -> converge
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ConvergeScreen)
+    live = screen.live
+    first, _, builds_on = live.session.ideas
+    cluster = live.join([first.id, builds_on.id], "Customers at stand-up")
+    live.set_routine(cluster.id, "daily stand-up")
+    screen.refresh_view()
+    await pilot.pause()
+
+
+async def in_vote(pilot: Pilot) -> None:
+    """Three dots on the cluster, one on the idea: 5 of 9 left."""
+    await in_converge(pilot)
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, VoteScreen)
+    await pilot.press("plus", "plus", "plus", "down", "plus")
+    await pilot.pause()
+
+
+async def in_act(pilot: Pilot) -> None:
+    """The cluster's draft action with owner, cadence, due date and measure; then a wrong date typed."""
+    await in_vote(pilot)
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ActScreen)
+    for name, text in (("owner", "Ben"), ("due", "2025-04-01"), ("measure", "a customer voice in 4 of 4 stand-ups")):
+        screen.query_one(f"#field-{name}", Input).focus()
+        await type_text(pilot, text)
+    screen.query_one("#field-cadence", Select).value = "weekly"
+    screen.query_one("#field-due", Input).focus()  # focus selects the date: typing replaces it
+    await type_text(pilot, "2025-13-01")
+    await pilot.pause()
+    assert screen.live.session.actions[0].due == date(2025, 4, 1)
+
+
+async def at_summary(pilot: Pilot) -> None:
+    await in_act(pilot)
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SummaryScreen)
+
+
+STATES: dict[str, State] = {
+    "home": at_home,
+    "setup": at_setup,
+    "follow-up": in_follow_up,
+    "round": in_round,
+    "round-presenter": in_presenter_view,
+    "round-last-minute": in_last_minute,
+    "round-overtime": in_overtime,
+    "round-high-contrast": in_high_contrast,
+    "quit-confirm": at_quit_confirm,
+    "converge": in_converge,
+    "vote": in_vote,
+    "act": in_act,
+    "summary": at_summary,
+}
+
+
+def steady(state: State) -> State:
+    """Build the state, then stop every text cursor blinking so the screenshot cannot catch it off."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await state(pilot)
+        for screen in pilot.app.screen_stack:
+            for field in screen.query("Input, TextArea"):
+                assert isinstance(field, (Input, TextArea))
+                field.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("state", list(STATES))
+def test_screen(state: str, size: str, snap_compare, tmp_path: Path) -> None:
+    store_path = tmp_path / "store.json"
+    save_earlier_sessions(store_path)
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steady(STATES[state]))
