@@ -18,7 +18,7 @@ import tomli_w
 
 from facilitator.catalog import LoadProblem, validate_paths
 from facilitator.models import ActionStatus, Deck, Plan, Session
-from facilitator.store import StoreDamaged, set_aside
+from facilitator.store import StoreDamaged, StoreSetAside, set_aside
 from facilitator.workspace import Workspace
 
 PROG = "facilitator"
@@ -216,6 +216,7 @@ def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--store", type=Path, default=empty(None), help="the JSON store file (default: $FACILITATOR_STORE or the user data folder)")
     parser.add_argument("--decks", type=Path, action="append", default=empty([]), metavar="DIR", help="also load decks from DIR (overrides by id)")
     parser.add_argument("--plans", type=Path, action="append", default=empty([]), metavar="DIR", help="also load plans from DIR (overrides by id)")
+    parser.add_argument("--new-store", action="store_true", default=empty(False), help="start on a new, empty store where a damaged one was set aside")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -278,29 +279,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _store_damaged(exc: StoreDamaged, interactive: bool) -> bool:
-    """Set the damaged file aside and say so; True if the user wants to go on with a fresh store."""
-    moved = set_aside(exc.path)
-    print(f"{PROG}: {exc}; it was moved aside to {moved}", file=sys.stderr)
+def _store_damaged(exc: StoreDamaged | StoreSetAside, interactive: bool) -> bool:
+    """Say what happened to the store in one line (setting a damaged file aside first), and
+    return True only if the user, asked at a terminal, wants a new, empty store."""
+    if isinstance(exc, StoreDamaged):
+        moved = set_aside(exc.path)
+        print(f"{PROG}: {exc}; it was moved aside to {moved}, nothing was overwritten", file=sys.stderr)
+    else:
+        print(f"{PROG}: {exc}; run facilitator to be asked, or add --new-store", file=sys.stderr)
     if not interactive:
         return False
-    answer = input("Start with a new, empty store? [y/N] ").strip().casefold()
-    return answer in {"y", "yes"}
+    try:
+        answer = input("Start with a new, empty store? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().casefold() in {"y", "yes"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    ws = Workspace(deck_dirs=args.decks, plan_dirs=args.plans)
+    ws = Workspace(deck_dirs=args.decks, plan_dirs=args.plans, new_after_damage=args.new_store)
     if args.store is not None:
         ws.store_path = args.store.expanduser()
     interactive = args.run is open_app and sys.stdin.isatty()
     try:
         try:
             return args.run(ws, args)
-        except StoreDamaged as exc:
+        except (StoreDamaged, StoreSetAside) as exc:
             if not _store_damaged(exc, interactive):
                 return 1
             ws.__dict__.pop("store", None)
+            ws.new_after_damage = True
             return args.run(ws, args)
     except CliError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -60,6 +60,20 @@ class StoreDamaged(Exception):
         self.reason = reason
 
 
+class StoreSetAside(Exception):
+    """The store was set aside as damaged and the user has not yet agreed to start a new one."""
+
+    def __init__(self, path: Path, copies: list[Path]) -> None:
+        super().__init__(f"store {path} was set aside as damaged (kept as {copies[-1]}); no new store was started yet")
+        self.path = path
+        self.copies = copies
+
+
+def damaged_copies(path: Path) -> list[Path]:
+    """Copies of `path` set aside as damaged, oldest first."""
+    return sorted(path.parent.glob(f"{path.name}.damaged-*"))
+
+
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -110,6 +124,7 @@ def set_aside(path: Path, clock: Callable[[], datetime] = now) -> Path:
         counter += 1
         target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
     os.replace(path, target)
+    _fsync_dir(path.parent)
     return target
 
 
@@ -158,7 +173,13 @@ class ActionRow:
 class Store:
     """Sessions, actions and settings in one JSON file."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, new_after_damage: bool = False) -> None:
+        """Open the store, cleaning up after interrupted writes.
+
+        Args:
+            new_after_damage: the user agreed to start on a new, empty store where a damaged one
+                was set aside; without it, that situation raises `StoreSetAside`.
+        """
         self.path = (path or default_store_path()).expanduser()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(self.path) + ".lock")
@@ -166,7 +187,11 @@ class Store:
         with self._lock:
             for temp in leftover_temp_files(self.path):
                 temp.unlink(missing_ok=True)
-            AtomicJSONStorage(self.path).read()
+            storage = AtomicJSONStorage(self.path)
+            if storage.read() is None and (copies := damaged_copies(self.path)):
+                if not new_after_damage:
+                    raise StoreSetAside(self.path, copies)
+                storage.write({})
 
     @contextmanager
     def _db(self) -> Iterator[TinyDB]:
@@ -191,11 +216,12 @@ class Store:
         with self._db() as db:
             docs = db.table(SESSIONS).all()
         sessions = []
+        self.problems = []
         for doc in docs:
             try:
                 sessions.append(Session.model_validate(doc))
             except ValidationError as exc:
-                self.problems.append(f"session {doc.get('id', '?')} skipped: {exc.errors()[0]['msg']}")
+                self.problems.append(f"session {doc.get('id', '?')}: {exc.errors()[0]['msg']}")
         sessions.sort(key=lambda s: s.created, reverse=True)
         return sessions
 
@@ -263,6 +289,8 @@ class Store:
         """Mark one action (by id or unique id prefix) done, open or dropped, and save it."""
         with self._lock:
             row = _one(self.actions(), ref, "action", lambda r: r.action.id)
+            if row.session.status is SessionStatus.LIVE:
+                raise LookupError(f"action {row.action.id} belongs to a session that is still running")
             row.action.status = status
             row.action.closed = None if status is ActionStatus.OPEN else now()
             self.save_session(row.session)
@@ -273,7 +301,7 @@ class Store:
     def setting(self, key: str, default: Any = None) -> Any:
         with self._db() as db:
             found = db.table(SETTINGS).get(Query().key == key)
-        return default if found is None else found["value"]
+        return default if found is None else found.get("value", default)
 
     def set_setting(self, key: str, value: Any) -> None:
         with self._db() as db:
@@ -281,6 +309,9 @@ class Store:
 
 
 def _one(items: list[T], ref: str, what: str, key: Callable[[T], str]) -> T:
+    ref = ref.strip()
+    if not ref:
+        raise LookupError(f"give the {what}'s id (or its first characters)")
     matches = [item for item in items if key(item) == ref] or [
         item for item in items if key(item).startswith(ref)
     ]
@@ -316,6 +347,7 @@ class Journal:
 
     def append(self, event: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
         line = json.dumps(event, ensure_ascii=False, default=str) + "\n"
         if not self._checked_tail:
             self._checked_tail = True
@@ -325,6 +357,8 @@ class Journal:
             handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
+        if created:  # the new file's name must survive a power cut too, not only its bytes
+            _fsync_dir(self.path.parent)
 
     def events(self) -> list[dict[str, Any]]:
         try:
@@ -345,3 +379,4 @@ class Journal:
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
+        _fsync_dir(self.path.parent)

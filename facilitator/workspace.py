@@ -20,6 +20,8 @@ class Workspace:
     store_path: Path = field(default_factory=default_store_path)
     deck_dirs: list[Path] = field(default_factory=list)
     plan_dirs: list[Path] = field(default_factory=list)
+    new_after_damage: bool = False
+    """The user agreed to a new, empty store where a damaged one was set aside."""
 
     @cached_property
     def decks(self) -> Catalog[Deck]:
@@ -31,5 +33,5 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
-        """The store, opened on first use; raises `StoreDamaged` if the file cannot be read."""
-        return Store(self.store_path)
+        """The store, opened on first use; raises `StoreDamaged` or `StoreSetAside`."""
+        return Store(self.store_path, new_after_damage=self.new_after_damage)

@@ -702,3 +702,18 @@ def test_app_on_a_damaged_store_starts_fresh_when_the_user_says_so(app_launch, t
     assert store.path == path and store.sessions() == []
     [moved] = tmp_path.glob("store.json.damaged-*")
     assert moved.read_text(encoding="utf-8") == "{ not json"
+
+
+def test_after_a_damaged_store_was_set_aside_no_command_starts_a_new_one_unasked(cli, tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    path.write_text("[1, 2", encoding="utf-8")
+    assert cli("--store", path, "sessions", "list").code == 1  # set aside here
+
+    again = cli("--store", path, "sessions", "list")
+    assert again.code == 1 and len(again.err_lines) == 1
+    assert "set aside" in again.err_lines[0] and "--new-store" in again.err_lines[0]
+    assert not path.exists()
+
+    agreed = cli("--store", path, "--new-store", "sessions", "list")
+    assert agreed.code == 0 and path.exists()
+    assert cli("--store", path, "sessions", "list").code == 0

@@ -23,6 +23,7 @@ from facilitator.store import (
     Journal,
     Store,
     StoreDamaged,
+    StoreSetAside,
     atomic_write,
     leftover_temp_files,
     set_aside,
@@ -58,6 +59,7 @@ def make_session(session_id: str, *, created: datetime = T0, **fields) -> Sessio
             )
         ],
         created=created,
+        status=SessionStatus.CLOSED,
     )
     defaults.update(fields)
     return Session(id=session_id, **defaults)
@@ -165,13 +167,13 @@ def test_unreadable_session_document_is_skipped_and_noted(store_path: Path) -> N
     reread = Store(store_path)
     assert [s.id for s in reread.sessions()] == ["good1234"]
     assert len(reread.problems) == 1
-    assert reread.problems[0].startswith("session future99 skipped:")
+    assert reread.problems[0].startswith("session future99: ")
     assert "newer facilitator" in reread.problems[0]
 
 
 def test_live_sessions_are_those_not_closed(store_path: Path) -> None:
     store = Store(store_path)
-    store.save_session(make_session("live1234"))
+    store.save_session(make_session("live1234", status=SessionStatus.LIVE))
     store.save_session(make_session("done1234", status=SessionStatus.CLOSED))
 
     assert [s.id for s in store.live_sessions()] == ["live1234"]
@@ -332,10 +334,13 @@ def test_set_aside_keeps_every_byte_and_frees_the_path(store_path: Path, content
     assert moved.name.startswith("store.json.damaged-")
     assert moved.read_bytes() == content
     assert not store_path.exists()
-    fresh = Store(store_path)
+    with pytest.raises(StoreSetAside):
+        Store(store_path)  # no new store until the user says so
+    fresh = Store(store_path, new_after_damage=True)
     assert fresh.sessions() == []
     fresh.save_session(make_session("fresh123"))
     assert moved.read_bytes() == content
+    assert [s.id for s in Store(store_path).sessions()] == ["fresh123"]
 
 
 def test_set_aside_in_the_same_second_never_clobbers(store_path: Path) -> None:
@@ -494,6 +499,20 @@ def test_set_action_status_by_prefix_sets_closed_time_and_persists(
     assert reread.closed is not None and before <= reread.closed <= after
     others = {a.id: a.status for a in Store(store_path).session("support1").actions}
     assert others == {"overdue1": ActionStatus.OPEN, "future01": status, "closed01": ActionStatus.DONE}
+
+
+def test_an_action_of_a_running_session_cannot_be_marked_from_outside(store_path: Path) -> None:
+    store = Store(store_path)
+    store.save_session(make_session("running1", status=SessionStatus.LIVE))
+
+    with pytest.raises(LookupError, match="still running"):
+        store.set_action_status("running1-a1", ActionStatus.DONE)
+    assert Store(store_path).session("running1").actions[0].status is ActionStatus.OPEN
+
+
+def test_an_empty_action_reference_matches_nothing(action_store: Store) -> None:
+    with pytest.raises(LookupError, match="give the action's id"):
+        action_store.set_action_status("  ", ActionStatus.DONE)
 
 
 def test_reopening_an_action_clears_its_closed_time(action_store: Store, store_path: Path) -> None:

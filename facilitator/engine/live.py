@@ -39,14 +39,26 @@ _AUTHOR = re.compile(r"^@(\S+)\s+(.*)$|^(.*?)\s+@(\S+)$", re.DOTALL)
 
 
 def recovered(session: Session, store: Store) -> Session:
-    """A live session as it stands with its journal replayed: what it holds after a crash."""
+    """A live session as it stands with its journal replayed: what it holds after a crash.
+
+    An event that cannot be applied (a journal edited by hand, or from a newer version) is
+    skipped and noted in `store.problems`; the rest still count.
+    """
     journaled = store.journal(session.id).events()
     if not journaled:
         return session
     copy = session.model_copy(deep=True)
-    for event in journaled:
-        events.apply(copy, event)
+    for number, event in enumerate(journaled, 1):
+        try:
+            events.apply(copy, event)
+        except (KeyError, TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+            store.problems.append(f"journal of session {session.id}, event {number} skipped: {exc.__class__.__name__}")
     return copy
+
+
+def current_sessions(store: Store) -> list[Session]:
+    """Every session as it stands now: live ones with their journals replayed."""
+    return [recovered(s, store) if s.status is SessionStatus.LIVE else s for s in store.sessions()]
 
 
 class LiveSession(ConvergeSteps, ActSteps):
@@ -88,6 +100,9 @@ class LiveSession(ConvergeSteps, ActSteps):
         live = cls(recovered(session, store), plan, decks, store, clock)
         if live.phase.kind in ROUND_PHASES and live.current_round is None:
             live._start_round()
+        # The clock waits for the facilitator: the room needs a moment to settle back in.
+        live.countdown.start()
+        live.countdown.pause()
         return live
 
     def _record(self, event: events.Event, *, undoable: bool = False) -> None:
@@ -100,6 +115,16 @@ class LiveSession(ConvergeSteps, ActSteps):
                     self._undo.append([undo])
         self.journal.append(event)
         events.apply(self.session, event)
+        if event["op"] == "remove":
+            self._forget_missing_ideas()
+
+    def _forget_missing_ideas(self) -> None:
+        """A pending build-on or next card must not point at an idea that is gone."""
+        ids = {idea.id for idea in self.session.ideas}
+        if self.builds_on not in ids:
+            self.builds_on = None
+        if self.next_card_from not in ids:
+            self.next_card_from = None
 
     @contextmanager
     def _one_step(self) -> Iterator[None]:
@@ -250,8 +275,19 @@ class LiveSession(ConvergeSteps, ActSteps):
         raise KeyError(idea_id)
 
     def split_author(self, text: str) -> tuple[str, str | None]:
-        """`@Ana idea` or `idea @Ana` -> ("idea", "Ana"); a known participant's name is completed."""
-        match = _AUTHOR.match(text.strip())
+        """`@Ana idea` or `idea @Ana` -> ("idea", "Ana"); a known participant's name is completed.
+
+        Participants' full names are tried first, so `@Ana Maria` works with a space in it.
+        """
+        text = text.strip()
+        folded = text.casefold()
+        for participant in sorted(self.session.participants, key=len, reverse=True):
+            tag = "@" + participant.casefold()
+            if folded.startswith(tag + " "):
+                return text[len(tag) :].strip(), participant
+            if folded.endswith(" " + tag):
+                return text[: -len(tag)].strip(), participant
+        match = _AUTHOR.match(text)
         if not match:
             return text.strip(), None
         body, name = (match[2], match[1]) if match[1] else (match[3], match[4])
