@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from filelock import FileLock, Timeout
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -70,13 +71,14 @@ class FacilitatorApp(App[None]):
         self.workspace = workspace
         self.clock = clock or SystemClock()
         self.live: LiveSession | None = None
+        self._session_lock: FileLock | None = None
         self.auto_advance = False
         self.presenter = False
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         saved = self.workspace.store.setting("theme", DEFAULT_THEME)
-        self.theme = saved if saved in self.available_themes else DEFAULT_THEME
+        self.theme = saved if isinstance(saved, str) and saved in self.available_themes else DEFAULT_THEME
         self.push_screen(HomeScreen(self.workspace))
 
     def watch_theme(self, theme: str) -> None:
@@ -91,10 +93,32 @@ class FacilitatorApp(App[None]):
     def on_home_screen_new_session(self, message: HomeScreen.NewSession) -> None:
         self.push_screen(SetupScreen(self.workspace))
 
+    def _hold(self, session: Session) -> bool:
+        """Take the session's lock, or say that another window is running it."""
+        lock = self.workspace.store.session_lock(session.id)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            self.notify("This session is open in another window; finish it there.", severity="warning", timeout=5)
+            return False
+        self._release()
+        self._session_lock = lock
+        return True
+
+    def _release(self) -> None:
+        if self._session_lock is not None:
+            self._session_lock.release()
+            self._session_lock = None
+
+    def on_unmount(self) -> None:
+        self._release()
+
     def on_setup_screen_ready(self, message: SetupScreen.Ready) -> None:
         session = message.session
         plan = self.workspace.plans.get(session.plan)
         self.auto_advance = message.auto_advance
+        if not self._hold(session):
+            return
         self.live = LiveSession.start(session, plan, self._decks_for(session), self.workspace.store, self.clock)
         self._show_phase()
 
@@ -104,8 +128,9 @@ class FacilitatorApp(App[None]):
             self.notify(f"Cannot resume: plan {session.plan!r} or its decks are missing.", severity="error", markup=False)
             return
         plan = self.workspace.plans.get(session.plan)
+        if not self._hold(session):
+            return
         self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)
-        self.live.countdown.pause()
         self._show_phase(push=True)
         self.notify("Session resumed. The clock is paused: Ctrl+T starts it.", timeout=5)
 
@@ -134,6 +159,7 @@ class FacilitatorApp(App[None]):
                 live.close()
             screen: Screen = SummaryScreen(live.session, "Session saved. Here is the action list.")
             self.live = None
+            self._release()
         else:
             screen = SCREENS_BY_PHASE[live.phase.kind](live)
             screen.set_class(self.presenter, "-presenter")
@@ -175,17 +201,22 @@ class FacilitatorApp(App[None]):
         )
 
     def _screen_action(self, action: str) -> None:
-        if isinstance(self.screen, PhaseScreen):
-            self.screen.run_action(action)
-        else:
-            self.notify("That works while a session is running.", timeout=2)
+        """Run an action of the session screen once the palette has closed."""
+
+        async def run() -> None:
+            if isinstance(self.screen, PhaseScreen):
+                await self.screen.run_action(action)
+            else:
+                self.notify("That works while a session is running.", timeout=2)
+
+        self.call_later(run)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("New session", "Set up and start a new session", self._palette_new_session)
         yield SystemCommand("Pause or resume the timer", "Pause or resume the round's countdown", lambda: self._screen_action("toggle_timer"))
         yield SystemCommand("Extend the round by a minute", "Add one minute to the countdown", lambda: self._screen_action("extend"))
-        yield SystemCommand("Next phase", "End this phase and go to the next one", lambda: self._screen_action("end_phase" if isinstance(self.screen, RoundScreen) else "advance"))
+        yield SystemCommand("Next phase", "End this phase and go to the next one", lambda: self._screen_action("end_phase"))
         yield SystemCommand("Presenter view", "Show only the card, the countdown and the latest ideas", self.action_toggle_presenter)
         yield SystemCommand("Theme: high contrast", "Black background, bright text, for projectors", lambda: setattr(self, "theme", "high-contrast"))
         yield SystemCommand("Theme: default", "The standard dark theme", lambda: setattr(self, "theme", DEFAULT_THEME))

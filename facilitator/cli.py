@@ -17,7 +17,8 @@ from typing import NoReturn
 import tomli_w
 
 from facilitator.catalog import LoadProblem, validate_paths
-from facilitator.models import ActionStatus, Deck, Plan, Session
+from facilitator.engine.live import current_sessions, recovered
+from facilitator.models import ActionStatus, Deck, Plan, Session, SessionStatus
 from facilitator.store import StoreDamaged, StoreSetAside, set_aside
 from facilitator.workspace import Workspace
 
@@ -137,7 +138,7 @@ def _get(catalog, item_id: str, what: str):
 
 
 def sessions_list(ws: Workspace, args: argparse.Namespace) -> int:
-    sessions = ws.store.sessions()
+    sessions = current_sessions(ws.store)
     _warn(ws.store.problems)
     rows = [
         (s.id, s.created.date().isoformat(), s.status.value, s.team, len(s.ideas), len(s.actions), s.title)
@@ -149,6 +150,8 @@ def sessions_list(ws: Workspace, args: argparse.Namespace) -> int:
 
 def sessions_show(ws: Workspace, args: argparse.Namespace) -> int:
     session = _lookup(lambda: ws.store.session(args.id))
+    if session.status is SessionStatus.LIVE:
+        session = recovered(session, ws.store)
     print(f"{session.title}  [{session.id}, {session.status.value}]")
     print(f"Team: {session.team or '-'}   Facilitator: {session.facilitator or '-'}   Plan: {session.plan}")
     print(f"Date: {session.created:%Y-%m-%d %H:%M}   Participants: {', '.join(session.participants) or '-'}")

@@ -1,12 +1,13 @@
 """The team's daily routines: where the customer should enter the work.
 
 A built-in list serves every team until it keeps its own: a `routines.txt` in the user config
-folder (one routine a line, `#` starts a comment) replaces it, and each session keeps the list it
+folder (one routine a line; `#` at the start of a line or after a space starts a comment) replaces it, and each session keeps the list it
 was run with.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from facilitator.catalog import user_dir
@@ -40,7 +41,9 @@ def parse_routines(text: str) -> list[str]:
     """One routine a line; blank lines, comments and repeats are dropped, order kept."""
     routines: list[str] = []
     for line in text.splitlines():
-        routine = line.split("#", 1)[0].strip()
+        routine = re.split(r"\s#", line, maxsplit=1)[0].strip()  # "C# review" keeps its #
+        if routine.startswith("#"):
+            continue
         if routine and routine.casefold() not in {r.casefold() for r in routines}:
             routines.append(routine)
     return routines

@@ -247,6 +247,11 @@ class Store:
     def journal(self, session_id: str) -> Journal:
         return Journal(self.journal_dir / f"{session_id}.jsonl")
 
+    def session_lock(self, session_id: str) -> FileLock:
+        """Held by the one window that runs a session, so two cannot run (and fold) the same one."""
+        self.journal_dir.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.journal_dir / f"{session_id}.lock"))
+
     def fold(self, session: Session) -> None:
         """Save the live session as a whole and start its journal afresh.
 

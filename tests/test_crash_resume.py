@@ -96,7 +96,7 @@ def test_a_session_killed_mid_round_resumes_with_every_idea(tmp_path: Path) -> N
         first.wait_for("Enter starts the session", STEP_SECONDS, "the set-up screen")
         first.send(ENTER)  # Enter in the title field starts the session as set up by default
         first.wait_for("Type an idea and press Enter", STEP_SECONDS, "the warm-up round")
-        assert "Warm up 1/1" in first.screen, first.report()
+        assert "Warm-up 1/1" in first.screen, first.report()
 
         for number, text in enumerate(IDEAS, 1):
             first.send(text + ENTER)
@@ -126,7 +126,7 @@ def test_a_session_killed_mid_round_resumes_with_every_idea(tmp_path: Path) -> N
         second.send("r")
         second.wait_for(_all_listed(IDEAS), STEP_SECONDS, "every idea in the resumed round")
         screen = second.screen.text()
-        assert "Warm up 1/1" in screen, second.report()
+        assert "Warm-up 1/1" in screen, second.report()
         assert "Type an idea and press Enter" in screen, second.report()  # the input line is empty
         assert UNSENT not in screen, second.report()
         numbered = re.findall(r"^ *│ +(\d+)\. ", screen, re.MULTILINE)  # rows of the idea list

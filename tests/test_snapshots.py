@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select
 
 from facilitator.app import make_app
 from facilitator.models import Action, ActionStatus, Idea, Session, SessionStatus
@@ -60,8 +60,8 @@ def utc() -> Iterator[None]:
 
 def save_earlier_sessions(store_path: Path) -> None:
     """Two finished sessions: team Blue's with two actions still open, team Green's all settled."""
-    blue = datetime(2025, 2, 10, 12, 0, tzinfo=timezone.utc)
-    green = datetime(2025, 1, 20, 12, 0, tzinfo=timezone.utc)
+    blue = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)
+    green = datetime(2025, 1, 20, 12, 0, tzinfo=UTC)
     store = Store(store_path)
     store.save_session(
         Session(
@@ -79,12 +79,29 @@ def save_earlier_sessions(store_path: Path) -> None:
                 Idea(id="bidea002", text="A customer quote at every stand-up", round=0, created=blue),
             ],
             actions=[
-                Action(id="bact0001", text="Call three lost customers", owner="Ana", routine="one-to-ones",
-                       due=date(2025, 3, 1), created=blue),
-                Action(id="bact0002", text="A customer quote at every stand-up", owner="Ben",
-                       routine="daily stand-up", created=blue),
-                Action(id="bact0003", text="Read the support queue once a week", owner="Chris",
-                       status=ActionStatus.DONE, created=blue, closed=blue),
+                Action(
+                    id="bact0001",
+                    text="Call three lost customers",
+                    owner="Ana",
+                    routine="one-to-ones",
+                    due=date(2025, 3, 1),
+                    created=blue,
+                ),
+                Action(
+                    id="bact0002",
+                    text="A customer quote at every stand-up",
+                    owner="Ben",
+                    routine="daily stand-up",
+                    created=blue,
+                ),
+                Action(
+                    id="bact0003",
+                    text="Read the support queue once a week",
+                    owner="Chris",
+                    status=ActionStatus.DONE,
+                    created=blue,
+                    closed=blue,
+                ),
             ],
         )
     )
@@ -98,8 +115,14 @@ def save_earlier_sessions(store_path: Path) -> None:
             status=SessionStatus.CLOSED,
             created=green,
             actions=[
-                Action(id="gact0001", text="Invite a customer to the demo", owner="Eli",
-                       status=ActionStatus.DONE, created=green, closed=green),
+                Action(
+                    id="gact0001",
+                    text="Invite a customer to the demo",
+                    owner="Eli",
+                    status=ActionStatus.DONE,
+                    created=green,
+                    closed=green,
+                ),
             ],
         )
     )
@@ -122,8 +145,13 @@ async def at_setup(pilot: Pilot, plan: str = "quick-reflection") -> None:
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, SetupScreen)
-    values = {"title": "Customer reflection, March", "team": "Blue", "facilitator": "Dana",
-              "participants": PARTICIPANTS, "seed": SEED}
+    values = {
+        "title": "Customer reflection, March",
+        "team": "Blue",
+        "facilitator": "Dana",
+        "participants": PARTICIPANTS,
+        "seed": SEED,
+    }
     for name, value in values.items():
         screen.query_one(f"#{name}", Input).value = value
     screen.query_one("#plan", Select).value = plan
@@ -241,7 +269,10 @@ async def in_act(pilot: Pilot) -> None:
 
 
 async def at_summary(pilot: Pilot) -> None:
+    """The act state with the date put right, then the session closed."""
     await in_act(pilot)
+    pilot.app.screen.query_one("#field-due", Input).focus()
+    await type_text(pilot, "2025-04-01")
     await pilot.press("ctrl+n")
     await pilot.pause()
     assert isinstance(pilot.app.screen, SummaryScreen)
@@ -271,7 +302,6 @@ def steady(state: State) -> State:
         await state(pilot)
         for screen in pilot.app.screen_stack:
             for field in screen.query("Input, TextArea"):
-                assert isinstance(field, (Input, TextArea))
                 field.cursor_blink = False
         await pilot.pause()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from facilitator.engine import events
 from facilitator.engine.steps import Steps
-from facilitator.models import Action, ActionStatus
+from facilitator.models import Action, ActionStatus, SessionStatus
 from facilitator.store import ActionRow
 
 
@@ -29,9 +29,10 @@ class ActSteps(Steps):
             drafted.append(action)
         return drafted
 
-    def save_action(self, action: Action) -> None:
-        """Store an action as edited (it was validated when it was built)."""
-        self._record(events.put("action", action.model_copy(update={"session": self.session.id})), undoable=True)
+    def save_action(self, action: Action, field: str | None = None) -> None:
+        """Store an action as edited; successive edits of one field are one undo step."""
+        key = ("action", action.id, field) if field else None
+        self._record(events.put("action", action.model_copy(update={"session": self.session.id})), undoable=True, undo_key=key)
 
     def new_action(self) -> Action:
         action = Action(text="New action", session=self.session.id, created=self.clock.now())
@@ -51,6 +52,7 @@ class ActSteps(Steps):
             r
             for r in rows
             if r.session.id != self.session.id
+            and r.session.status is SessionStatus.CLOSED  # a running session's actions are not agreed yet
             and r.session.created <= started
             # still open, or settled during this follow-up (so the room sees what it just marked)
             and (r.action.status is ActionStatus.OPEN or (r.action.closed is not None and r.action.closed >= started))

@@ -83,6 +83,7 @@ class LiveSession(ConvergeSteps, ActSteps):
         self.next_card_from: str | None = None
         self._undo: list[list[events.Event]] = []
         self._group: list[events.Event] | None = None
+        self._undo_key: object = None
 
     # --- starting and resuming --------------------------------------------------------------
 
@@ -105,9 +106,18 @@ class LiveSession(ConvergeSteps, ActSteps):
         live.countdown.pause()
         return live
 
-    def _record(self, event: events.Event, *, undoable: bool = False) -> None:
+    def _record(self, event: events.Event, *, undoable: bool = False, undo_key: object = None) -> None:
+        """Journal then apply an event.
+
+        Args:
+            undoable: Ctrl+Z can take it back.
+            undo_key: changes in a row with the same key (keystrokes in one field) are undone as
+                one step, back to how the field was before the first of them.
+        """
         if undoable:
-            undo = events.inverse(self.session, event)
+            repeat = undo_key is not None and undo_key == self._undo_key
+            self._undo_key = undo_key
+            undo = None if repeat else events.inverse(self.session, event)
             if undo is not None:
                 if self._group is not None:
                     self._group.insert(0, undo)
@@ -329,6 +339,7 @@ class LiveSession(ConvergeSteps, ActSteps):
         """Undo the last change to ideas, clusters, votes or actions in this phase."""
         if not self._undo:
             return False
+        self._undo_key = None
         for event in self._undo.pop():
             self._record(event)
         return True

@@ -17,7 +17,7 @@ class Steps:
     store: Store
     clock: Clock
 
-    def _record(self, event: events.Event, *, undoable: bool = False) -> None:
+    def _record(self, event: events.Event, *, undoable: bool = False, undo_key: object = None) -> None:
         raise NotImplementedError
 
     def _one_step(self) -> AbstractContextManager[None]:

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from facilitator.models import Action, Cadence
+from facilitator.screens.modals import ConfirmModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 
@@ -137,8 +138,29 @@ class ActScreen(PhaseScreen):
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id != self.current:
-            self._load_form()
+        if event.option.id == self.current:
+            return
+        if self.errors and self.current is not None:
+            # Leaving would drop what was typed in the wrong field: stay until it is fixed or cleared.
+            listing = self.query_one("#actions", OptionList)
+            listing.highlighted = listing.get_option_index(self.current)
+            self.notify("Fix or clear the field in red first: it is not saved yet.", severity="warning", timeout=3)
+            return
+        self._load_form()
+
+    def action_advance(self) -> None:
+        if not self.errors:
+            super().action_advance()
+            return
+
+        def answered(move_on: bool | None) -> None:
+            if move_on:
+                self.errors.clear()
+                super(ActScreen, self).action_advance()
+
+        labels = {name: label for name, label, _ in FIELDS}
+        wrong = ", ".join(labels[name] for name in self.errors)
+        self.app.push_screen(ConfirmModal(f"{wrong}: not valid, so not saved. Move on without it?", yes="Move on", no="Fix it"), answered)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         action = self._action()
@@ -153,15 +175,15 @@ class ActScreen(PhaseScreen):
         self._show_errors()
         event.input.set_class(problem is not None, "-invalid")
         if updated is not None:
-            self._save(updated)
+            self._save(updated, name)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         action = self._action()
         if action is not None and event.value != action.cadence:
-            self._save(action.model_copy(update={"cadence": Cadence(event.value)}))
+            self._save(action.model_copy(update={"cadence": Cadence(event.value)}), "cadence")
 
-    def _save(self, action: Action) -> None:
-        self.live.save_action(action)
+    def _save(self, action: Action, field: str) -> None:
+        self.live.save_action(action, field)
         listing = self.query_one("#actions", OptionList)
         listing.replace_option_prompt(action.id, action_line(action))
 

@@ -56,7 +56,7 @@ class FollowUpScreen(PhaseScreen):
             listing.highlighted = min(highlighted or 0, len(self.rows) - 1)
         empty = self.query_one("#empty", Static)
         empty.display = not self.rows
-        empty.update(f"No open actions from earlier sessions of team {self.live.session.team or '(no team)'}.")
+        empty.update(Text(f"No open actions from earlier sessions of team {self.live.session.team or '(no team)'}."))
         super().refresh_view()
 
     def action_mark(self, status: str) -> None:

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from facilitator.engine.live import recovered
+from facilitator.engine.live import current_sessions
 from facilitator.models import Session, SessionStatus
 from facilitator.workspace import Workspace
 
@@ -74,19 +74,22 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         for deck in sorted(self.workspace.decks, key=lambda d: d.title.casefold()):
             table.add_row(Text(deck.title), len(deck.prompts), key=deck.id)
-        problems = self.workspace.decks.problems + self.workspace.plans.problems
+
+    def _show_problems(self, store_problems: list[str]) -> None:
+        """Files and records that were skipped, so nothing goes missing without a word."""
+        problems = [*self.workspace.decks.problems, *self.workspace.plans.problems, *store_problems]
         notice = self.query_one("#problems", Static)
         notice.display = bool(problems)
-        if problems:
-            lines = [f"Skipped {p}" for p in problems[:3]]
-            if len(problems) > 3:
-                lines.append(f"... and {len(problems) - 3} more (facilitator decks list)")
-            notice.update(Text("\n".join(lines)))
+        lines = [f"Skipped {p}" for p in problems[:3]]
+        if len(problems) > 3:
+            lines.append(f"... and {len(problems) - 3} more (facilitator decks list / sessions list)")
+        notice.update(Text("\n".join(lines)))
 
     def reload(self) -> None:
         """Read the sessions again: after a session ends, or an action is marked elsewhere."""
         store = self.workspace.store
-        self.sessions = [recovered(s, store) if s.status is SessionStatus.LIVE else s for s in store.sessions()]
+        self.sessions = current_sessions(store)
+        self._show_problems(store.problems)
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for session in self.sessions:
@@ -123,7 +126,13 @@ class HomeScreen(Screen[None]):
         self.post_message(self.NewSession())
 
     def action_resume(self) -> None:
+        """Resume the highlighted session if it is unfinished, else the newest unfinished one."""
         live = self._live()
+        table = self.query_one("#sessions", DataTable)
+        if table.row_count and table.cursor_row is not None:
+            highlighted = self.sessions[table.cursor_row]
+            if highlighted in live:
+                live = [highlighted]
         if live:
             self.post_message(self.Resume(live[0]))
 

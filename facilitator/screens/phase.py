@@ -22,6 +22,8 @@ class PhaseScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "advance", "Next", id="advance", priority=True),
         Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
+        Binding("ctrl+t", "toggle_timer", "Pause/resume", id="pause", priority=True),
+        Binding("ctrl+e", "extend", "+1 min", id="extend", priority=True),
     ]
 
     @dataclass
@@ -51,6 +53,17 @@ class PhaseScreen(Screen[None]):
 
     def action_advance(self) -> None:
         self.post_message(self.Advance())
+
+    def action_end_phase(self) -> None:
+        self.post_message(self.Advance(round_only=False))
+
+    def action_toggle_timer(self) -> None:
+        self.live.countdown.toggle()
+        self.tick()
+
+    def action_extend(self) -> None:
+        self.live.countdown.extend(60)
+        self.tick()
 
     def action_undo(self) -> None:
         if self.live.undo():

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from facilitator.engine.countdown import CountdownState
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.countdown import CountdownDisplay
@@ -23,8 +22,6 @@ from facilitator.widgets.prompt_card import PromptCardView
 class RoundScreen(PhaseScreen):
     CSS_PATH = "round.tcss"
     BINDINGS = [
-        Binding("ctrl+t", "toggle_timer", "Pause/resume", id="pause", priority=True),
-        Binding("ctrl+e", "extend", "+1 min", id="extend", priority=True),
         Binding("ctrl+n", "advance", "End round", id="advance", priority=True),
         Binding("ctrl+g", "end_phase", "End phase", id="end-phase", priority=True),
         Binding("ctrl+k", "skip_card", "Skip card", id="skip-card", priority=True),
@@ -67,6 +64,8 @@ class RoundScreen(PhaseScreen):
         return [i for i in self.live.session.ideas if i.round == index]
 
     def refresh_view(self) -> None:
+        if self.editing and not any(i.id == self.editing for i in self._round_ideas()):
+            self.action_cancel_edit()  # the idea went away (deleted, undone) or the round moved on
         self.query_one("#card", PromptCardView).show(self.live.current_round)
         self.query_one("#ideas", IdeaList).show_all(self._round_ideas())
         self._show_status()
@@ -80,7 +79,7 @@ class RoundScreen(PhaseScreen):
             target = self.live.idea(self.live.builds_on)
             parts.append("Next idea builds on: ", style="bold")
             parts.append(target.text[:80])
-            parts.append(" ")
+            parts.append(" (Ctrl+B again to cancel) ")
         if self.live.next_card_from:
             parts.append("Next card is built on an idea. ", style="italic")
         self.query_one("#status", Static).update(parts)
@@ -107,6 +106,8 @@ class RoundScreen(PhaseScreen):
             idea = self.live.edit_idea(self.editing, text)
             self.editing = None
             ideas.replace_idea(idea)
+            self._show_status()
+            return
         else:
             idea = self.live.add_idea(text)
             if idea is None:
@@ -133,7 +134,7 @@ class RoundScreen(PhaseScreen):
         idea = self.live.idea(selected)
         self.editing = selected
         field = self.query_one("#idea-input", IdeaInput)
-        field.value = idea.text + (f" @{idea.author}" if idea.author else "")
+        field.value = idea.text  # the author stays unless a new @name is typed
         field.cursor_position = len(field.value)
         self._show_status()
 
@@ -165,14 +166,9 @@ class RoundScreen(PhaseScreen):
 
     # --- timer and cards --------------------------------------------------------------------
 
-    def action_toggle_timer(self) -> None:
-        self.live.countdown.toggle()
-        self.tick()
-
     def action_extend(self) -> None:
-        self.live.countdown.extend(60)
-        self._rang_for = None if not self.live.countdown.overtime else self._rang_for
-        self.tick()
+        super().action_extend()
+        self._rang_for = None  # ring again if the extra minute runs out too
 
     def action_skip_card(self) -> None:
         self.live.skip_card()
@@ -186,14 +182,4 @@ class RoundScreen(PhaseScreen):
     def action_advance(self) -> None:
         self.post_message(self.Advance(round_only=True))
 
-    def action_end_phase(self) -> None:
-        self.post_message(self.Advance(round_only=False))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_timer":
-            return True
-        return super().check_action(action, parameters)
-
-    @property
-    def paused(self) -> bool:
-        return self.live.countdown.state is CountdownState.PAUSED

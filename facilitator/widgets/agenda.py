@@ -12,13 +12,17 @@ from facilitator.engine.live import LiveSession
 from facilitator.models import ROUND_PHASES
 
 
+LABEL_WIDTH = 14
+"""Longer phase titles are cut, so the agenda stays on one or two lines at 80 columns."""
+
+
 def agenda_text(live: LiveSession) -> Text:
     """`✓ Warm-up › ▶ Diverge 2/3 › Converge ...`: the current phase marked, not by colour alone."""
     text = Text()
     for index, phase in enumerate(live.plan.phases):
         if index:
             text.append(" › ", style="dim")
-        label = phase.kind.value.replace("-", " ").capitalize()
+        label = phase.label if len(phase.label) <= LABEL_WIDTH else phase.label[: LABEL_WIDTH - 1] + "…"
         if index == live.session.phase:
             if phase.kind in ROUND_PHASES:
                 label += f" {live.round_number}/{phase.rounds}"

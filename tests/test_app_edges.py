@@ -1,0 +1,258 @@
+"""The app at its edges: commands from the palette, state that points at vanished ideas, odd
+names, a damaged journal, two windows on one session, and a wrong field in the act form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from facilitator.app import make_app
+from facilitator.engine.countdown import CountdownState
+from facilitator.models import Action, Session, SessionStatus
+from facilitator.screens.act import ActScreen
+from facilitator.screens.converge import ConvergeScreen
+from facilitator.screens.follow_up import FollowUpScreen
+from facilitator.screens.home import HomeScreen
+from facilitator.store import Store
+from facilitator.workspace import Workspace
+from tests.fakes import FakeClock
+from tests.test_app_flow import screen_text
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.json"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def new_app(store_path: Path, clock: FakeClock):
+    return make_app(Workspace(store_path=store_path), clock)
+
+
+async def start_round(pilot, participants: str = "") -> None:
+    """Home -> set-up -> the warm-up round, with these participants."""
+    await pilot.press("enter")
+    await pilot.pause()
+    if participants:
+        pilot.app.screen.query_one("#participants").value = participants
+    pilot.app.screen.query_one("#title").focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def add(pilot, *ideas: str) -> None:
+    for idea in ideas:
+        await pilot.press(*idea, "enter")
+    await pilot.pause()
+
+
+async def test_palette_commands_pause_extend_and_move_on(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
+        commands["Pause or resume the timer"]()
+        await pilot.pause()
+        assert app.live.countdown.state is CountdownState.PAUSED
+        commands["Extend the round by a minute"]()
+        await pilot.pause()
+        assert app.live.countdown.remaining() == pytest.approx(180)
+        commands["Next phase"]()
+        await pilot.pause()
+        assert app.live.phase.kind.value == "diverge"
+        commands["Theme: high contrast"]()
+        assert app.theme == "high-contrast"
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("ctrl+b", "ctrl+x"),  # builds-on target deleted
+        ("ctrl+r", "ctrl+x"),  # next-card idea deleted
+        ("ctrl+b", "ctrl+z"),  # builds-on target undone away
+        ("f2", "ctrl+x"),  # the idea being edited deleted
+    ],
+    ids=["build-on-then-delete", "next-card-then-delete", "build-on-then-undo", "edit-then-delete"],
+)
+async def test_pending_state_never_points_at_a_vanished_idea(store_path: Path, clock: FakeClock, keys) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await add(pilot, "the only idea")
+        await pilot.press(*keys)
+        await pilot.pause()
+        await add(pilot, "a new one")
+        live = app.live
+        assert [i.text for i in live.session.ideas] == ["a new one"]
+        assert live.session.ideas[0].builds_on is None
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert live.current_round.kind.value != "build-on"
+
+
+async def test_an_edit_left_open_does_not_follow_into_the_next_round(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await add(pilot, "round one idea")
+        await pilot.press("f2", "ctrl+n")
+        await pilot.pause()
+        await add(pilot, "round two idea")
+        texts = [(i.text, i.round) for i in app.live.session.ideas]
+        assert texts == [("round one idea", 0), ("round two idea", 1)]
+
+
+async def test_editing_keeps_an_author_whose_name_has_a_space(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot, participants="Ana Maria, Bo")
+        await add(pilot, "@Ana Maria call a customer")
+        [idea] = app.live.session.ideas
+        assert (idea.text, idea.author) == ("call a customer", "Ana Maria")
+        await pilot.press("f2", "end", *" today", "enter")
+        await pilot.pause()
+        [idea] = app.live.session.ideas
+        assert (idea.text, idea.author) == ("call a customer today", "Ana Maria")
+
+
+async def test_a_team_name_with_brackets_reaches_the_follow_up_safely(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#team").value = "[/]bad [red]team"
+        app.screen.query_one("#plan").value = "follow-up"
+        await pilot.pause()
+        app.screen.query_one("#title").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowUpScreen)
+        assert "[/]bad [red]team" in screen_text(app)
+
+
+async def test_a_bad_journal_line_is_skipped_and_reported_not_fatal(store_path: Path, clock: FakeClock) -> None:
+    store = Store(store_path)
+    session = Session(id="crashed1", title="Crashed", plan="quick-reflection", decks=["top-of-mind"])
+    store.save_session(session)
+    journal = store.journal(session.id)
+    journal.append({"op": "put", "kind": "idea", "item": {"id": "i1", "text": "kept", "round": 0}})
+    journal.append({"op": "put", "kind": "idea", "item": {"id": "i2", "round": 0}})  # no text
+    journal.append({"op": "teleport"})
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        shown = screen_text(app)
+        assert "journal of session crashed1" in shown
+        await pilot.press("r")
+        await pilot.pause()
+        assert [i.text for i in app.live.session.ideas] == ["kept"]
+
+
+async def test_two_windows_cannot_run_the_same_session(store_path: Path, clock: FakeClock) -> None:
+    first = new_app(store_path, clock)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await add(pilot, "from the first window")
+        second = new_app(store_path, clock)
+        async with second.run_test(size=(100, 30)) as other:
+            await other.press("r")
+            await other.pause()
+            assert isinstance(second.screen, HomeScreen)
+            assert second.live is None
+            assert any("open in another window" in n.message for n in second._notifications)
+
+
+async def test_resumed_in_converge_the_phase_clock_can_be_started(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await add(pilot, "an idea")
+        await pilot.press("ctrl+g", "ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConvergeScreen)
+    again = new_app(store_path, clock)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(again.screen, ConvergeScreen)
+        assert again.live.countdown.state is CountdownState.PAUSED
+        await pilot.press("ctrl+t")
+        clock.advance(30)
+        assert again.live.countdown.remaining() == pytest.approx(again.live.phase.minutes * 60 - 30)
+
+
+async def reach_act(pilot) -> ActScreen:
+    await start_round(pilot)
+    await add(pilot, "first idea", "second idea")
+    await pilot.press("ctrl+g", "ctrl+g", "ctrl+n")  # warm-up, diverge, converge
+    await pilot.pause()
+    await pilot.press("plus", "down", "plus", "ctrl+n")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ActScreen)
+    return pilot.app.screen
+
+
+async def test_a_wrong_field_keeps_the_facilitator_on_its_action(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await reach_act(pilot)
+        live = app.live
+        first, second = [a.id for a in live.session.actions]
+        screen.query_one("#field-due").focus()
+        await pilot.press(*"next week")
+        await pilot.pause()
+        listing = screen.query_one("#actions")
+        listing.highlighted = 1
+        await pilot.pause()
+        assert screen.current == first and listing.highlighted == 0
+        assert screen.query_one("#field-due").value == "next week"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "not valid, so not saved" in screen_text(app)
+        await pilot.press("n")  # fix it
+        await pilot.pause()
+        assert app.screen is screen and not live.is_closed
+        screen.query_one("#field-due").value = ""
+        await pilot.pause()
+        listing.highlighted = 1
+        await pilot.pause()
+        assert screen.current == second
+
+
+async def test_typing_in_a_field_is_undone_as_one_step(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await reach_act(pilot)
+        screen.query_one("#field-owner").focus()
+        await pilot.press(*"Bo")
+        await pilot.pause()
+        assert app.live.session.actions[0].owner == "Bo"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.live.session.actions[0].owner is None
+
+
+async def test_follow_up_lists_only_actions_of_finished_sessions(store_path: Path, clock: FakeClock) -> None:
+    store = Store(store_path)
+    for session_id, status in (("done0001", SessionStatus.CLOSED), ("live0001", SessionStatus.LIVE)):
+        store.save_session(Session(
+            id=session_id, title=session_id, team="Blue", plan="quick-reflection", status=status,
+            created=clock.now().replace(year=2024), actions=[Action(id=f"{session_id}-a", text=f"from {session_id}")],
+        ))
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#team").value = "Blue"
+        app.screen.query_one("#plan").value = "follow-up"
+        await pilot.pause()
+        app.screen.query_one("#title").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [r.action.id for r in app.screen.rows] == ["done0001-a"]
