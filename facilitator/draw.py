@@ -3,6 +3,7 @@
 * Cards come from a deck without repetition until that deck's pool is used up, then the pool is
   shuffled again.
 * When a round may draw from several decks, the decks take turns.
+* A phase may ask for some kinds of card only (a routine scan shows routine cards).
 * Routine cards take the session's routines in turn (shuffled), so every routine comes up before
   any comes up twice.
 * Everything random comes from one seeded generator: the same seed and the same calls give the
@@ -15,7 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from facilitator.models import Deck, PromptCard
+from facilitator.models import CardKind, Deck, PromptCard
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,22 @@ class CardDrawer:
         self._routine_queue: list[str] = []
         self._turn = 0
 
-    def draw(self, deck_ids: Sequence[str] | None = None) -> DrawnCard:
-        """The next card from the given decks (default: all), decks taking turns."""
+    def draw(self, deck_ids: Sequence[str] | None = None, kinds: Sequence[CardKind] = ()) -> DrawnCard:
+        """The next card from the given decks (default: all), decks taking turns.
+
+        Args:
+            kinds: only cards of these kinds (default: any). A deck without such a card is passed
+                over; if no deck has one, any kind will do.
+        """
         ids = [d for d in (deck_ids or self.decks) if d in self.decks] or list(self.decks)
+        wanted = set(kinds)
+        if wanted and any(c.kind in wanted for d in ids for c in self._usable(self.decks[d])):
+            ids = [d for d in ids if any(c.kind in wanted for c in self._usable(self.decks[d]))]
+        else:
+            wanted = set()
         deck = self.decks[ids[self._turn % len(ids)]]
         self._turn += 1
-        card = self._next_card(deck)
+        card = self._next_card(deck, wanted)
         routine = self._next_routine() if card.needs_routine else None
         return DrawnCard(deck, card, routine)
 
@@ -69,10 +80,15 @@ class CardDrawer:
         pool = self._pools.get(deck_id) or self._fresh_pool(deck)
         self._pools[deck_id] = [c for c in pool if c.id != card_id] or pool
 
-    def _next_card(self, deck: Deck) -> PromptCard:
-        pool = self._pools.get(deck.id) or self._fresh_pool(deck)
+    def _next_card(self, deck: Deck, kinds: set[CardKind]) -> PromptCard:
+        """The next card of the deck's pool (of the wanted kinds); a fresh pool once it has none."""
+        pool = self._pools.get(deck.id) or []
+        fits = [i for i, c in enumerate(pool) if not kinds or c.kind in kinds]
+        if not fits:
+            pool = self._fresh_pool(deck)
+            fits = [i for i, c in enumerate(pool) if not kinds or c.kind in kinds]
         self._pools[deck.id] = pool
-        return pool.pop()
+        return pool.pop(fits[-1])
 
     def _fresh_pool(self, deck: Deck) -> list[PromptCard]:
         pool = self._usable(deck)

@@ -158,11 +158,15 @@ class Phase(Strict):
     title: str | None = None
     decks: list[Slug] = Field(default_factory=list)
     """Optional: the decks this phase draws from; empty means the session's decks."""
+    kinds: list[CardKind] = Field(default_factory=list)
+    """Optional: the kinds of card this phase shows (a routine scan shows only routine cards)."""
 
     @model_validator(mode="after")
     def _rounds_only_where_timed(self) -> Phase:
         if self.rounds != 1 and self.kind not in ROUND_PHASES:
             raise ValueError(f"only warm-up and diverge phases have rounds, not {self.kind}")
+        if (self.decks or self.kinds) and self.kind not in ROUND_PHASES:
+            raise ValueError(f"only warm-up and diverge phases draw cards, so {self.kind} takes no decks or kinds")
         return self
 
     @property

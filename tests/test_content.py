@@ -204,3 +204,27 @@ def test_plans_list_shows_the_four_plans_shortest_first(capsys: pytest.CaptureFi
     out, err = capsys.readouterr()
     assert err == ""
     assert listed_ids(out) == sorted(PLANS, key=PLANS.get)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_routine_scan_brings_every_routine_to_at_least_two_traits(tmp_path: Path, seed: int) -> None:
+    """With the six routines its summary asks for, each routine meets a deck of each diverge phase."""
+    from facilitator.engine.live import LiveSession
+    from facilitator.models import PhaseKind, Session
+    from facilitator.routines import DEFAULT_ROUTINES
+    from facilitator.store import Store
+
+    decks, plans = load_decks(), load_plans()
+    plan = plans.get("routine-scan")
+    routines = list(DEFAULT_ROUTINES[:6])
+    session = Session(title="scan", plan=plan.id, decks=plan.decks, routines=routines, seed=seed)
+    live = LiveSession.start(session, plan, [decks.get(d) for d in plan.decks], Store(tmp_path / "store.json"))
+    while live.phase.kind in (PhaseKind.WARM_UP, PhaseKind.DIVERGE):
+        live.next_round()
+    met: dict[str, set[str]] = {routine: set() for routine in routines}
+    for shown in live.session.rounds:
+        if shown.routine:
+            met[shown.routine].add(shown.deck)
+    assert all(len(traits) >= 2 for traits in met.values()), met
+    diverge = [r for r in live.session.rounds if plan.phases[r.phase].kind is PhaseKind.DIVERGE]
+    assert diverge and all(r.kind.value == "routine" for r in diverge)

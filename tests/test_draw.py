@@ -172,3 +172,22 @@ def test_without_routines_a_deck_of_only_routine_cards_is_an_error(seed: int) ->
 def test_a_drawer_needs_a_deck() -> None:
     with pytest.raises(ValueError, match="at least one deck"):
         CardDrawer([], ROUTINES, seed=0)
+
+
+def test_a_phase_can_ask_for_routine_cards_only_without_repeats() -> None:
+    deck = Deck(
+        id="mixed", title="Mixed", trait="t", summary="s",
+        prompts=[PromptCard(id=f"q{n}", kind="question", text=f"Question {n}?") for n in range(3)]
+        + [PromptCard(id=f"r{n}", kind="routine", text=f"Take {{routine}}: {n}?") for n in range(3)],
+    )
+    drawer = CardDrawer([deck], ["stand-up"], seed=1)
+    first = [drawer.draw(kinds=[CardKind.ROUTINE]).card.id for _ in range(3)]
+    assert sorted(first) == ["r0", "r1", "r2"]
+    assert drawer.draw(kinds=[CardKind.ROUTINE]).card.kind is CardKind.ROUTINE
+
+
+def test_asking_for_a_kind_no_deck_has_falls_back_to_any_card() -> None:
+    deck = Deck(id="plain", title="Plain", trait="t", summary="s",
+                prompts=[PromptCard(id="q1", kind="question", text="Why?")])
+    drawer = CardDrawer([deck], ["stand-up"], seed=1)
+    assert drawer.draw(kinds=[CardKind.STIMULUS]).card.id == "q1"

@@ -271,8 +271,8 @@ async def in_act(pilot: Pilot) -> None:
 async def at_summary(pilot: Pilot) -> None:
     """The act state with the date put right, then the session closed."""
     await in_act(pilot)
-    pilot.app.screen.query_one("#field-due", Input).focus()
-    await type_text(pilot, "2025-04-01")
+    pilot.app.screen.query_one("#field-due", Input).value = "2025-04-01"
+    await pilot.pause()
     await pilot.press("ctrl+n")
     await pilot.pause()
     assert isinstance(pilot.app.screen, SummaryScreen)

@@ -241,7 +241,7 @@ class LiveSession(ConvergeSteps, ActSteps):
         self.countdown.start()
 
     def _drawn_fields(self) -> dict:
-        drawn = self.drawer.draw(self._phase_decks())
+        drawn = self.drawer.draw(self._phase_decks(), self.phase.kinds)
         return {
             "kind": PromptKind(drawn.card.kind.value),
             "text": drawn.text,
