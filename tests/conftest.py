@@ -15,3 +15,17 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("FACILITATOR_STORE", str(home / "store.json"))
     return home
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """A store file in a fresh folder, for tests that open the store or the app."""
+    return tmp_path / "store.json"
+
+
+@pytest.fixture
+def clock():
+    """A clock that moves only when the test says so."""
+    from tests.fakes import FakeClock
+
+    return FakeClock()

@@ -17,17 +17,7 @@ from facilitator.screens.home import HomeScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.test_app_flow import screen_text
-
-
-@pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store.json"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+from tests.helpers import screen_text
 
 
 def new_app(store_path: Path, clock: FakeClock):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from facilitator.app import FacilitatorApp, make_app
+from facilitator.app import make_app
 from facilitator.models import Action, ActionStatus, Session, SessionStatus
 from facilitator.screens.act import ActScreen
 from facilitator.screens.converge import ConvergeScreen
@@ -22,23 +20,7 @@ from facilitator.screens.vote import VoteScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-
-
-def screen_text(app: FacilitatorApp) -> str:
-    """What a person sees: the screenshot's text, without the SVG around it."""
-    svg = app.export_screenshot()
-    lines = re.findall(r"<text[^>]*>(.*?)</text>", svg)
-    return html.unescape(" ".join(lines)).replace("\xa0", " ")
-
-
-@pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store.json"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+from tests.helpers import screen_text
 
 
 def earlier_session(store_path: Path) -> Session:

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 
 from facilitator.draw import CardDrawer
 from facilitator.engine import events
+from facilitator.engine.act import ActSteps
 from facilitator.engine.clock import Clock, SystemClock
+from facilitator.engine.converge import ConvergeSteps
 from facilitator.engine.countdown import Countdown, CountdownState
 from facilitator.models import (
     ROUND_PHASES,
@@ -28,8 +30,6 @@ from facilitator.models import (
     Session,
     SessionStatus,
 )
-from facilitator.engine.act import ActSteps
-from facilitator.engine.converge import ConvergeSteps
 from facilitator.store import Store
 
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"

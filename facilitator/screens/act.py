@@ -21,6 +21,7 @@ from facilitator.models import Action, Cadence
 from facilitator.screens.modals import ConfirmModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
+from facilitator.widgets.lists import refill
 
 FIELDS = (
     ("text", "What", "the action, in a sentence"),
@@ -99,10 +100,7 @@ class ActScreen(PhaseScreen):
     def refresh_view(self) -> None:
         listing = self.query_one("#actions", OptionList)
         actions = self.live.session.actions
-        highlighted = listing.highlighted
-        listing.set_options(Option(action_line(a), id=a.id) for a in actions)
-        if actions:
-            listing.highlighted = min(highlighted or 0, len(actions) - 1)
+        refill(listing, (Option(action_line(a), id=a.id) for a in actions))
         self._load_form()
         super().refresh_view()
 

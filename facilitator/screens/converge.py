@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from facilitator.screens.modals import PickModal, TextModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
+from facilitator.widgets.lists import refill
 
 NO_ROUTINE = "(no routine)"
 
@@ -72,11 +73,7 @@ class ConvergeScreen(PhaseScreen):
 
     def refresh_view(self) -> None:
         board = self.query_one("#board", OptionList)
-        highlighted = board.highlighted
-        options = self._lines()
-        board.set_options(options)
-        if options:
-            board.highlighted = min(highlighted or 0, len(options) - 1)
+        refill(board, self._lines())
         super().refresh_view()
 
     def _current(self) -> tuple[str, str] | None:

@@ -12,6 +12,7 @@ from facilitator.models import ActionStatus
 from facilitator.screens.phase import PhaseScreen
 from facilitator.store import ActionRow
 from facilitator.widgets.agenda import AgendaBar
+from facilitator.widgets.lists import refill
 
 MARKS = {ActionStatus.OPEN: "[ ] still open", ActionStatus.DONE: "[✓] done", ActionStatus.DROPPED: "[–] dropped"}
 
@@ -50,10 +51,7 @@ class FollowUpScreen(PhaseScreen):
 
     def refresh_view(self) -> None:
         listing = self.query_one("#earlier", OptionList)
-        highlighted = listing.highlighted
-        listing.set_options(Option(follow_up_line(r), id=r.action.id) for r in self.rows)
-        if self.rows:
-            listing.highlighted = min(highlighted or 0, len(self.rows) - 1)
+        refill(listing, (Option(follow_up_line(r), id=r.action.id) for r in self.rows))
         empty = self.query_one("#empty", Static)
         empty.display = not self.rows
         empty.update(Text(f"No open actions from earlier sessions of team {self.live.session.team or '(no team)'}."))

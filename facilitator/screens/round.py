@@ -19,6 +19,7 @@ from facilitator.widgets.idea_input import IdeaInput
 from facilitator.widgets.idea_list import IdeaList
 from facilitator.widgets.prompt_card import PromptCardView
 
+
 class RoundScreen(PhaseScreen):
     CSS_PATH = "round.tcss"
     BINDINGS = [

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from facilitator.engine.converge import Target
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
+from facilitator.widgets.lists import refill
 
 
 def dots_text(target: Target, dots: int) -> Text:
@@ -46,10 +47,7 @@ class VoteScreen(PhaseScreen):
 
     def refresh_view(self) -> None:
         listing = self.query_one("#targets", OptionList)
-        highlighted = listing.highlighted
-        listing.set_options(Option(dots_text(t, self.live.dots(t.id)), id=t.id) for t in self.targets)
-        if self.targets:
-            listing.highlighted = min(highlighted or 0, len(self.targets) - 1)
+        refill(listing, (Option(dots_text(t, self.live.dots(t.id)), id=t.id) for t in self.targets))
         left, budget = self.live.dots_left, self.live.budget
         people = max(len(self.live.session.participants), 1)
         self.query_one("#budget", Static).update(

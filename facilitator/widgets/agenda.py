@@ -11,7 +11,6 @@ from facilitator.engine.countdown import format_clock
 from facilitator.engine.live import LiveSession
 from facilitator.models import ROUND_PHASES
 
-
 LABEL_WIDTH = 14
 """Longer phase titles are cut, so the agenda stays on one or two lines at 80 columns."""
 

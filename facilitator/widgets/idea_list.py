@@ -8,6 +8,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from facilitator.models import Idea
+from facilitator.widgets.lists import refill
 
 
 def idea_text(idea: Idea, number: int, *, builds_on: int | None = None, extra: str = "") -> Text:
@@ -40,10 +41,7 @@ class IdeaList(OptionList):
 
     def show_all(self, ideas: list[Idea]) -> None:
         self.numbers = {idea.id: n for n, idea in enumerate(ideas, 1)}
-        highlighted = self.highlighted
-        self.set_options(Option(self._line(idea), id=idea.id) for idea in ideas)
-        if ideas:
-            self.highlighted = min(highlighted if highlighted is not None else len(ideas) - 1, len(ideas) - 1)
+        refill(self, (Option(self._line(idea), id=idea.id) for idea in ideas), default=len(ideas) - 1)
 
     def append_idea(self, idea: Idea) -> None:
         self.numbers[idea.id] = len(self.numbers) + 1
