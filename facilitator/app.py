@@ -62,7 +62,6 @@ class FacilitatorApp(App[None]):
     TITLE = "facilitator"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("f5", "toggle_presenter", "Presenter", id="presenter"),
         Binding("f1", "toggle_keys", "Keys", id="keys"),
     ]
 

@@ -130,6 +130,7 @@ class ActScreen(PhaseScreen):
         lines = [f"{labels[name]}: {problem}" for name, problem in self.errors.items()]
         self.query_one("#form-errors", Static).update(Text("\n".join(lines)))
         action = self._action()
+        self.query_one("#form-title", Static).set_class(bool(lines), "-warning")
         self.query_one("#form-title", Static).update(
             Text("Not saved until fixed: the other fields are saved." if lines else "Saved as you type.")
             if action else ""

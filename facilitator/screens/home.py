@@ -70,6 +70,10 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def on_resize(self, event) -> None:
+        """On a narrow terminal the sessions get the whole width; the decks are in set-up too."""
+        self.query_one("#decks-pane").display = event.size.width >= 110
+
     def _fill_decks(self) -> None:
         table = self.query_one("#decks", DataTable)
         for deck in sorted(self.workspace.decks, key=lambda d: d.title.casefold()):

@@ -40,7 +40,7 @@ class ConfirmModal(ModalScreen[bool]):
                 yield Button(Text(f"{self.yes} (y)"), id="yes", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no", Button).focus()  # Enter takes the safe answer
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

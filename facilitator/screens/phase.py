@@ -20,10 +20,12 @@ class PhaseScreen(Screen[None]):
     """Base for the follow-up, round, converge, vote, act and close screens."""
 
     BINDINGS = [
+        Binding("f1", "app.toggle_keys", "Keys", id="keys"),
         Binding("ctrl+n", "advance", "Next", id="advance", priority=True),
         Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
         Binding("ctrl+t", "toggle_timer", "Pause/resume", id="pause", priority=True),
         Binding("ctrl+e", "extend", "+1 min", id="extend", priority=True),
+        Binding("f5", "app.toggle_presenter", "Presenter", id="presenter"),
     ]
 
     @dataclass
@@ -72,8 +74,9 @@ class PhaseScreen(Screen[None]):
             self.notify("Nothing to undo in this phase.", timeout=2)
 
     def refresh_view(self) -> None:
-        """Redraw from the engine after a change; screens override it."""
+        """Redraw from the engine after a change; screens override it and call this last."""
         self.tick()
+        self.refresh_bindings()  # Undo and friends light up or grey out with the change
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":

@@ -115,6 +115,7 @@ class RoundScreen(PhaseScreen):
                 return
             ideas.append_idea(idea)
         self._show_status()
+        self.refresh_bindings()
 
     def action_cursor(self, step: int) -> None:
         ideas = self.query_one("#ideas", IdeaList)

@@ -120,6 +120,20 @@ class SetupScreen(Screen[None]):
         selection.add_options([(Text(d.title), d.id, d.id in suggested) for d in decks])
         if not selection.selected and decks:
             selection.select(decks[0].id)
+        self._mark_picked()
+
+    def _mark_picked(self) -> None:
+        """Picked decks say so in words, not only by the colour of their box."""
+        selection = self.query_one("#decks", SelectionList)
+        picked = set(selection.selected)
+        for index in range(selection.option_count):
+            deck = self.workspace.decks.get(selection.get_option_at_index(index).value)
+            prompt = Text("✓ " if deck.id in picked else "  ", style="bold")
+            prompt.append(deck.title, style="bold" if deck.id in picked else "")
+            selection.replace_option_prompt_at_index(index, prompt)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        self._mark_picked()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "plan":

@@ -15,10 +15,11 @@ from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.lists import refill
 
 
-def dots_text(target: Target, dots: int) -> Text:
+def dots_text(target: Target, dots: int, width: int = 3) -> Text:
+    """`2 ●●   ▣ label`: the count in digits too, so the dots are not the only signal."""
     text = Text()
     text.append(f"{dots:>2} ", style="bold")
-    text.append(("●" * dots)[:12].ljust(12), style="bold")
+    text.append(("●" * dots).ljust(width), style="bold")
     text.append(" ▣ " if target.is_cluster else "   ")
     text.append(target.label)
     return text
@@ -47,7 +48,8 @@ class VoteScreen(PhaseScreen):
 
     def refresh_view(self) -> None:
         listing = self.query_one("#targets", OptionList)
-        refill(listing, (Option(dots_text(t, self.live.dots(t.id)), id=t.id) for t in self.targets))
+        width = min(max([3, *(self.live.dots(t.id) for t in self.targets)]), 12)
+        refill(listing, (Option(dots_text(t, self.live.dots(t.id), width), id=t.id) for t in self.targets))
         left, budget = self.live.dots_left, self.live.budget
         people = max(len(self.live.session.participants), 1)
         self.query_one("#budget", Static).update(

@@ -11,25 +11,42 @@ from facilitator.engine.countdown import format_clock
 from facilitator.engine.live import LiveSession
 from facilitator.models import ROUND_PHASES
 
-LABEL_WIDTH = 14
-"""Longer phase titles are cut, so the agenda stays on one or two lines at 80 columns."""
+LABEL_WIDTH = 24
+"""Longer phase titles are cut with an ellipsis."""
+
+
+def _label(live: LiveSession, index: int) -> str:
+    phase = live.plan.phases[index]
+    label = phase.label if len(phase.label) <= LABEL_WIDTH else phase.label[: LABEL_WIDTH - 1] + "…"
+    if index == live.session.phase and phase.kind in ROUND_PHASES:
+        label += f" {live.round_number}/{phase.rounds}"
+    return label
 
 
 def agenda_text(live: LiveSession) -> Text:
     """`✓ Warm-up › ▶ Diverge 2/3 › Converge ...`: the current phase marked, not by colour alone."""
-    text = Text()
-    for index, phase in enumerate(live.plan.phases):
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for index in range(len(live.plan.phases)):
         if index:
             text.append(" › ", style="dim")
-        label = phase.label if len(phase.label) <= LABEL_WIDTH else phase.label[: LABEL_WIDTH - 1] + "…"
         if index == live.session.phase:
-            if phase.kind in ROUND_PHASES:
-                label += f" {live.round_number}/{phase.rounds}"
-            text.append(f"▶ {label}", style="bold reverse")
+            text.append(f"▶ {_label(live, index)}", style="bold reverse")
         elif index < live.session.phase:
-            text.append(f"✓ {label}", style="dim")
+            text.append(f"✓ {_label(live, index)}", style="dim")
         else:
-            text.append(label)
+            text.append(_label(live, index))
+    return text
+
+
+def compact_agenda_text(live: LiveSession) -> Text:
+    """`▶ Diverge 2/3 · phase 2 of 6 · next: Converge`, for a narrow screen."""
+    phases = live.plan.phases
+    current = min(live.session.phase, len(phases) - 1)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"▶ {_label(live, current)}", style="bold reverse")
+    text.append(f"  phase {current + 1} of {len(phases)}")
+    if current + 1 < len(phases):
+        text.append(f" · next: {_label(live, current + 1)}", style="dim")
     return text
 
 
@@ -38,7 +55,7 @@ class AgendaBar(Horizontal):
 
     DEFAULT_CSS = """
     AgendaBar { height: auto; padding: 0 1; background: $panel; }
-    AgendaBar #agenda-phases { width: 1fr; }
+    AgendaBar #agenda-phases { width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     AgendaBar #agenda-left { width: auto; text-style: bold; padding-left: 2; }
     """
 
@@ -47,7 +64,10 @@ class AgendaBar(Horizontal):
         yield Static(id="agenda-left")
 
     def show(self, live: LiveSession) -> None:
-        self.query_one("#agenda-phases", Static).update(agenda_text(live))
+        phases = self.query_one("#agenda-phases", Static)
+        full = agenda_text(live)
+        room = phases.size.width or self.size.width
+        phases.update(full if full.cell_len <= room else compact_agenda_text(live))
         left = Text()
         if live.phase.kind not in ROUND_PHASES:
             countdown = live.countdown

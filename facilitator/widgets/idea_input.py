@@ -8,14 +8,25 @@ taken and the line cleared in one step, so nothing typed after Enter joins or is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
 
-class IdeaInput(Input):
+ROUND_KEYS = {"ctrl+e", "ctrl+d", "ctrl+k", "ctrl+x", "enter"}
+"""Keys the round screen uses for its commands; the input gives them up (ctrl+e is also End)."""
+
+
+def _without_round_keys(binding: Binding) -> Binding | None:
+    keys = [k for k in binding.key.split(",") if k.strip() not in ROUND_KEYS]
+    return replace(binding, key=",".join(keys)) if keys else None
+
+
+class IdeaInput(Input, inherit_bindings=False):
+    BINDINGS = [b for b in map(_without_round_keys, Input.BINDINGS) if b is not None]
     @dataclass
     class Captured(Message):
         """The facilitator pressed Enter on this text."""
