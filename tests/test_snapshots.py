@@ -310,8 +310,7 @@ def steady(state: State) -> State:
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("state", list(STATES))
-def test_screen(state: str, size: str, snap_compare, tmp_path: Path) -> None:
-    store_path = tmp_path / "store.json"
+def test_screen(state: str, size: str, snap_compare, store_path: Path) -> None:
     save_earlier_sessions(store_path)
     app = make_app(Workspace(store_path=store_path), FakeClock())
     assert snap_compare(app, terminal_size=SIZES[size], run_before=steady(STATES[state]))
