@@ -14,6 +14,7 @@ from facilitator.screens.act import ActScreen
 from facilitator.screens.converge import ConvergeScreen
 from facilitator.screens.follow_up import FollowUpScreen
 from facilitator.screens.home import HomeScreen
+from facilitator.screens.round import RoundScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
@@ -246,3 +247,26 @@ async def test_follow_up_lists_only_actions_of_finished_sessions(store_path: Pat
         await pilot.press("enter")
         await pilot.pause()
         assert [r.action.id for r in app.screen.rows] == ["done0001-a"]
+
+
+async def test_enter_on_an_unfinished_session_resumes_it(store_path: Path, clock: FakeClock) -> None:
+    store = Store(store_path)
+    store.save_session(Session(id="older001", title="Older", plan="quick-reflection", decks=["top-of-mind"],
+                               created=clock.now().replace(year=2024)))
+    store.save_session(Session(id="done0001", title="Done", plan="quick-reflection", status=SessionStatus.CLOSED,
+                               actions=[Action(text="Call a customer")]))
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.screen.query_one("#sessions")
+        table.focus()
+        table.move_cursor(row=[s.id for s in app.screen.sessions].index("done0001"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Call a customer" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one("#sessions")
+        table.move_cursor(row=[s.id for s in app.screen.sessions].index("older001"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RoundScreen) and app.live.session.id == "older001"

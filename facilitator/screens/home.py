@@ -50,7 +50,7 @@ class HomeScreen(Screen[None]):
             yield Static("", id="open-count")
         with Horizontal(id="home-panes"):
             with Vertical(id="sessions-pane"):
-                yield Static("Saved sessions (Enter opens the action list)", classes="pane-title")
+                yield Static("Saved sessions (Enter shows the action list, or resumes a live one)", classes="pane-title")
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
                 yield Static("No sessions yet. Press n to run the first one.", id="sessions-empty", classes="empty")
             with Vertical(id="decks-pane"):
@@ -141,6 +141,8 @@ class HomeScreen(Screen[None]):
             self.post_message(self.Resume(live[0]))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a finished session shows its action list; on an unfinished one, resumes it."""
         if event.data_table.id == "sessions":
             session = next(s for s in self.sessions if s.id == event.row_key.value)
-            self.post_message(self.Open(session))
+            live = session.status is SessionStatus.LIVE
+            self.post_message(self.Resume(session) if live else self.Open(session))
