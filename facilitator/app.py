@@ -118,7 +118,11 @@ class FacilitatorApp(App[None]):
         self.auto_advance = message.auto_advance
         if not self._hold(session):
             return
-        self.live = LiveSession.start(session, plan, self._decks_for(session), self.workspace.store, self.clock)
+        try:
+            self.live = LiveSession.start(session, plan, self._decks_for(session), self.workspace.store, self.clock)
+        except BaseException:
+            self._release()
+            raise
         self._show_phase()
 
     def on_home_screen_resume(self, message: HomeScreen.Resume) -> None:
@@ -129,7 +133,11 @@ class FacilitatorApp(App[None]):
         plan = self.workspace.plans.get(session.plan)
         if not self._hold(session):
             return
-        self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)
+        try:
+            self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)
+        except BaseException:
+            self._release()
+            raise
         self._show_phase(push=True)
         self.notify("Session resumed. The clock is paused: Ctrl+T starts it.", timeout=5)
 

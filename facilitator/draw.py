@@ -55,8 +55,9 @@ class CardDrawer:
         """
         ids = [d for d in (deck_ids or self.decks) if d in self.decks] or list(self.decks)
         wanted = set(kinds)
-        if wanted and any(c.kind in wanted for d in ids for c in self._usable(self.decks[d])):
-            ids = [d for d in ids if any(c.kind in wanted for c in self._usable(self.decks[d]))]
+        having = [d for d in ids if self._has(self.decks[d], wanted)] if wanted else []
+        if having:
+            ids = having
         else:
             wanted = set()
         deck = self.decks[ids[self._turn % len(ids)]]
@@ -65,6 +66,20 @@ class CardDrawer:
         routine = self._next_routine() if card.needs_routine else None
         return DrawnCard(deck, card, routine)
 
+    def redraw(self, shown: DrawnCard, kinds: Sequence[CardKind] = ()) -> DrawnCard:
+        """Another card in place of `shown`, from the same deck and, for a routine card, with the
+        same routine: skipping a card leaves the turns of decks and routines as they were."""
+        wanted = set(kinds) if self._has(shown.deck, set(kinds)) else set()
+        card = self._next_card(shown.deck, wanted, avoid=shown.card.id)
+        routine = None
+        if card.needs_routine:
+            routine = shown.routine if shown.routine else self._next_routine()
+        return DrawnCard(shown.deck, card, routine)
+
+    def _has(self, deck: Deck, kinds: set[CardKind]) -> bool:
+        """Whether the deck has a card of these kinds that can be shown (any kind if none given)."""
+        return any((not kinds or c.kind in kinds) and (self.routines or not c.needs_routine) for c in deck.prompts)
+
     def _usable(self, deck: Deck) -> list[PromptCard]:
         """A deck's cards that can be shown: without routines, routine cards cannot."""
         cards = [c for c in deck.prompts if self.routines or not c.needs_routine]
@@ -72,20 +87,36 @@ class CardDrawer:
             raise ValueError(f"deck {deck.id} has only routine cards and the session has no routines")
         return cards
 
-    def mark_shown(self, deck_id: str, card_id: str) -> None:
-        """Count a card as already drawn, as when a session resumes after its rounds were shown."""
-        deck = self.decks.get(deck_id)
-        if deck is None:
-            return
-        pool = self._pools.get(deck_id) or self._fresh_pool(deck)
-        self._pools[deck_id] = [c for c in pool if c.id != card_id] or pool
+    def replay(self, deck_id: str | None, card_id: str | None, routine: str | None) -> None:
+        """Count a card the session already showed, so a resumed session goes on where it was."""
+        deck = self.decks.get(deck_id or "")
+        if deck is not None and card_id:
+            pool = self._pools.get(deck.id) or self._fresh_pool(deck)
+            self._pools[deck.id] = [c for c in pool if c.id != card_id] or pool
+            self._turn += 1
+        if routine in self.routines:
+            if not self._routine_queue:
+                self._routine_queue = list(self.routines)
+                self._random.shuffle(self._routine_queue)
+            if routine in self._routine_queue:
+                self._routine_queue.remove(routine)
 
-    def _next_card(self, deck: Deck, kinds: set[CardKind]) -> PromptCard:
-        """The next card of the deck's pool (of the wanted kinds); a fresh pool once it has none."""
+    def _next_card(self, deck: Deck, kinds: set[CardKind], avoid: str | None = None) -> PromptCard:
+        """The next card of the deck's pool, of the wanted kinds.
+
+        When the pool has none of them left, only those kinds are dealt afresh (cards of other
+        kinds not yet shown stay in the pool), and the card just shown (`avoid`) does not come
+        straight back.
+        """
         pool = self._pools.get(deck.id) or []
-        fits = [i for i, c in enumerate(pool) if not kinds or c.kind in kinds]
+        fits = [i for i, c in enumerate(pool) if (not kinds or c.kind in kinds) and c.id != avoid]
         if not fits:
-            pool = self._fresh_pool(deck)
+            fresh = [c for c in self._usable(deck) if not kinds or c.kind in kinds]
+            self._random.shuffle(fresh)
+            if len(fresh) > 1 and fresh[-1].id == avoid:
+                fresh.insert(0, fresh.pop())
+            keep = [c for c in pool if kinds and c.kind not in kinds]
+            pool = keep + fresh
             fits = [i for i, c in enumerate(pool) if not kinds or c.kind in kinds]
         self._pools[deck.id] = pool
         return pool.pop(fits[-1])

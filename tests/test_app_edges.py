@@ -270,3 +270,46 @@ async def test_enter_on_an_unfinished_session_resumes_it(store_path: Path, clock
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RoundScreen) and app.live.session.id == "older001"
+
+
+@pytest.mark.parametrize("key", ["ctrl+a", "ctrl+z"])
+async def test_a_wrong_field_is_not_dropped_by_new_action_or_undo(store_path: Path, clock: FakeClock, key: str) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await reach_act(pilot)
+        count = len(app.live.session.actions)
+        screen.query_one("#field-due").focus()
+        await pilot.press(*"soon")
+        await pilot.press(key)
+        await pilot.pause()
+        assert screen.query_one("#field-due").value == "soon"
+        assert len(app.live.session.actions) == count
+
+
+async def test_the_palette_next_phase_asks_about_a_wrong_field_too(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await reach_act(pilot)
+        screen.query_one("#field-due").focus()
+        await pilot.press(*"soon")
+        commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
+        commands["Next phase"]()
+        await pilot.pause()
+        assert "not valid, so not saved" in screen_text(app)
+        assert not app.live.is_closed
+
+
+async def test_removing_the_action_with_a_wrong_field_clears_its_error(store_path: Path, clock: FakeClock) -> None:
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await reach_act(pilot)
+        for _ in range(len(app.live.session.actions) - 1):
+            await pilot.press("ctrl+x")
+            await pilot.pause()
+        screen.query_one("#field-due").focus()
+        await pilot.press(*"soon", "ctrl+x")
+        await pilot.pause()
+        assert app.live.session.actions == [] and screen.errors == {}
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.live is None  # closed without asking about an action that is gone

@@ -228,3 +228,37 @@ def test_the_routine_scan_brings_every_routine_to_at_least_two_traits(tmp_path: 
     assert all(len(traits) >= 2 for traits in met.values()), met
     diverge = [r for r in live.session.rounds if plan.phases[r.phase].kind is PhaseKind.DIVERGE]
     assert diverge and all(r.kind.value == "routine" for r in diverge)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_routine_scan_keeps_its_promise_through_skips_and_a_resume(tmp_path: Path, seed: int) -> None:
+    """Skipping a card keeps its routine and deck; a resumed session goes on with the cycle."""
+    from facilitator.engine.live import LiveSession
+    from facilitator.models import PhaseKind, Session
+    from facilitator.routines import DEFAULT_ROUTINES
+    from facilitator.store import Store
+
+    decks, plans = load_decks(), load_plans()
+    plan = plans.get("routine-scan")
+    chosen = [decks.get(d) for d in plan.decks]
+    routines = list(DEFAULT_ROUTINES[:6])
+    store = Store(tmp_path / "store.json")
+    session = Session(title="scan", plan=plan.id, decks=plan.decks, routines=routines, seed=seed)
+    live = LiveSession.start(session, plan, chosen, store)
+    for step in range(40):
+        if live.phase.kind not in (PhaseKind.WARM_UP, PhaseKind.DIVERGE):
+            break
+        if step % 3 == 1:
+            before = live.current_round
+            live.skip_card()
+            after = live.current_round
+            assert after.prompt != before.prompt or after.deck != before.deck
+            assert (after.routine, after.deck) == (before.routine, before.deck) or before.routine is None
+        if step == 5:  # the process dies; a new one resumes from the store and the journal
+            live = LiveSession.resume(store.session(session.id), plan, chosen, Store(tmp_path / "store.json"))
+        live.next_round()
+    met: dict[str, set[str]] = {routine: set() for routine in routines}
+    for shown in live.session.rounds:
+        if shown.routine:
+            met[shown.routine].add(shown.deck)
+    assert all(len(traits) >= 2 for traits in met.values()), met

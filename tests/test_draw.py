@@ -191,3 +191,24 @@ def test_asking_for_a_kind_no_deck_has_falls_back_to_any_card() -> None:
                 prompts=[PromptCard(id="q1", kind="question", text="Why?")])
     drawer = CardDrawer([deck], ["stand-up"], seed=1)
     assert drawer.draw(kinds=[CardKind.STIMULUS]).card.id == "q1"
+
+
+def test_a_skipped_card_never_comes_straight_back() -> None:
+    deck = Deck(id="two", title="Two", trait="t", summary="s",
+                prompts=[PromptCard(id=f"r{n}", kind="routine", text=f"Take {{routine}}: {n}?") for n in range(2)])
+    drawer = CardDrawer([deck], ["stand-up", "budget review"], seed=3)
+    shown = drawer.draw(kinds=[CardKind.ROUTINE])
+    for _ in range(10):
+        again = drawer.redraw(shown, [CardKind.ROUTINE])
+        assert again.card.id != shown.card.id
+        assert again.routine == shown.routine
+        shown = again
+
+
+def test_kinds_with_no_routines_skip_a_routine_only_deck_without_failing() -> None:
+    only_routines = Deck(id="routines", title="R", trait="t", summary="s",
+                         prompts=[PromptCard(id="r1", kind="routine", text="Take {routine}: why?")])
+    questions = Deck(id="questions", title="Q", trait="t", summary="s",
+                     prompts=[PromptCard(id="q1", kind="question", text="Why?")])
+    drawer = CardDrawer([only_routines, questions], [], seed=1)
+    assert {drawer.draw(kinds=[CardKind.QUESTION]).card.id for _ in range(4)} == {"q1"}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from facilitator.draw import CardDrawer
+from facilitator.draw import CardDrawer, DrawnCard
 from facilitator.engine import events
 from facilitator.engine.act import ActSteps
 from facilitator.engine.clock import Clock, SystemClock
@@ -76,8 +76,7 @@ class LiveSession(ConvergeSteps, ActSteps):
             session.seed = random.SystemRandom().randrange(1, 1_000_000)
         self.drawer = CardDrawer(decks, session.routines, session.seed)
         for done in session.rounds:
-            if done.deck and done.prompt:
-                self.drawer.mark_shown(done.deck, done.prompt)
+            self.drawer.replay(done.deck, done.prompt, done.routine)
         self.countdown = Countdown(self.clock, self._round_seconds())
         self.builds_on: str | None = None
         self.next_card_from: str | None = None
@@ -240,8 +239,13 @@ class LiveSession(ConvergeSteps, ActSteps):
         self.countdown = Countdown(self.clock, new.seconds)
         self.countdown.start()
 
-    def _drawn_fields(self) -> dict:
-        drawn = self.drawer.draw(self._phase_decks(), self.phase.kinds)
+    def _drawn_fields(self, instead_of: Round | None = None) -> dict:
+        """A new card for a round; in place of `instead_of`, from its deck and with its routine."""
+        shown = self._as_drawn(instead_of) if instead_of is not None else None
+        if shown is not None:
+            drawn = self.drawer.redraw(shown, self.phase.kinds)
+        else:
+            drawn = self.drawer.draw(self._phase_decks(), self.phase.kinds)
         return {
             "kind": PromptKind(drawn.card.kind.value),
             "text": drawn.text,
@@ -260,10 +264,17 @@ class LiveSession(ConvergeSteps, ActSteps):
         current = self.current_round
         if current is None:
             return
-        self._record(events.put("round", current.model_copy(update=self._drawn_fields())))
+        self._record(events.put("round", current.model_copy(update=self._drawn_fields(instead_of=current))))
         if restart:
             self.countdown = Countdown(self.clock, current.seconds)
             self.countdown.start()
+
+    def _as_drawn(self, shown: Round) -> DrawnCard | None:
+        """The deck card a round shows, or None for a build-on card or a deck no longer loaded."""
+        deck = self.drawer.decks.get(shown.deck or "")
+        if deck is None or not shown.prompt or shown.prompt not in {c.id for c in deck.prompts}:
+            return None
+        return DrawnCard(deck, deck.card(shown.prompt), shown.routine)
 
     def skip_card(self) -> None:
         self.replace_card(restart=True)

@@ -112,8 +112,10 @@ class ActScreen(PhaseScreen):
         option = listing.highlighted_option
         self.current = option.id if option else None
         action = self._action()
+        self.errors.clear()
         self.query_one("#form").display = action is not None
         if action is None:
+            self._show_errors()
             return
         with self.prevent(Input.Changed, Select.Changed):
             for name in TEXT_FIELDS:
@@ -122,7 +124,6 @@ class ActScreen(PhaseScreen):
                 field.value = "" if value is None else str(value)
                 field.remove_class("-invalid")
             self.query_one("#field-cadence", Select).value = action.cadence
-        self.errors.clear()
         self._show_errors()
 
     def _show_errors(self) -> None:
@@ -143,9 +144,22 @@ class ActScreen(PhaseScreen):
             # Leaving would drop what was typed in the wrong field: stay until it is fixed or cleared.
             listing = self.query_one("#actions", OptionList)
             listing.highlighted = listing.get_option_index(self.current)
-            self.notify("Fix or clear the field in red first: it is not saved yet.", severity="warning", timeout=3)
+            self._wrong_field_first()
             return
         self._load_form()
+
+    def _wrong_field_first(self) -> bool:
+        """True (and a notice) while a field is wrong: what was typed there is not saved yet."""
+        if self.errors:
+            self.notify("Fix or clear the field in red first: it is not saved yet.", severity="warning", timeout=3)
+        return bool(self.errors)
+
+    def action_undo(self) -> None:
+        if not self._wrong_field_first():
+            super().action_undo()
+
+    def action_end_phase(self) -> None:
+        self.action_advance()
 
     def action_advance(self) -> None:
         if not self.errors:
@@ -187,12 +201,16 @@ class ActScreen(PhaseScreen):
         listing.replace_option_prompt(action.id, action_line(action))
 
     def action_add(self) -> None:
+        if self._wrong_field_first():
+            return
         action = self.live.new_action()
         self.refresh_view()
         listing = self.query_one("#actions", OptionList)
         listing.highlighted = listing.get_option_index(action.id)
         self._load_form()
-        self.query_one("#field-text", Input).focus()
+        field = self.query_one("#field-text", Input)
+        field.focus()
+        field.select_all()  # typing replaces "New action"
 
     def action_remove(self) -> None:
         action = self._action()

@@ -66,8 +66,8 @@ class AgendaBar(Horizontal):
     def show(self, live: LiveSession) -> None:
         phases = self.query_one("#agenda-phases", Static)
         full = agenda_text(live)
-        room = phases.size.width or self.size.width
-        phases.update(full if full.cell_len <= room else compact_agenda_text(live))
+        room = phases.size.width
+        phases.update(full if not room or full.cell_len <= room else compact_agenda_text(live))
         left = Text()
         if live.phase.kind not in ROUND_PHASES:
             countdown = live.countdown
