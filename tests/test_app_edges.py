@@ -25,15 +25,23 @@ def new_app(store_path: Path, clock: FakeClock):
     return make_app(Workspace(store_path=store_path), clock)
 
 
+async def start_session(pilot, plan: str = "quick-reflection", **fields: str) -> None:
+    """Home -> set-up with these field values (team, participants, ...) and plan -> its first phase."""
+    await pilot.press("enter")
+    await pilot.pause()
+    setup = pilot.app.screen
+    for name, value in fields.items():
+        setup.query_one(f"#{name}").value = value
+    setup.query_one("#plan").value = plan
+    await pilot.pause()
+    setup.query_one("#title").focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def start_round(pilot, participants: str = "") -> None:
-    """Home -> set-up -> the warm-up round, with these participants."""
-    await pilot.press("enter")
-    await pilot.pause()
-    if participants:
-        pilot.app.screen.query_one("#participants").value = participants
-    pilot.app.screen.query_one("#title").focus()
-    await pilot.press("enter")
-    await pilot.pause()
+    """Home -> set-up -> the warm-up round of the quick reflection, with these participants."""
+    await start_session(pilot, participants=participants)
 
 
 async def add(pilot, *ideas: str) -> None:
@@ -114,14 +122,7 @@ async def test_editing_keeps_an_author_whose_name_has_a_space(store_path: Path, 
 async def test_a_team_name_with_brackets_reaches_the_follow_up_safely(store_path: Path, clock: FakeClock) -> None:
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.query_one("#team").value = "[/]bad [red]team"
-        app.screen.query_one("#plan").value = "follow-up"
-        await pilot.pause()
-        app.screen.query_one("#title").focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await start_session(pilot, plan="follow-up", team="[/]bad [red]team")
         assert isinstance(app.screen, FollowUpScreen)
         assert "[/]bad [red]team" in screen_text(app)
 
@@ -238,14 +239,7 @@ async def test_follow_up_lists_only_actions_of_finished_sessions(store_path: Pat
         ))
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.query_one("#team").value = "Blue"
-        app.screen.query_one("#plan").value = "follow-up"
-        await pilot.pause()
-        app.screen.query_one("#title").focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await start_session(pilot, plan="follow-up", team="Blue")
         assert [r.action.id for r in app.screen.rows] == ["done0001-a"]
 
 
