@@ -17,7 +17,7 @@ from facilitator.engine import events
 from facilitator.engine.act import ActSteps
 from facilitator.engine.clock import Clock, SystemClock
 from facilitator.engine.converge import ConvergeSteps
-from facilitator.engine.countdown import Countdown, CountdownState
+from facilitator.engine.countdown import Countdown
 from facilitator.models import (
     ROUND_PHASES,
     Deck,
@@ -358,7 +358,3 @@ class LiveSession(ConvergeSteps, ActSteps):
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
-
-    @property
-    def paused(self) -> bool:
-        return self.countdown.state is CountdownState.PAUSED
