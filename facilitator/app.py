@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from facilitator.engine.clock import Clock, SystemClock
-from facilitator.engine.live import LiveSession
-from facilitator.models import PhaseKind, Session
+from facilitator.engine.countdown import format_clock
+from facilitator.engine.live import LiveSession, archive, fresh_session
+from facilitator.models import PhaseKind, Session, SessionStatus
 from facilitator.screens.act import ActScreen
 from facilitator.screens.converge import ConvergeScreen
 from facilitator.screens.follow_up import FollowUpScreen
@@ -27,6 +28,7 @@ from facilitator.screens.round import RoundScreen
 from facilitator.screens.setup import SetupScreen
 from facilitator.screens.summary import SummaryScreen
 from facilitator.screens.vote import VoteScreen
+from facilitator.store import StaleSession
 from facilitator.workspace import Workspace
 
 HIGH_CONTRAST = Theme(
@@ -71,7 +73,6 @@ class FacilitatorApp(App[None]):
         self.clock = clock or SystemClock()
         self.live: LiveSession | None = None
         self._session_lock: FileLock | None = None
-        self.auto_advance = False
         self.presenter = False
 
     def on_mount(self) -> None:
@@ -115,7 +116,6 @@ class FacilitatorApp(App[None]):
     def on_setup_screen_ready(self, message: SetupScreen.Ready) -> None:
         session = message.session
         plan = self.workspace.plans.get(session.plan)
-        self.auto_advance = message.auto_advance
         if not self._hold(session):
             return
         try:
@@ -126,20 +126,63 @@ class FacilitatorApp(App[None]):
         self._show_phase()
 
     def on_home_screen_resume(self, message: HomeScreen.Resume) -> None:
-        session = message.session
+        shown = message.session
+        if not self._hold(shown):
+            return
+        try:
+            # Read it again under its lock: the home list may be older than what another
+            # window saved since, and resuming that copy would write over newer work.
+            session = fresh_session(self.workspace.store, shown.id)
+        except LookupError:
+            self._release()
+            self.notify("That session is no longer in the store.", severity="warning", timeout=5)
+            self._reload_home()
+            return
+        if session.status is not SessionStatus.LIVE:
+            self._release()
+            self.notify(f"That session was {session.status.value} in another window.", severity="warning", timeout=5)
+            self._reload_home()
+            return
         if session.plan not in self.workspace.plans or not self._decks_for(session):
+            self._release()
             self.notify(f"Cannot resume: plan {session.plan!r} or its decks are missing.", severity="error", markup=False)
             return
         plan = self.workspace.plans.get(session.plan)
-        if not self._hold(session):
-            return
         try:
             self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)
         except BaseException:
             self._release()
             raise
         self._show_phase(push=True)
-        self.notify("Session resumed. The clock is paused: Ctrl+T starts it.", timeout=5)
+        left = format_clock(self.live.countdown.remaining())
+        newer = " It had changed since the list was shown; this is the latest." if session.revision != shown.revision else ""
+        self.notify(f"Session resumed, paused at {left}, the time that was left. Ctrl+T starts the clock.{newer}", timeout=8)
+
+    def on_home_screen_archive(self, message: HomeScreen.Archive) -> None:
+        session = message.session
+
+        def answered(yes: bool | None) -> None:
+            if not yes or not self._hold(session):
+                return
+            try:
+                archive(self.workspace.store, session.id)
+            except (LookupError, StaleSession) as exc:
+                self.notify(f"Not archived: {exc}", severity="warning", timeout=6, markup=False)
+            else:
+                self.notify("Archived: kept in the store, no longer offered to resume.", timeout=5)
+            finally:
+                self._release()
+            self._reload_home()
+
+        self.push_screen(
+            ConfirmModal(f"Archive “{session.title}”? It stays in the store with its ideas, but is no longer offered to resume.", yes="Archive", no="Keep"),
+            answered,
+        )
+
+    def _reload_home(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.reload()
 
     def on_home_screen_open(self, message: HomeScreen.Open) -> None:
         self.push_screen(SummaryScreen(message.session))
@@ -148,22 +191,48 @@ class FacilitatorApp(App[None]):
         live = self.live
         if live is None:
             return
-        before = live.session.phase
-        if message.round_only:
-            live.next_round()
-        else:
-            live.next_phase()
-        if live.is_closed or live.session.phase != before:
+        before = (live.session.phase, live.round_number)
+        try:
+            if message.round_only:
+                live.next_round()
+            else:
+                live.next_phase()
+        except StaleSession as exc:
+            self._stale(exc)
+            return
+        moved_phase = live.is_closed or live.session.phase != before[0]
+        if message.by_itself:
+            if live.is_closed:
+                now = "the session is closed"
+            elif moved_phase:
+                now = f"on to {live.phase.label}"
+            else:
+                now = f"on to round {live.round_number} of {live.phase.rounds}"
+            self.notify(f"Time was up, so the session moved on by itself: {now}.", title="Time is up", timeout=8)
+        if moved_phase:
             self._show_phase()
         elif isinstance(self.screen, PhaseScreen):
             self.screen.refresh_view()
+
+    def _stale(self, exc: StaleSession) -> None:
+        """Another window saved this session since; nothing was written, the journal is kept."""
+        self.live = None
+        self._release()
+        self.notify(f"{exc}. Resume it from the home screen to see the latest.", severity="error", timeout=10, markup=False)
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        self._reload_home()
 
     def _show_phase(self, push: bool = False) -> None:
         live = self.live
         assert live is not None
         if live.phase.kind is PhaseKind.CLOSE or live.is_closed:
             if not live.is_closed:
-                live.close()
+                try:
+                    live.close()
+                except StaleSession as exc:
+                    self._stale(exc)
+                    return
             screen: Screen = SummaryScreen(live.session, "Session saved. Here is the action list.")
             self.live = None
             self._release()

@@ -22,8 +22,12 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
-"""Version of the stored document format; bumped when a stored field changes meaning."""
+SCHEMA_VERSION = 2
+"""Version of the stored document format; bumped when a stored field is added or changes meaning.
+
+2: a session keeps its draft, pending choices, running clock, phase times, follow-up changes,
+its voters and "move on by itself", and a revision that stops a stale window writing over it.
+"""
 
 ROUTINE_SLOT = "{routine}"
 _SLOT = re.compile(r"\{([^{}]*)\}")
@@ -229,6 +233,8 @@ class ActionStatus(StrEnum):
 class SessionStatus(StrEnum):
     LIVE = "live"
     CLOSED = "closed"
+    ARCHIVED = "archived"
+    """Abandoned while live and put away from the home screen; kept, never deleted."""
 
 
 class Round(Strict):
@@ -294,6 +300,66 @@ class Action(Strict):
     def is_overdue(self, today: date) -> bool:
         return self.status is ActionStatus.OPEN and self.due is not None and self.due < today
 
+    @property
+    def state(self) -> ActionState:
+        return ActionState(status=self.status, owner=self.owner, due=self.due)
+
+
+class Draft(Strict):
+    """What is in the idea box but not yet entered: kept across rounds, phases and crashes."""
+
+    text: str = ""
+    editing: str | None = None
+    """The idea being edited, when the box holds an edit rather than a new idea."""
+    held: str = ""
+    """A new idea's text, put aside while an earlier idea is edited; it comes back afterwards."""
+
+
+class PhaseClock(Strict):
+    """The current phase's clocks as last written: what a resume after a crash starts from."""
+
+    phase: int
+    round: int | None = None
+    """The round the countdown belongs to, in warm-up and diverge phases."""
+    left: float
+    """Seconds left on the countdown; negative in overtime."""
+    running: bool
+    spent: float = 0.0
+    """Real seconds the phase has run, pauses and overtime included."""
+    at: datetime
+
+
+class PhaseTime(Strict):
+    """Planned against actual time for one phase, so a facilitator learns where time goes."""
+
+    phase: int
+    label: str
+    planned: int
+    """Seconds, from the plan."""
+    spent: float = 0.0
+    """Real seconds, pauses and overtime included."""
+    started: datetime | None = None
+    ended: datetime | None = None
+
+
+class ActionState(Strict):
+    """The parts of an earlier action that follow-up may change."""
+
+    status: ActionStatus
+    owner: str | None = None
+    due: date | None = None
+
+
+class FollowUp(Strict):
+    """What the room changed about one earlier action during this session's follow-up."""
+
+    action: str
+    session: str
+    text: str
+    before: ActionState
+    after: ActionState
+    at: datetime = Field(default_factory=now)
+
 
 class Session(Strict):
     """One workshop, from set-up to the saved action list. This is the stored document."""
@@ -308,9 +374,17 @@ class Session(Strict):
     decks: list[str] = Field(default_factory=list)
     routines: list[str] = Field(default_factory=list)
     dots_per_participant: Annotated[int, Field(ge=0, le=50)] = 3
+    voters: Annotated[int, Field(ge=1, le=1000)] | None = None
+    """How many people vote, when the session has no named participants."""
+    other_names: list[str] = Field(default_factory=list)
+    """`@names` the facilitator chose to keep as typed rather than add as participants."""
     seed: int | None = None
+    auto_advance: bool = False
+    """Move on by itself when a phase's (or round's) time is up."""
     status: SessionStatus = SessionStatus.LIVE
     phase: int = 0
+    revision: int = 0
+    """Bumped at every save; a window holding an older revision may not write over a newer one."""
     created: datetime = Field(default_factory=now)
     updated: datetime = Field(default_factory=now)
     rounds: list[Round] = Field(default_factory=list)
@@ -318,6 +392,14 @@ class Session(Strict):
     clusters: list[Cluster] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
+    draft: Draft = Field(default_factory=Draft)
+    builds_on_next: str | None = None
+    """The idea the next one builds on, chosen and not yet used."""
+    card_from: str | None = None
+    """The idea the next round's card is built on, chosen and not yet used."""
+    clock: PhaseClock | None = None
+    timings: list[PhaseTime] = Field(default_factory=list)
+    follow_ups: list[FollowUp] = Field(default_factory=list)
 
     @field_validator("schema_version")
     @classmethod

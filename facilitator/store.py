@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from facilitator.models import Action, ActionStatus, Session, SessionStatus, now
+from facilitator.models import Action, ActionState, ActionStatus, Session, SessionStatus, now
 
 STORE_ENV = "FACILITATOR_STORE"
 SESSIONS = "sessions"
@@ -58,6 +58,25 @@ class StoreDamaged(Exception):
         super().__init__(f"store {path} cannot be read ({reason})")
         self.path = path
         self.reason = reason
+
+
+class StaleSession(Exception):
+    """This window's copy of a session is older than the stored one; writing it would lose work."""
+
+    def __init__(self, session_id: str, stored: int, held: int) -> None:
+        super().__init__(
+            f"session {session_id} was saved elsewhere since this window opened it "
+            f"(version {stored}, this window has {held}); nothing was written over it"
+        )
+        self.session_id = session_id
+
+
+class StaleAction(Exception):
+    """An action changed elsewhere since it was shown; the change asked for was not made."""
+
+    def __init__(self, row: ActionRow) -> None:
+        super().__init__(f"action {row.action.id} was changed elsewhere: it is now {row.action.status.value}")
+        self.row = row
 
 
 class StoreSetAside(Exception):
@@ -204,12 +223,23 @@ class Store:
 
     # --- sessions -------------------------------------------------------------------------
 
-    def save_session(self, session: Session) -> None:
-        """Insert or replace one session document."""
-        session.updated = now()
-        doc = session.model_dump(mode="json")
+    def save_session(self, session: Session, *, check: bool = False) -> None:
+        """Insert or replace one session document, as its next revision.
+
+        Args:
+            check: refuse (`StaleSession`) if the stored copy is newer than the one `session`
+                was read at: another window saved it since, and this copy would undo that.
+        """
         with self._db() as db:
-            db.table(SESSIONS).upsert(doc, Query().id == session.id)
+            table = db.table(SESSIONS)
+            if check:
+                stored = table.get(Query().id == session.id)
+                revision = stored.get("revision", 0) if isinstance(stored, dict) else None
+                if isinstance(revision, int) and revision != session.revision:
+                    raise StaleSession(session.id, revision, session.revision)
+            session.revision += 1
+            session.updated = now()
+            table.upsert(session.model_dump(mode="json"), Query().id == session.id)
 
     def sessions(self) -> list[Session]:
         """Every readable session, newest first; unreadable documents are noted in `problems`."""
@@ -255,11 +285,13 @@ class Store:
     def fold(self, session: Session) -> None:
         """Save the live session as a whole and start its journal afresh.
 
-        The snapshot is written first, so a crash in between only leaves events that replay
-        onto a snapshot that already holds them; replay must therefore be idempotent.
+        Refuses (`StaleSession`) to write over a newer copy saved by another window. The
+        snapshot is written first, so a crash in between only leaves events that replay onto a
+        snapshot that already holds them; replay must therefore be idempotent.
         """
-        self.save_session(session)
-        self.journal(session.id).clear()
+        with self._lock:
+            self.save_session(session, check=True)
+            self.journal(session.id).clear()
 
     # --- actions --------------------------------------------------------------------------
 
@@ -290,14 +322,30 @@ class Store:
         rows.sort(key=lambda r: (r.action.due is None, r.action.due or date.max, r.action.created))
         return rows
 
-    def set_action_status(self, ref: str, status: ActionStatus) -> ActionRow:
+    def set_action_status(self, ref: str, status: ActionStatus, *, seen: ActionState | None = None) -> ActionRow:
         """Mark one action (by id or unique id prefix) done, open or dropped, and save it."""
+        return self.update_action(ref, seen=seen, status=status)
+
+    def update_action(self, ref: str, *, seen: ActionState | None = None, **changes: Any) -> ActionRow:
+        """Change an action of a finished session (status, owner, due), read afresh under the lock.
+
+        Args:
+            seen: the action as the caller showed it; if it has changed since (another window,
+                the command line), nothing is written and `StaleAction` carries it as it is now.
+        """
         with self._lock:
             row = _one(self.actions(), ref, "action", lambda r: r.action.id)
-            if row.session.status is SessionStatus.LIVE:
-                raise LookupError(f"action {row.action.id} belongs to a session that is still running")
-            row.action.status = status
-            row.action.closed = None if status is ActionStatus.OPEN else now()
+            if row.session.status is not SessionStatus.CLOSED:
+                state = "still running" if row.session.status is SessionStatus.LIVE else row.session.status.value
+                raise LookupError(f"action {row.action.id} belongs to a session that is {state}")
+            if seen is not None and row.action.state != seen:
+                raise StaleAction(row)
+            action = row.action
+            status = changes.get("status", action.status)
+            if status is not action.status:
+                changes["closed"] = None if status is ActionStatus.OPEN else now()
+            for name, value in changes.items():
+                setattr(action, name, value)
             self.save_session(row.session)
         return row
 
@@ -350,18 +398,26 @@ class Journal:
         except FileNotFoundError:
             return False
 
-    def append(self, event: dict[str, Any]) -> None:
+    def append(self, *events: dict[str, Any], durable: bool = True) -> None:
+        """Append events in one write and (by default) one fsync: an idea and the cleared draft
+        that goes with it reach the disk together.
+
+        Args:
+            durable: fsync before returning. A heartbeat of the clock skips it: the write
+                survives the process being killed, and only a power cut could lose it.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
-        line = json.dumps(event, ensure_ascii=False, default=str) + "\n"
+        lines = "".join(json.dumps(event, ensure_ascii=False, default=str) + "\n" for event in events)
         if not self._checked_tail:
             self._checked_tail = True
             if self._torn_tail():
-                line = "\n" + line
+                lines = "\n" + lines
         with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(line)
+            handle.write(lines)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if created:  # the new file's name must survive a power cut too, not only its bytes
             _fsync_dir(self.path.parent)
 

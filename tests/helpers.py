@@ -13,3 +13,8 @@ def screen_text(app: App) -> str:
     svg = app.export_screenshot()
     lines = re.findall(r"<text[^>]*>(.*?)</text>", svg)
     return html.unescape(" ".join(lines)).replace("\xa0", " ")
+
+
+def screen_lines(app: App) -> list[str]:
+    """The screen as rows of plain text, as a person reads it line by line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -5,9 +5,11 @@ A part of `LiveSession`, kept in its own module.
 
 from __future__ import annotations
 
+from typing import Any
+
 from facilitator.engine import events
 from facilitator.engine.steps import Steps
-from facilitator.models import Action, ActionStatus, SessionStatus
+from facilitator.models import Action, ActionStatus, FollowUp, SessionStatus
 from facilitator.store import ActionRow
 
 
@@ -45,19 +47,38 @@ class ActSteps(Steps):
     # --- follow-up ---
 
     def earlier_open_actions(self) -> list[ActionRow]:
-        """The team's open actions from earlier sessions, for the follow-up phase."""
+        """The team's open actions from earlier sessions, and those this follow-up changed."""
         rows = self.store.actions(team=self.session.team)
         started = self.session.created
+        changed = {change.action for change in self.session.follow_ups}
         return [
             r
             for r in rows
             if r.session.id != self.session.id
             and r.session.status is SessionStatus.CLOSED  # a running session's actions are not agreed yet
             and r.session.created <= started
-            # still open, or settled during this follow-up (so the room sees what it just marked)
-            and (r.action.status is ActionStatus.OPEN or (r.action.closed is not None and r.action.closed >= started))
+            and (r.action.status is ActionStatus.OPEN or r.action.id in changed)
         ]
 
-    def mark_earlier(self, action_id: str, status: ActionStatus) -> ActionRow:
-        return self.store.set_action_status(action_id, status)
+    def settle_earlier(self, row: ActionRow, **changes: Any) -> ActionRow:
+        """Change an earlier action (status, owner, due) as the room agrees, and note it here.
 
+        Raises `StaleAction` (nothing written) if the action changed since `row` was read: in
+        another window, or from the command line.
+        """
+        updated = self.store.update_action(row.action.id, seen=row.action.state, **changes)
+        known = next((c for c in self.session.follow_ups if c.action == row.action.id), None)
+        before = known.before if known else row.action.state
+        after = updated.action.state
+        if after == before:
+            self._record(events.remove("follow_up", row.action.id))
+        else:
+            change = FollowUp(
+                action=row.action.id, session=row.session.id, text=updated.action.text,
+                before=before, after=after, at=self.clock.now(),
+            )
+            self._record(events.put("follow_up", change))
+        return updated
+
+    def mark_earlier(self, row: ActionRow, status: ActionStatus) -> ActionRow:
+        return self.settle_earlier(row, status=status)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from facilitator.engine import events
+from facilitator.engine.names import fold
 from facilitator.engine.steps import Steps
 from facilitator.models import Cluster
 
@@ -83,8 +84,35 @@ class ConvergeSteps(Steps):
         return found
 
     @property
+    def voter_count(self) -> int:
+        """Named participants, else the number the facilitator gave; 0 until one of them is known."""
+        return len(self.session.participants) or self.session.voters or 0
+
+    @property
+    def needs_voters(self) -> bool:
+        """A vote cannot start before the app knows how many people vote."""
+        return self.voter_count == 0
+
+    def set_voters(self, answer: str) -> None:
+        """`7` (how many people vote) or `Ana, Ben, Chris` (who: they become participants)."""
+        answer = answer.strip()
+        if answer.isdigit():
+            if not 1 <= int(answer) <= 1000:
+                raise ValueError("give a number of people from 1 to 1000")
+            self._record(events.set_fields(voters=int(answer)))
+            return
+        names: list[str] = []
+        for name in answer.split(","):
+            name = name.strip()
+            if name and fold(name) not in {fold(n) for n in names}:
+                names.append(name)
+        if not names:
+            raise ValueError("say how many people vote, or their names separated by commas")
+        self._record(events.set_fields(participants=names))
+
+    @property
     def budget(self) -> int:
-        return max(len(self.session.participants), 1) * self.session.dots_per_participant
+        return self.voter_count * self.session.dots_per_participant
 
     def dots(self, target_id: str) -> int:
         return next((v.dots for v in self.session.votes if v.target == target_id), 0)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
-from facilitator.models import Action, Cluster, Idea, Round, Session, Vote
+from facilitator.models import Action, Cluster, Draft, FollowUp, Idea, PhaseTime, Round, Session, Vote
 
 Event = dict[str, Any]
 
@@ -21,9 +22,25 @@ _KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
     "round": ("rounds", Round, "index"),
     "cluster": ("clusters", Cluster, "id"),
     "action": ("actions", Action, "id"),
+    "timing": ("timings", PhaseTime, "phase"),
+    "follow_up": ("follow_ups", FollowUp, "action"),
 }
 
-SESSION_FIELDS = {"phase", "status", "routines", "participants", "title", "team", "facilitator"}
+SESSION_FIELDS = {
+    "phase",
+    "status",
+    "routines",
+    "participants",
+    "other_names",
+    "voters",
+    "title",
+    "team",
+    "facilitator",
+    "draft",
+    "builds_on_next",
+    "card_from",
+    "clock",
+}
 
 
 def put(kind: str, item: BaseModel) -> Event:
@@ -42,10 +59,14 @@ def vote(target: str, dots: int) -> Event:
 
 
 def set_fields(**fields: Any) -> Event:
+    """Validated here like `put`, so that a journaled event always applies."""
     unknown = set(fields) - SESSION_FIELDS
     if unknown:
         raise ValueError(f"not a session field: {sorted(unknown)}")
-    return {"op": "set", "fields": fields}
+    values = to_jsonable_python(fields)
+    for name, value in values.items():
+        Session.__pydantic_validator__.validate_assignment(Session.model_construct(), name, value)
+    return {"op": "set", "fields": values}
 
 
 def apply(session: Session, event: Event) -> None:
@@ -63,6 +84,8 @@ def apply(session: Session, event: Event) -> None:
     elif op == "remove":
         attr, _, key = _KINDS[event["kind"]]
         setattr(session, attr, [x for x in getattr(session, attr) if getattr(x, key) != event["key"]])
+        if event["kind"] == "idea":
+            _forget_idea(session, event["key"])
     elif op == "vote":
         others = [v for v in session.votes if v.target != event["target"]]
         if event["dots"] > 0:
@@ -73,6 +96,16 @@ def apply(session: Session, event: Event) -> None:
             setattr(session, name, value)
     else:
         raise ValueError(f"unknown event {op!r}")
+
+
+def _forget_idea(session: Session, idea_id: str) -> None:
+    """Nothing pending may point at an idea that is gone (deleted, or its capture undone)."""
+    if session.builds_on_next == idea_id:
+        session.builds_on_next = None
+    if session.card_from == idea_id:
+        session.card_from = None
+    if session.draft.editing == idea_id:
+        session.draft = Draft(text=session.draft.held)
 
 
 def inverse(session: Session, event: Event) -> Event | None:

@@ -1,15 +1,16 @@
-"""A session being run: the agenda, the rounds and their cards, and every idea as it is typed.
+"""A session being run: the agenda, the rounds and their cards.
 
 Every change is an event (see `events`): appended to the session's journal (durable at once),
 then applied. When a phase ends the whole session is folded into the store. So an idea on the
-screen survives a crash, and capturing one costs the same however big the store is.
+screen survives a crash, and capturing one costs the same however big the store is. Ideas and
+the idea box live in `ideas`, clocks in `timing`, converge and vote in `converge`, act and
+follow-up in `act`.
 """
 
 from __future__ import annotations
 
 import random
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from facilitator.draw import CardDrawer, DrawnCard
@@ -18,10 +19,11 @@ from facilitator.engine.act import ActSteps
 from facilitator.engine.clock import Clock, SystemClock
 from facilitator.engine.converge import ConvergeSteps
 from facilitator.engine.countdown import Countdown
+from facilitator.engine.ideas import IdeaSteps
+from facilitator.engine.timing import TimingSteps
 from facilitator.models import (
     ROUND_PHASES,
     Deck,
-    Idea,
     Phase,
     PhaseKind,
     Plan,
@@ -35,7 +37,6 @@ from facilitator.store import Store
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"
 BUILD_ON_QUOTE = 200
 """A build-on card quotes this much of a long idea; the idea itself keeps every character."""
-_AUTHOR = re.compile(r"^@(\S+)\s+(.*)$|^(.*?)\s+@(\S+)$", re.DOTALL)
 
 
 def recovered(session: Session, store: Store) -> Session:
@@ -61,7 +62,26 @@ def current_sessions(store: Store) -> list[Session]:
     return [recovered(s, store) if s.status is SessionStatus.LIVE else s for s in store.sessions()]
 
 
-class LiveSession(ConvergeSteps, ActSteps):
+def fresh_session(store: Store, session_id: str) -> Session:
+    """One session read again from the store (with its journal), not from a list shown earlier."""
+    session = store.session(session_id)
+    return recovered(session, store) if session.status is SessionStatus.LIVE else session
+
+
+def archive(store: Store, session_id: str) -> Session:
+    """Put away an abandoned live session: its journal folded in, kept, never deleted.
+
+    The caller holds the session's lock, so no window is running it.
+    """
+    session = fresh_session(store, session_id)
+    if session.status is not SessionStatus.LIVE:
+        raise LookupError(f"session {session.id} is {session.status.value}; only an unfinished one can be archived")
+    session.status = SessionStatus.ARCHIVED
+    store.fold(session)
+    return session
+
+
+class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
     """The engine behind the session screens. It never calls the UI."""
 
     def __init__(
@@ -78,11 +98,12 @@ class LiveSession(ConvergeSteps, ActSteps):
         for done in session.rounds:
             self.drawer.replay(done.deck, done.prompt, done.routine)
         self.countdown = Countdown(self.clock, self._round_seconds())
-        self.builds_on: str | None = None
-        self.next_card_from: str | None = None
+        self.resumed_at: float | None = None
+        """Seconds that were left on the countdown when an interrupted session was resumed."""
         self._undo: list[list[events.Event]] = []
         self._group: list[events.Event] | None = None
         self._undo_key: object = None
+        self._open_stopwatch()
 
     # --- starting and resuming --------------------------------------------------------------
 
@@ -96,22 +117,38 @@ class LiveSession(ConvergeSteps, ActSteps):
 
     @classmethod
     def resume(cls, session: Session, plan: Plan, decks: Sequence[Deck], store: Store, clock: Clock | None = None) -> LiveSession:
-        """Rebuild an interrupted session: its last snapshot plus every event journaled since."""
+        """Rebuild an interrupted session: its last snapshot plus every event journaled since.
+
+        The countdown comes back paused at the time that was left: the room needs a moment to
+        settle back in, and the facilitator starts it.
+        """
         live = cls(recovered(session, store), plan, decks, store, clock)
+        live._open_stopwatch(live._spent_at_resume())
         if live.phase.kind in ROUND_PHASES and live.current_round is None:
             live._start_round()
-        # The clock waits for the facilitator: the room needs a moment to settle back in.
-        live.countdown.start()
-        live.countdown.pause()
+            live.countdown.pause()
+        else:
+            live._resume_countdown(live._round_seconds())
+        live.resumed_at = live.countdown.remaining()
+        live._record(live._clock_event())
         return live
 
-    def _record(self, event: events.Event, *, undoable: bool = False, undo_key: object = None) -> None:
-        """Journal then apply an event.
+    def _record(
+        self,
+        event: events.Event,
+        *,
+        also: Iterable[events.Event] = (),
+        undoable: bool = False,
+        undo_key: object = None,
+        durable: bool = True,
+    ) -> None:
+        """Journal then apply an event, and the events `also` written with it in one write.
 
         Args:
-            undoable: Ctrl+Z can take it back.
+            undoable: Ctrl+Z can take `event` back (not the events in `also`).
             undo_key: changes in a row with the same key (keystrokes in one field) are undone as
                 one step, back to how the field was before the first of them.
+            durable: fsync the journal before applying (see `Journal.append`).
         """
         if undoable:
             repeat = undo_key is not None and undo_key == self._undo_key
@@ -122,18 +159,10 @@ class LiveSession(ConvergeSteps, ActSteps):
                     self._group.insert(0, undo)
                 else:
                     self._undo.append([undo])
-        self.journal.append(event)
-        events.apply(self.session, event)
-        if event["op"] == "remove":
-            self._forget_missing_ideas()
-
-    def _forget_missing_ideas(self) -> None:
-        """A pending build-on or next card must not point at an idea that is gone."""
-        ids = {idea.id for idea in self.session.ideas}
-        if self.builds_on not in ids:
-            self.builds_on = None
-        if self.next_card_from not in ids:
-            self.next_card_from = None
+        batch = [event, *also]
+        self.journal.append(*batch, durable=durable)
+        for each in batch:
+            events.apply(self.session, each)
 
     @contextmanager
     def _one_step(self) -> Iterator[None]:
@@ -146,6 +175,19 @@ class LiveSession(ConvergeSteps, ActSteps):
             if group:
                 self._undo.append(group)
 
+    def undo(self) -> bool:
+        """Undo the last change to ideas, clusters, votes or actions in this phase."""
+        if not self._undo:
+            return False
+        self._undo_key = None
+        for event in self._undo.pop():
+            self._record(event)
+        return True
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
     # --- the agenda -------------------------------------------------------------------------
 
     @property
@@ -154,12 +196,26 @@ class LiveSession(ConvergeSteps, ActSteps):
 
     @property
     def is_closed(self) -> bool:
-        return self.session.status is SessionStatus.CLOSED
+        return self.session.status is not SessionStatus.LIVE
 
     @property
     def current_round(self) -> Round | None:
         rounds = self.rounds_in_phase()
         return rounds[-1] if rounds and rounds[-1].ended is None else None
+
+    @property
+    def _current_round_index(self) -> int | None:
+        current = self.current_round
+        return current.index if current else None
+
+    @property
+    def _round_index(self) -> int:
+        current = self.current_round
+        return current.index if current else -1
+
+    def _current_prompt(self) -> str | None:
+        current = self.current_round
+        return current.text if current else None
 
     def rounds_in_phase(self) -> list[Round]:
         return [r for r in self.session.rounds if r.phase == self.session.phase]
@@ -172,31 +228,28 @@ class LiveSession(ConvergeSteps, ActSteps):
     def _round_seconds(self) -> int:
         return self.phase.round_seconds if self.phase.kind in ROUND_PHASES else self.phase.minutes * 60
 
-    def session_seconds_left(self) -> float:
-        """By the agenda: what is left of this round and phase, plus every later phase."""
-        phase = self.phase
-        left = max(self.countdown.remaining(), 0)
-        if phase.kind in ROUND_PHASES:
-            left += max(phase.rounds - self.round_number, 0) * phase.round_seconds
-        later = self.plan.phases[self.session.phase + 1 :]
-        return left + sum(p.minutes * 60 for p in later)
+    @property
+    def next_phase_label(self) -> str | None:
+        following = self.plan.phases[self.session.phase + 1 :]
+        return following[0].label if following else None
 
     def _enter_phase(self) -> None:
-        self.countdown = Countdown(self.clock, self._round_seconds())
+        self._open_stopwatch()
         if self.phase.kind in ROUND_PHASES:
-            self._start_round()
+            self._start_round(also=[self._timing_event()])
             return
-        self.countdown.start()  # converge, vote and act keep time too, shown on the agenda line
+        self._restart_countdown(self.phase.minutes * 60)  # converge, vote and act keep time too
+        self._record(self._timing_event(), also=[self._clock_event()])
         if self.phase.kind is PhaseKind.ACT and not self.session.actions:
             self.draft_actions()
 
     def next_phase(self) -> None:
-        """End the phase (and its round), save the whole session, and open the next phase."""
+        """End the phase (and its round), save the whole session, and open the next one."""
         self._end_round()
         if self.session.phase + 1 >= len(self.plan.phases):
             self.close()
             return
-        self._record(events.set_fields(phase=self.session.phase + 1))
+        self._record(self._timing_event(ended=self.clock.now()), also=[events.set_fields(phase=self.session.phase + 1)])
         self.store.fold(self.session)
         self._undo.clear()
         self._enter_phase()
@@ -210,13 +263,16 @@ class LiveSession(ConvergeSteps, ActSteps):
         self._start_round()
 
     def close(self) -> None:
-        """Give every action its session and team, and save the session as finished."""
+        """Give every action its session, and save the session as finished."""
         self._end_round()
         for action in self.session.actions:
             if action.session != self.session.id:
                 self._record(events.put("action", action.model_copy(update={"session": self.session.id})))
         last = len(self.plan.phases) - 1
-        self._record(events.set_fields(status=SessionStatus.CLOSED, phase=last))
+        self._record(
+            self._timing_event(ended=self.clock.now()),
+            also=[events.set_fields(status=SessionStatus.CLOSED, phase=last, clock=None)],
+        )
         self.store.fold(self.session)
         self._undo.clear()
 
@@ -225,19 +281,20 @@ class LiveSession(ConvergeSteps, ActSteps):
     def _phase_decks(self) -> list[str]:
         return self.phase.decks or self.session.decks
 
-    def _start_round(self) -> None:
+    def _start_round(self, also: Iterable[events.Event] = ()) -> None:
         number = len(self.session.rounds)
-        if self.next_card_from is not None:
-            idea = self.idea(self.next_card_from)
-            self.next_card_from = None
+        extra = list(also)
+        if self.session.card_from is not None:
+            idea = self.idea(self.session.card_from)
             quote = idea.text if len(idea.text) <= BUILD_ON_QUOTE else idea.text[: BUILD_ON_QUOTE - 1] + "…"
             fields = {"kind": PromptKind.BUILD_ON, "text": BUILD_ON_TEMPLATE.format(idea=quote)}
+            extra.append(events.set_fields(card_from=None))
         else:
             fields = self._drawn_fields()
         new = Round(index=number, phase=self.session.phase, seconds=self.phase.round_seconds, started=self.clock.now(), **fields)
-        self._record(events.put("round", new))
-        self.countdown = Countdown(self.clock, new.seconds)
-        self.countdown.start()
+        self._restart_countdown(new.seconds)
+        self._record(events.put("round", new), also=extra)
+        self._record(self._clock_event())
 
     def _drawn_fields(self, instead_of: Round | None = None) -> dict:
         """A new card for a round; in place of `instead_of`, from its deck and with its routine."""
@@ -264,10 +321,12 @@ class LiveSession(ConvergeSteps, ActSteps):
         current = self.current_round
         if current is None:
             return
-        self._record(events.put("round", current.model_copy(update=self._drawn_fields(instead_of=current))))
+        card = events.put("round", current.model_copy(update=self._drawn_fields(instead_of=current)))
         if restart:
-            self.countdown = Countdown(self.clock, current.seconds)
-            self.countdown.start()
+            self._restart_countdown(current.seconds)
+            self._record(card, also=[self._clock_event()])
+        else:
+            self._record(card)
 
     def _as_drawn(self, shown: Round) -> DrawnCard | None:
         """The deck card a round shows, or None for a build-on card or a deck no longer loaded."""
@@ -281,80 +340,3 @@ class LiveSession(ConvergeSteps, ActSteps):
 
     def draw_another(self) -> None:
         self.replace_card(restart=False)
-
-    def card_from_idea(self, idea_id: str) -> None:
-        """The next round will show this idea as a build-on card."""
-        self.idea(idea_id)
-        self.next_card_from = idea_id
-
-    # --- ideas ------------------------------------------------------------------------------
-
-    def idea(self, idea_id: str) -> Idea:
-        for idea in self.session.ideas:
-            if idea.id == idea_id:
-                return idea
-        raise KeyError(idea_id)
-
-    def split_author(self, text: str) -> tuple[str, str | None]:
-        """`@Ana idea` or `idea @Ana` -> ("idea", "Ana"); a known participant's name is completed.
-
-        Participants' full names are tried first, so `@Ana Maria` works with a space in it.
-        """
-        text = text.strip()
-        folded = text.casefold()
-        for participant in sorted(self.session.participants, key=len, reverse=True):
-            tag = "@" + participant.casefold()
-            if folded.startswith(tag + " "):
-                return text[len(tag) :].strip(), participant
-            if folded.endswith(" " + tag):
-                return text[: -len(tag)].strip(), participant
-        match = _AUTHOR.match(text)
-        if not match:
-            return text.strip(), None
-        body, name = (match[2], match[1]) if match[1] else (match[3], match[4])
-        for participant in self.session.participants:
-            if participant.casefold().startswith(name.casefold()):
-                return body.strip(), participant
-        return body.strip(), name
-
-    def add_idea(self, text: str, author: str | None = None) -> Idea | None:
-        """Capture an idea; durable in the journal before this returns. Blank text is ignored."""
-        body, named = self.split_author(text)
-        if not body:
-            return None
-        current = self.current_round
-        idea = Idea(
-            text=body,
-            author=author or named,
-            round=current.index if current else -1,
-            prompt=current.text if current else None,
-            builds_on=self.builds_on,
-            created=self.clock.now(),
-        )
-        self.builds_on = None
-        self._record(events.put("idea", idea), undoable=True)
-        return idea
-
-    def edit_idea(self, idea_id: str, text: str) -> Idea:
-        body, named = self.split_author(text)
-        old = self.idea(idea_id)
-        new = old.model_copy(update={"text": body or old.text, "author": named or old.author})
-        self._record(events.put("idea", new), undoable=True)
-        return new
-
-    def delete_idea(self, idea_id: str) -> None:
-        self.idea(idea_id)
-        self._record(events.remove("idea", idea_id), undoable=True)
-
-    def undo(self) -> bool:
-        """Undo the last change to ideas, clusters, votes or actions in this phase."""
-        if not self._undo:
-            return False
-        self._undo_key = None
-        for event in self._undo.pop():
-            self._record(event)
-        return True
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)

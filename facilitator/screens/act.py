@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from facilitator.models import Action, Cadence
 from facilitator.screens.modals import ConfirmModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
+from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.lists import refill
 
 FIELDS = (
@@ -61,6 +62,7 @@ def field_error(name: str, raw: str, action: Action) -> tuple[Action | None, str
 class ActScreen(PhaseScreen):
     current: str | None = None
     CSS_PATH = "act.tcss"
+    MOVES_ON_BY_ITSELF = False  # moving on closes the session: that waits for the facilitator
     BINDINGS = [
         Binding("ctrl+a", "add", "New action", id="add", priority=True),
         Binding("ctrl+x", "remove", "Remove action", id="remove", priority=True),
@@ -86,7 +88,8 @@ class ActScreen(PhaseScreen):
                         else:
                             yield Input(placeholder=placeholder, id=f"field-{name}", compact=True)
                 yield Static("", id="form-errors")
-        yield Footer()
+        yield Static("", id="draft-note")
+        yield KeyLine()
 
     def on_mount(self) -> None:
         session = self.live.session

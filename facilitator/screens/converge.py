@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.screens.modals import PickModal, TextModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
-from facilitator.widgets.lists import refill
+from facilitator.widgets.key_line import KeyLine
+from facilitator.widgets.idea_list import idea_context, session_numbers
+from facilitator.widgets.lists import hanging, refill
 
 NO_ROUTINE = "(no routine)"
 
@@ -37,7 +40,8 @@ class ConvergeScreen(PhaseScreen):
             classes="screen-title",
         )
         yield OptionList(id="board", markup=False)
-        yield Footer()
+        yield Static("", id="draft-note")
+        yield KeyLine()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -45,8 +49,10 @@ class ConvergeScreen(PhaseScreen):
         self.query_one("#board", OptionList).focus()
 
     def _lines(self) -> list[Option]:
+        """Clusters in the order they were made, then ideas in the order they were called out."""
         options: list[Option] = []
         clustered: set[str] = set()
+        numbers = session_numbers(self.live.session.ideas)
         for cluster in self.live.session.clusters:
             head = Text()
             head.append("▣ ", style="bold")
@@ -56,20 +62,20 @@ class ConvergeScreen(PhaseScreen):
             options.append(Option(head, id=f"c:{cluster.id}"))
             for idea_id in cluster.ideas:
                 clustered.add(idea_id)
-                options.append(Option(self._idea_line(idea_id, indent=True), id=f"i:{idea_id}"))
+                options.append(Option(self._idea_line(idea_id, numbers, indent=True), id=f"i:{idea_id}"))
         for idea in self.live.session.ideas:
             if idea.id not in clustered:
-                options.append(Option(self._idea_line(idea.id), id=f"i:{idea.id}"))
+                options.append(Option(self._idea_line(idea.id, numbers), id=f"i:{idea.id}"))
         return options
 
-    def _idea_line(self, idea_id: str, indent: bool = False) -> Text:
+    def _idea_line(self, idea_id: str, numbers: dict[str, int], indent: bool = False) -> RenderableType:
         idea = self.live.idea(idea_id)
-        text = Text("    " if indent else "")
-        text.append("[x] " if idea_id in self.marked else "[ ] ", style="bold")
-        text.append(idea.text)
-        if idea.routine and not indent:
-            text.append(f"  {idea.routine}", style="italic")
-        return text
+        prefix = Text("    " if indent else "")
+        prefix.append("[x]" if idea_id in self.marked else "[ ]", style="bold")
+        prefix.append(f" #{numbers[idea_id]}", style="dim")
+        body = Text(idea.text)
+        body.append_text(idea_context(idea, numbers, routine=not indent))
+        return hanging(prefix, body)
 
     def refresh_view(self) -> None:
         board = self.query_one("#board", OptionList)

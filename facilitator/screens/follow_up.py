@@ -1,23 +1,34 @@
-"""Follow-up: the team's open actions from earlier sessions, each settled with one key."""
+"""Follow-up: the team's open actions from earlier sessions, each settled in place.
+
+Done, still open or dropped with one key; a new date or a new owner when the room agrees one.
+Every change is written to the action's own session at once, read afresh under the store's
+lock: if the action was changed elsewhere since it was shown (another window, or
+`facilitator actions done` in a shell), nothing is written and the line shows it as it is now.
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.models import ActionStatus
+from facilitator.screens.modals import TextModal
 from facilitator.screens.phase import PhaseScreen
-from facilitator.store import ActionRow
+from facilitator.store import ActionRow, StaleAction
 from facilitator.widgets.agenda import AgendaBar
+from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.lists import refill
 
 MARKS = {ActionStatus.OPEN: "[ ] still open", ActionStatus.DONE: "[✓] done", ActionStatus.DROPPED: "[–] dropped"}
 
 
 def follow_up_line(row: ActionRow) -> Text:
+    """The action, its owner, routine and date, and how the team said it would know it worked."""
     action = row.action
     text = Text()
     text.append(f"{MARKS[action.status]:<15}", style="bold")
@@ -25,7 +36,22 @@ def follow_up_line(row: ActionRow) -> Text:
     details = [d for d in (action.owner, action.routine, action.due and f"due {action.due}") if d]
     if details:
         text.append("  — " + " · ".join(str(d) for d in details), style="italic")
+    if action.measure:
+        text.append("\n" + " " * 15 + "we will know by: ", style="dim")
+        text.append(action.measure)
     return text
+
+
+def parse_due(raw: str) -> date | None:
+    return date.fromisoformat(raw) if raw else None
+
+
+def due_problem(raw: str) -> str | None:
+    try:
+        parse_due(raw)
+    except ValueError:
+        return "Use a date like 2026-12-01, or leave it empty for no date."
+    return None
 
 
 class FollowUpScreen(PhaseScreen):
@@ -34,6 +60,8 @@ class FollowUpScreen(PhaseScreen):
         Binding("d", "mark('done')", "Done", id="done"),
         Binding("o", "mark('open')", "Still open", id="open"),
         Binding("x", "mark('dropped')", "Dropped", id="dropped"),
+        Binding("t", "redate", "New date", id="redate"),
+        Binding("w", "reown", "New owner", id="reown"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -41,7 +69,7 @@ class FollowUpScreen(PhaseScreen):
         yield Static("Follow-up: what became of our earlier actions?", classes="screen-title")
         yield Static("", id="empty")
         yield OptionList(id="earlier", markup=False)
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.rows = self.live.earlier_open_actions()
@@ -57,12 +85,68 @@ class FollowUpScreen(PhaseScreen):
         empty.update(Text(f"No open actions from earlier sessions of team {self.live.session.team or '(no team)'}."))
         super().refresh_view()
 
-    def action_mark(self, status: str) -> None:
+    def _highlighted(self) -> tuple[int, ActionRow] | None:
         listing = self.query_one("#earlier", OptionList)
-        if listing.highlighted is None:
-            return
-        row = self.rows[listing.highlighted]
-        self.rows[listing.highlighted] = self.live.mark_earlier(row.action.id, ActionStatus(status))
+        if listing.highlighted is None or not self.rows:
+            return None
+        return listing.highlighted, self.rows[listing.highlighted]
+
+    def _settle(self, index: int, row: ActionRow, **changes: object) -> bool:
+        """Write one change; True if it was written, else the line now shows the action as stored."""
+        try:
+            self.rows[index] = self.live.settle_earlier(row, **changes)
+        except StaleAction as exc:
+            self.rows[index] = exc.row
+            self.notify(
+                f"“{row.action.text}” was changed elsewhere since it was shown (it is {exc.row.action.status.value} now). "
+                "Nothing was changed; the line shows it as it is. Press the key again to change it.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            self.refresh_view()
+            return False
+        except LookupError as exc:
+            self.notify(f"Not changed: {exc}.", severity="error", timeout=8, markup=False)
+            return False
         self.refresh_view()
-        if listing.highlighted is not None and listing.highlighted < len(self.rows) - 1:
-            listing.highlighted += 1
+        return True
+
+    def action_mark(self, status: str) -> None:
+        found = self._highlighted()
+        if found is None:
+            return
+        index, row = found
+        if self._settle(index, row, status=ActionStatus(status)):
+            listing = self.query_one("#earlier", OptionList)
+            if index < len(self.rows) - 1:
+                listing.highlighted = index + 1
+
+    def action_redate(self) -> None:
+        found = self._highlighted()
+        if found is None:
+            return
+        index, row = found
+
+        def answered(raw: str | None) -> None:
+            if raw is not None:
+                self._settle(index, row, due=parse_due(raw))
+
+        current = row.action.due.isoformat() if row.action.due else ""
+        self.app.push_screen(TextModal(f"New date for “{row.action.text}” (YYYY-MM-DD, empty for none):", current, allow_empty=True, check=due_problem), answered)
+
+    def action_reown(self) -> None:
+        found = self._highlighted()
+        if found is None:
+            return
+        index, row = found
+
+        def answered(owner: str | None) -> None:
+            if owner is not None:
+                self._settle(index, row, owner=owner or None)
+
+        names = [*self.live.session.participants, *(r.action.owner for r in self.rows if r.action.owner)]
+        self.app.push_screen(
+            TextModal(f"Who owns “{row.action.text}” now? (empty for nobody)", row.action.owner or "", allow_empty=True, suggestions=names),
+            answered,
+        )

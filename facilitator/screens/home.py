@@ -24,10 +24,17 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new_session", "New session", id="new-session"),
         Binding("r", "resume", "Resume", id="resume"),
+        Binding("a", "archive", "Archive", id="archive"),
     ]
 
     @dataclass
     class Resume(Message):
+        session: Session
+
+    @dataclass
+    class Archive(Message):
+        """Put away an abandoned live session (the app asks first)."""
+
         session: Session
 
     class NewSession(Message):
@@ -139,6 +146,16 @@ class HomeScreen(Screen[None]):
                 live = [highlighted]
         if live:
             self.post_message(self.Resume(live[0]))
+
+    def action_archive(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count or table.cursor_row is None:
+            return
+        session = self.sessions[table.cursor_row]
+        if session.status is not SessionStatus.LIVE:
+            self.notify("Only an unfinished session can be archived.", timeout=3)
+            return
+        self.post_message(self.Archive(session))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a finished session shows its action list; on an unfinished one, resumes it."""

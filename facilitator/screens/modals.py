@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -50,22 +53,49 @@ class ConfirmModal(ModalScreen[bool]):
 
 
 class TextModal(ModalScreen[str | None]):
-    """One line of text, prefilled; Enter keeps it, Escape cancels."""
+    """One line of text, prefilled; Enter keeps it, Escape cancels.
 
-    DEFAULT_CSS = MODAL_CSS.format(cls="TextModal")
+    Args:
+        allow_empty: an empty answer is an answer (""), not a cancel.
+        check: says in one line what is wrong with an answer, or None if it will do; a wrong
+            answer stays in the box with the reason under it.
+        suggestions: completed as the user types (Right arrow takes the suggestion).
+    """
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="TextModal") + "TextModal #problem { color: $error; height: auto; }"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    def __init__(self, question: str, value: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        value: str = "",
+        *,
+        allow_empty: bool = False,
+        check: Callable[[str], str | None] | None = None,
+        suggestions: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self.question, self.value = question, value
+        self.allow_empty, self.check, self.suggestions = allow_empty, check, list(suggestions)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question), classes="question")
-            yield Input(self.value, id="answer")
+            suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+            yield Input(self.value, id="answer", suggester=suggester)
+            yield Static("", id="problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        event.stop()
+        answer = event.value.strip()
+        if not answer and not self.allow_empty:
+            self.dismiss(None)
+            return
+        problem = self.check(answer) if self.check else None
+        if problem:
+            self.query_one("#problem", Static).update(Text(problem))
+            return
+        self.dismiss(answer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

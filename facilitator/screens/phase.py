@@ -1,57 +1,124 @@
-"""What every screen of a running session shares: the agenda line, the tick, and moving on."""
+"""What every screen of a running session shares: the agenda line, the clock, and moving on.
+
+The clock is redrawn when its shown second changes, not on a fixed beat: each redraw schedules
+the next one for the moment the countdown (or the session's real time) crosses a second, so the
+wall shows each second when it begins. At zero every timed phase rings, says so, and moves on
+by itself where the session asked for that.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from textual import events
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Static
 
+from facilitator.engine.countdown import Countdown, CountdownState
 from facilitator.engine.live import LiveSession
+from facilitator.screens.modals import TextModal
 from facilitator.widgets.agenda import AgendaBar
 
-TICK_SECONDS = 0.25
-LARGE = (160, 40)
+SETTLE = 0.004
+"""Seconds after a second's boundary to redraw, so the new second is surely there."""
+LARGE = 160
+"""Columns from which a screen counts as a projector's large terminal."""
+
+
+def seconds_to_next_change(remaining: float) -> float:
+    """How long until `format_clock(remaining)` shows another second, counting down."""
+    if remaining > 0:
+        return remaining - math.ceil(remaining) + 1 if remaining != math.ceil(remaining) else 1.0
+    return math.ceil(-remaining) + remaining if -remaining != math.ceil(-remaining) else 1.0
 
 
 class PhaseScreen(Screen[None]):
-    """Base for the follow-up, round, converge, vote, act and close screens."""
+    """Base for the follow-up, round, converge, vote and act screens."""
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (LARGE, "-large")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (40, "-very-tall")]
     BINDINGS = [
-        Binding("f1", "app.toggle_keys", "Keys", id="keys"),
         Binding("ctrl+n", "advance", "Next", id="advance", priority=True),
-        Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
-        Binding("ctrl+t", "toggle_timer", "Pause/resume", id="pause", priority=True),
+        Binding("ctrl+t", "toggle_timer", "Pause", id="pause", priority=True),
         Binding("ctrl+e", "extend", "+1 min", id="extend", priority=True),
+        Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
+        Binding("f3", "finish_draft", "Typed idea", id="finish-draft", priority=True),
         Binding("f5", "app.toggle_presenter", "Presenter", id="presenter"),
+        Binding("f1", "app.toggle_keys", "Keys", id="keys"),
     ]
+    MOVES_ON_BY_ITSELF = True
+    """Whether "move on by itself" applies to this phase (act waits for the facilitator)."""
 
     @dataclass
     class Advance(Message):
         """Asks the app to end this phase (or round) and show what comes next."""
 
         round_only: bool = False
+        by_itself: bool = False
+        """Time was up and the session moves on by itself."""
 
     def __init__(self, live: LiveSession) -> None:
         super().__init__()
         self.live = live
+        self._rang_for: Countdown | None = None
+        self._advance_when_back = False
 
     def on_mount(self) -> None:
         self.tick()
-        self.set_interval(TICK_SECONDS, self.tick)
 
-    def on_resize(self, event: events.Resize) -> None:
-        """A big terminal (a projector) gets more room around the card; CSS has no media queries."""
-        large = event.size.width >= LARGE[0] and event.size.height >= LARGE[1]
-        self.set_class(large, "-large")
-        for countdown in self.query("CountdownDisplay"):
-            countdown.set_class(large, "-big")
+    def on_screen_resume(self) -> None:
+        if self._advance_when_back:  # time ran out while a dialog was open
+            self._advance_when_back = False
+            self.post_message(self.Advance(round_only=True, by_itself=True))
+
+    # --- the clock --------------------------------------------------------------------------
 
     def tick(self) -> None:
+        """Redraw the clocks, ring at zero, and book the next redraw for the next second."""
+        live = self.live
         for bar in self.query(AgendaBar):
-            bar.show(self.live)
+            bar.show(live)
+        self.show_clock()
+        self._check_time_up()
+        live.heartbeat()
+        self._book_tick()
+
+    def _book_tick(self) -> None:
+        timer = getattr(self, "_tick_timer", None)
+        if timer is not None:
+            timer.stop()
+        live = self.live
+        wait = seconds_to_next_change(live.session_seconds_left())
+        if live.countdown.state is CountdownState.RUNNING:
+            wait = min(wait, seconds_to_next_change(live.countdown.remaining()))
+        self._tick_timer = self.set_timer(wait + SETTLE, self.tick, name="clock")
+
+    def show_clock(self) -> None:
+        """Screens with a big countdown draw it here."""
+
+    def _check_time_up(self) -> None:
+        countdown = self.live.countdown
+        if not countdown.overtime or self._rang_for is countdown:
+            return
+        self._rang_for = countdown
+        self.app.bell()
+        if self.live.session.auto_advance and self.MOVES_ON_BY_ITSELF:
+            if self.app.screen is self:
+                self.post_message(self.Advance(round_only=True, by_itself=True))
+            else:
+                self._advance_when_back = True
+            return
+        self.notify(self.time_up_message(), title="Time is up", timeout=8)
+
+    def time_up_message(self) -> str:
+        upcoming = self.live.next_phase_label
+        where = f"on to {upcoming}" if upcoming else "to close the session"
+        return f"Time is up for {self.live.phase.label}. Ctrl+N moves {where}; Ctrl+E gives one more minute."
+
+    # --- actions ----------------------------------------------------------------------------
 
     def action_advance(self) -> None:
         self.post_message(self.Advance())
@@ -60,11 +127,12 @@ class PhaseScreen(Screen[None]):
         self.post_message(self.Advance(round_only=False))
 
     def action_toggle_timer(self) -> None:
-        self.live.countdown.toggle()
+        self.live.toggle_timer()
         self.tick()
 
     def action_extend(self) -> None:
-        self.live.countdown.extend(60)
+        self.live.extend_timer(60)
+        self._rang_for = None  # ring again if the extra minute runs out too
         self.tick()
 
     def action_undo(self) -> None:
@@ -73,12 +141,45 @@ class PhaseScreen(Screen[None]):
         else:
             self.notify("Nothing to undo in this phase.", timeout=2)
 
+    def action_finish_draft(self) -> None:
+        """An idea typed in a round and never entered: finish it and add it, or clear it."""
+        draft = self.live.draft
+        if not draft.text.strip() or draft.editing:
+            return
+
+        def finished(text: str | None) -> None:
+            if text is None:
+                return  # kept as it was, for later
+            if self.live.add_idea(text) is None:
+                self.live.type_draft("")
+                self.notify("The typed idea was cleared.", timeout=3)
+            else:
+                self.notify("Idea added.", timeout=2)
+            self.refresh_view()
+
+        self.app.push_screen(
+            TextModal("An idea typed in a round and never added. Enter adds it; clear it to drop it; Esc keeps it.", draft.text, allow_empty=True),
+            finished,
+        )
+
     def refresh_view(self) -> None:
         """Redraw from the engine after a change; screens override it and call this last."""
+        self._show_draft()
         self.tick()
         self.refresh_bindings()  # Undo and friends light up or grey out with the change
+
+    def _show_draft(self) -> None:
+        for note in self.query("#draft-note").results(Static):
+            text = self.live.draft.text
+            note.display = bool(text.strip()) and not self.live.draft.editing
+            line = Text("Typed, not added: ", style="bold")
+            line.append(text)
+            line.append("  (F3 to add or drop it)", style="dim")
+            note.update(line)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
             return self.live.can_undo or None
+        if action == "finish_draft":
+            return bool(self.live.draft.text.strip()) and not self.live.draft.editing
         return True

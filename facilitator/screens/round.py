@@ -1,7 +1,8 @@
 """A warm-up or diverge round: the card, the countdown, and the ideas as the room calls them out.
 
 The input line keeps the focus so the facilitator can type without looking down; every command
-is a control key that works while typing, and is shown in the footer.
+is a control key that works while typing. What is in the input line is the session's draft:
+journaled as it is typed, it survives round and phase ends, dialogs and a crash.
 """
 
 from __future__ import annotations
@@ -10,110 +11,169 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Input, Static
 
+from facilitator.engine.live import LiveSession
+from facilitator.models import Idea
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.countdown import CountdownDisplay
 from facilitator.widgets.idea_input import IdeaInput
 from facilitator.widgets.idea_list import IdeaList
+from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.prompt_card import PromptCardView
+
+PRESENTER_IDEAS = 4
+"""The latest ideas the presenter view shows under the card."""
 
 
 class RoundScreen(PhaseScreen):
     CSS_PATH = "round.tcss"
     BINDINGS = [
-        Binding("ctrl+n", "advance", "End round", id="advance", priority=True),
+        Binding("ctrl+n", "advance", "Next round", id="advance", priority=True),
         Binding("ctrl+g", "end_phase", "End phase", id="end-phase", priority=True),
         Binding("ctrl+k", "skip_card", "Skip card", id="skip-card", priority=True),
-        Binding("ctrl+d", "draw_another", "Another card", id="draw-another", priority=True),
+        Binding("ctrl+d", "draw_another", "Other card", id="draw-another", priority=True),
         Binding("ctrl+b", "build_on", "Builds on", id="build-on", priority=True),
         Binding("ctrl+r", "card_from_idea", "Idea→card", id="card-from-idea", priority=True),
         Binding("f2", "edit", "Edit", id="edit", priority=True),
         Binding("ctrl+x", "delete", "Delete", id="delete", priority=True),
+        Binding("ctrl+y", "add_participant", "Add name", id="add-participant", priority=True),
+        Binding("ctrl+l", "keep_name", "Keep as typed", id="keep-name", priority=True),
         Binding("up", "cursor(-1)", "Up", id="up", show=False, priority=True),
         Binding("down", "cursor(1)", "Down", id="down", show=False, priority=True),
         Binding("escape", "cancel_edit", "Cancel edit", id="cancel-edit", show=False),
     ]
 
-    def __init__(self, live) -> None:
+    def __init__(self, live: LiveSession) -> None:
         super().__init__(live)
-        self.editing: str | None = None
-        self._rang_for: int | None = None
+        self.new_names: list[str] = []
+        """`@names` that are not participants, to be added or kept as typed (the first is asked)."""
+
+    @property
+    def editing(self) -> str | None:
+        return self.live.draft.editing
 
     def compose(self) -> ComposeResult:
         yield AgendaBar(id="agenda")
+        yield Static("", id="presenter-phase")
         with Horizontal(id="stage"):
             with Vertical(id="card-column"):
                 yield PromptCardView(id="card")
                 yield Static("", id="status")
             yield CountdownDisplay(id="countdown")
         yield IdeaList(id="ideas")
+        yield Static("", id="latest")
         yield IdeaInput(placeholder="Type an idea and press Enter · @name says who said it", id="idea-input")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
+        field = self.query_one("#idea-input", IdeaInput)
+        with field.prevent(Input.Changed):
+            field.value = self.live.draft.text  # what was typed before the phase changed, or the crash
+        field.cursor_position = len(field.value)
+        field.focus()
         super().on_mount()
         self.refresh_view()
-        self.query_one("#idea-input", IdeaInput).focus()
 
     # --- drawing ----------------------------------------------------------------------------
 
-    def _round_ideas(self):
+    def _round_ideas(self) -> list[Idea]:
         current = self.live.current_round
         index = current.index if current else None
         return [i for i in self.live.session.ideas if i.round == index]
 
     def refresh_view(self) -> None:
-        if self.editing and not any(i.id == self.editing for i in self._round_ideas()):
-            self.action_cancel_edit()  # the idea went away (deleted, undone) or the round moved on
         self.query_one("#card", PromptCardView).show(self.live.current_round)
-        self.query_one("#ideas", IdeaList).show_all(self._round_ideas())
+        ideas = self._round_ideas()
+        self.query_one("#ideas", IdeaList).show_all(ideas)
+        self._show_latest(ideas)
+        field = self.query_one("#idea-input", IdeaInput)
+        if field.value != self.live.draft.text:  # an undo or a deleted idea ended an edit
+            with field.prevent(Input.Changed):
+                field.value = self.live.draft.text
         self._show_status()
-        self.tick()
+        super().refresh_view()
+
+    def _show_latest(self, ideas: list[Idea]) -> None:
+        """The presenter view's few latest ideas, each on its own lines and never cut."""
+        latest = Text()
+        first = max(len(ideas) - PRESENTER_IDEAS, 0)
+        for number, idea in enumerate(ideas[first:], first + 1):
+            if latest:
+                latest.append("\n")
+            latest.append(f"{number}. ", style="dim")
+            latest.append(idea.text)
+            if idea.author:
+                latest.append(f"  — {idea.author}", style="italic")
+        self.query_one("#latest", Static).update(latest)
 
     def _show_status(self) -> None:
         parts = Text()
         if self.editing:
-            parts.append("Editing idea: Enter saves, Esc cancels. ", style="bold")
+            in_round = any(i.id == self.editing for i in self._round_ideas())
+            where = "" if in_round else " from an earlier round"
+            parts.append(f"Editing an idea{where}: Enter saves, Esc cancels. ", style="bold")
         if self.live.builds_on:
             target = self.live.idea(self.live.builds_on)
             parts.append("Next idea builds on: ", style="bold")
             parts.append(target.text[:80])
             parts.append(" (Ctrl+B again to cancel) ")
         if self.live.next_card_from:
-            parts.append("Next card is built on an idea. ", style="italic")
+            parts.append("The next card is built on an idea. ", style="italic")
+        if self.new_names:
+            name = self.new_names[0]
+            parts.append(f"“{name}” is not a participant: ", style="bold")
+            parts.append("Ctrl+Y adds them, Ctrl+L keeps the name as typed. ")
         self.query_one("#status", Static).update(parts)
-
-    def tick(self) -> None:
-        super().tick()
-        countdown = self.live.countdown
-        self.query_one(CountdownDisplay).refresh_from(countdown)
         current = self.live.current_round
-        if current is not None and countdown.overtime and self._rang_for != current.index:
-            self._rang_for = current.index
-            self.app.bell()
-            self.notify("Time is up for this round. Ctrl+N moves on; ideas are still welcome.", title="Time", timeout=6)
-            if getattr(self.app, "auto_advance", False):
-                self.post_message(self.Advance(round_only=True))
+        phase = Text(f"{self.live.phase.label.upper()} · ROUND {self.live.round_number} OF {self.live.phase.rounds}", style="bold")
+        if current is None:
+            phase = Text(self.live.phase.label.upper(), style="bold")
+        self.query_one("#presenter-phase", Static).update(phase)
+
+    def show_clock(self) -> None:
+        self.query_one(CountdownDisplay).refresh_from(self.live.countdown)
+
+    def time_up_message(self) -> str:
+        live = self.live
+        if live.round_number < live.phase.rounds:
+            move = f"Ctrl+N starts round {live.round_number + 1}"
+        else:
+            move = f"Ctrl+N moves on to {live.next_phase_label}" if live.next_phase_label else "Ctrl+N closes"
+        return f"Time is up for this round. {move}; ideas are still welcome."
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_participant", "keep_name"):
+            return bool(self.new_names)
+        if action == "advance":
+            return True
+        return super().check_action(action, parameters)
 
     # --- ideas ------------------------------------------------------------------------------
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "idea-input":
+            self.live.type_draft(event.value)
+
     def on_idea_input_captured(self, event: IdeaInput.Captured) -> None:
         event.stop()
-        text = event.text
+        field = self.query_one("#idea-input", IdeaInput)
         ideas = self.query_one("#ideas", IdeaList)
         if self.editing:
-            idea = self.live.edit_idea(self.editing, text)
-            self.editing = None
+            idea = self.live.edit_idea(self.editing, event.text, draft=field.value)
+            with field.prevent(Input.Changed):
+                field.value = self.live.draft.text  # the new idea that was held during the edit
             ideas.replace_idea(idea)
-            self._show_status()
-            return
         else:
-            idea = self.live.add_idea(text)
-            if idea is None:
+            added = self.live.add_idea(event.text, draft=field.value)
+            if added is None:
                 return
-            ideas.append_idea(idea)
+            ideas.append_idea(added)
+            idea = added
+            self._show_latest(self._round_ideas())
+        if self.live.is_new_name(idea.author) and idea.author not in self.new_names:
+            self.new_names.append(idea.author or "")
         self._show_status()
         self.refresh_bindings()
 
@@ -133,17 +193,20 @@ class RoundScreen(PhaseScreen):
     def action_edit(self) -> None:
         if (selected := self._selected()) is None:
             return
-        idea = self.live.idea(selected)
-        self.editing = selected
+        text = self.live.begin_edit(selected)  # the author stays unless a new @name is typed
         field = self.query_one("#idea-input", IdeaInput)
-        field.value = idea.text  # the author stays unless a new @name is typed
-        field.cursor_position = len(field.value)
+        with field.prevent(Input.Changed):
+            field.value = text
+        field.cursor_position = len(text)
         self._show_status()
 
     def action_cancel_edit(self) -> None:
         if self.editing:
-            self.editing = None
-            self.query_one("#idea-input", IdeaInput).value = ""
+            held = self.live.cancel_edit()
+            field = self.query_one("#idea-input", IdeaInput)
+            with field.prevent(Input.Changed):
+                field.value = held
+            field.cursor_position = len(held)
             self._show_status()
 
     def action_delete(self) -> None:
@@ -156,7 +219,7 @@ class RoundScreen(PhaseScreen):
     def action_build_on(self) -> None:
         if (selected := self._selected()) is None:
             return
-        self.live.builds_on = None if self.live.builds_on == selected else selected
+        self.live.toggle_build_on(selected)
         self._show_status()
 
     def action_card_from_idea(self) -> None:
@@ -166,15 +229,24 @@ class RoundScreen(PhaseScreen):
         self._show_status()
         self.notify("The next round builds on this idea.", timeout=3)
 
-    # --- timer and cards --------------------------------------------------------------------
+    def action_add_participant(self) -> None:
+        if self.new_names:
+            name = self.new_names.pop(0)
+            self.live.add_participant(name)
+            self.notify(f"{name} is now a participant.", timeout=3, markup=False)
+            self._show_status()
+            self.refresh_bindings()
 
-    def action_extend(self) -> None:
-        super().action_extend()
-        self._rang_for = None  # ring again if the extra minute runs out too
+    def action_keep_name(self) -> None:
+        if self.new_names:
+            self.live.keep_name(self.new_names.pop(0))
+            self._show_status()
+            self.refresh_bindings()
+
+    # --- cards ------------------------------------------------------------------------------
 
     def action_skip_card(self) -> None:
         self.live.skip_card()
-        self._rang_for = None
         self.refresh_view()
 
     def action_draw_another(self) -> None:
@@ -183,5 +255,3 @@ class RoundScreen(PhaseScreen):
 
     def action_advance(self) -> None:
         self.post_message(self.Advance(round_only=True))
-
-

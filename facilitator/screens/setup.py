@@ -57,7 +57,6 @@ class SetupScreen(Screen[None]):
         """A valid session is set up; the app starts running it."""
 
         session: Session
-        auto_advance: bool
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -171,10 +170,11 @@ class SetupScreen(Screen[None]):
                 routines=parse_routines(self.query_one("#routines", TextArea).text),
                 dots_per_participant=int(value("dots") or 3),
                 seed=int(value("seed")) if value("seed") else None,
+                auto_advance=self.query_one("#auto-advance", Checkbox).value,
             )
         except (ValidationError, ValueError) as exc:
             reason = exc.errors()[0] if isinstance(exc, ValidationError) else None
             where = ".".join(str(p) for p in reason["loc"]) if reason else ""
             self._error(f"{where}: {reason['msg']}" if reason else str(exc))
             return
-        self.post_message(self.Ready(session, self.query_one("#auto-advance", Checkbox).value))
+        self.post_message(self.Ready(session))

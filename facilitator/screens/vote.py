@@ -1,28 +1,66 @@
-"""Vote: dot voting for a room with one keyboard, the budget always in sight."""
+"""Vote: dot voting for a room with one keyboard, the budget always in sight.
+
+The budget is people × dots each. A session set up without names does not guess the room's
+size: the vote asks how many people vote (or who) before the first dot.
+"""
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.engine.converge import Target
+from facilitator.engine.live import LiveSession
+from facilitator.screens.modals import TextModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
-from facilitator.widgets.lists import refill
+from facilitator.widgets.idea_list import idea_context, session_numbers
+from facilitator.widgets.key_line import KeyLine
+from facilitator.widgets.lists import hanging, refill
+
+VOTERS_QUESTION = "How many people vote? Type a number, or their names separated by commas."
 
 
-def dots_text(target: Target, dots: int, width: int = 3) -> Text:
-    """`2 ●●   ▣ label`: the count in digits too, so the dots are not the only signal."""
+def target_body(live: LiveSession, target: Target, numbers: dict[str, int]) -> Text:
+    """A cluster's name and size, or an idea with who said it and what it builds on; and its routine."""
+    text = Text()
+    if target.is_cluster:
+        text.append("▣ ", style="bold")
+        text.append(target.label)
+        text.append(f"  ({len(target.ideas)} ideas)", style="dim")
+        if target.routine:
+            text.append(f"  {target.routine}", style="italic")
+        return text
+    idea = live.idea(target.id)
+    text.append(f"#{numbers.get(idea.id, 0)} ", style="dim")
+    text.append(target.label)
+    text.append_text(idea_context(idea, numbers))
+    return text
+
+
+def dots_prefix(dots: int, width: int = 3) -> Text:
+    """`2 ●●`: the count in digits too, so the dots are not the only signal."""
     text = Text()
     text.append(f"{dots:>2} ", style="bold")
     text.append(("●" * dots).ljust(width), style="bold")
-    text.append(" ▣ " if target.is_cluster else "   ")
-    text.append(target.label)
     return text
+
+
+def vote_line(live: LiveSession, target: Target, numbers: dict[str, int], width: int = 3) -> RenderableType:
+    return hanging(dots_prefix(live.dots(target.id), width), target_body(live, target, numbers))
+
+
+def voters_problem(answer: str) -> str | None:
+    if answer.isdigit() and not 1 <= int(answer) <= 1000:
+        return "Give a number of people from 1 to 1000."
+    if not answer.isdigit() and not any(name.strip() for name in answer.split(",")):
+        return "Give a number, or names separated by commas."
+    return None
 
 
 class VoteScreen(PhaseScreen):
@@ -30,6 +68,7 @@ class VoteScreen(PhaseScreen):
     BINDINGS = [
         Binding("plus,equals_sign,right", "dot(1)", "+ dot", id="add-dot"),
         Binding("minus,left,backspace", "dot(-1)", "− dot", id="remove-dot"),
+        Binding("p", "ask_voters", "Who votes", id="voters"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -38,26 +77,45 @@ class VoteScreen(PhaseScreen):
         with Horizontal(id="vote-panes"):
             yield OptionList(id="targets", markup=False)
             yield Static("", id="results")
-        yield Footer()
+        yield Static("", id="draft-note")
+        yield KeyLine()
 
     def on_mount(self) -> None:
-        self.targets = self.live.targets()
+        self.targets = self.live.targets()  # fixed for the phase: lines never move under the cursor
         super().on_mount()
         self.refresh_view()
         self.query_one("#targets", OptionList).focus()
+        if self.live.needs_voters:
+            self.action_ask_voters()
+
+    def action_ask_voters(self) -> None:
+        def answered(answer: str | None) -> None:
+            if answer:
+                self.live.set_voters(answer)
+            self.refresh_view()
+
+        current = ", ".join(self.live.session.participants) or (str(self.live.session.voters) if self.live.session.voters else "")
+        self.app.push_screen(TextModal(VOTERS_QUESTION, current, check=voters_problem), answered)
 
     def refresh_view(self) -> None:
+        live = self.live
         listing = self.query_one("#targets", OptionList)
-        width = min(max([3, *(self.live.dots(t.id) for t in self.targets)]), 12)
-        refill(listing, (Option(dots_text(t, self.live.dots(t.id), width), id=t.id) for t in self.targets))
-        left, budget = self.live.dots_left, self.live.budget
-        people = max(len(self.live.session.participants), 1)
-        self.query_one("#budget", Static).update(
-            Text(f"Dots left: {left} of {budget}  ({people} × {self.live.session.dots_per_participant})", style="bold")
-        )
-        self.query_one("#budget", Static).set_class(left == 0, "-spent")
+        numbers = session_numbers(live.session.ideas)
+        width = min(max([3, *(live.dots(t.id) for t in self.targets)]), 12)
+        refill(listing, (Option(vote_line(live, t, numbers, width), id=t.id) for t in self.targets))
+        budget = self.query_one("#budget", Static)
+        if live.needs_voters:
+            budget.update(Text("Nobody is set to vote yet: press p to say how many people vote, or who.", style="bold"))
+            budget.set_class(True, "-spent")
+        else:
+            left = live.dots_left
+            people = live.voter_count
+            budget.update(
+                Text(f"Dots left: {left} of {live.budget}  ({people} {'person' if people == 1 else 'people'} × {live.session.dots_per_participant})", style="bold")
+            )
+            budget.set_class(left == 0, "-spent")
         results = Text("Results\n\n", style="bold")
-        for rank, (target, dots) in enumerate(self.live.results(), 1):
+        for rank, (target, dots) in enumerate(live.results(), 1):
             if dots == 0:
                 break
             results.append(f"{rank:>2}. {dots:>2}  ")
@@ -68,6 +126,9 @@ class VoteScreen(PhaseScreen):
     def action_dot(self, step: int) -> None:
         listing = self.query_one("#targets", OptionList)
         if listing.highlighted is None:
+            return
+        if self.live.needs_voters:
+            self.notify("Say first how many people vote (p).", timeout=3)
             return
         target = self.targets[listing.highlighted]
         changed = self.live.add_dot(target.id) if step > 0 else self.live.remove_dot(target.id)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from facilitator.engine.countdown import format_clock
+from facilitator.engine.countdown import CountdownState, format_clock
 from facilitator.engine.live import LiveSession
 from facilitator.models import ROUND_PHASES
 
@@ -68,10 +68,22 @@ class AgendaBar(Horizontal):
         full = agenda_text(live)
         room = phases.size.width
         phases.update(full if not room or full.cell_len <= room else compact_agenda_text(live))
-        left = Text()
-        if live.phase.kind not in ROUND_PHASES:
-            countdown = live.countdown
-            cue = " (over time)" if countdown.overtime else ""
-            left.append(f"this phase {format_clock(countdown.remaining())}{cue} · ", style="bold")
-        left.append(f"session {format_clock(live.session_seconds_left())} left")
-        self.query_one("#agenda-left", Static).update(left)
+        self.query_one("#agenda-left", Static).update(time_left_text(live))
+
+
+def _left_or_over(label: str, seconds: float) -> Text:
+    """`phase 3:20 left`, or `phase +0:40 over` in bold reverse: overtime is never only a colour."""
+    if seconds >= 0:
+        return Text(f"{label} {format_clock(seconds)} left")
+    return Text(f"{label} {format_clock(seconds)} over", style="bold reverse")
+
+
+def time_left_text(live: LiveSession) -> Text:
+    """The phase's time and the session's real time left: both count overtime honestly."""
+    text = Text()
+    text.append_text(_left_or_over("phase", live.phase_seconds_left()))
+    if live.phase.kind not in ROUND_PHASES and live.countdown.state is CountdownState.PAUSED:
+        text.append(" (paused)")
+    text.append(" · ")
+    text.append_text(_left_or_over("session", live.session_seconds_left()))
+    return text

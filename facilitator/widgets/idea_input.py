@@ -3,7 +3,9 @@
 Textual's `Input` submits through a binding that runs only after the key has bubbled up to the
 app; keys typed right after Enter can reach the input first and end up in the idea before it.
 Here Enter is handled in the input's own key handler, in order with the characters: the text is
-taken and the line cleared in one step, so nothing typed after Enter joins or is lost.
+taken and the line cleared in one step, so nothing typed after Enter joins or is lost. Clearing
+the line sends no `Changed`: the screen journals the idea and the emptied draft together, so a
+crash between the two can never leave a draft emptied and its idea unsaved.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ class IdeaInput(Input, inherit_bindings=False):
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            text, self.value = self.value, ""
+            text = self.value
+            with self.prevent(Input.Changed):  # the box is emptied by the capture, not by typing
+                self.value = ""
             self.post_message(self.Captured(text))
 
     def _on_paste(self, event: events.Paste) -> None:

@@ -25,6 +25,23 @@ def idea_text(idea: Idea, number: int, *, builds_on: int | None = None, extra: s
     return text
 
 
+def session_numbers(ideas: list[Idea]) -> dict[str, int]:
+    """Each idea's number in the whole session, in the order the ideas were called out."""
+    return {idea.id: number for number, idea in enumerate(ideas, 1)}
+
+
+def idea_context(idea: Idea, numbers: dict[str, int], *, routine: bool = True) -> Text:
+    """`— Ana · builds on #3 · daily stand-up`: who said it, what it grew from, where it would happen."""
+    parts = []
+    if idea.author:
+        parts.append(f"— {idea.author}")
+    if idea.builds_on and idea.builds_on in numbers:
+        parts.append(f"builds on #{numbers[idea.builds_on]}")
+    if routine and idea.routine:
+        parts.append(idea.routine)
+    return Text(("  " + " · ".join(parts)) if parts else "", style="italic")
+
+
 class IdeaList(OptionList):
     """Ideas in the order they were called out; option ids are idea ids."""
 

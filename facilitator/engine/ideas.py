@@ -1,0 +1,134 @@
+"""Ideas as the room calls them out, and everything typed on the way to one.
+
+A part of `LiveSession`. The idea box's unentered text (the draft), an edit in progress and the
+pending "builds on" and "next card from this idea" choices are journaled like ideas, so neither
+a phase ending nor a crash loses what was typed or chosen.
+"""
+
+from __future__ import annotations
+
+from facilitator.engine import events
+from facilitator.engine.names import fold, known_as, split_author
+from facilitator.engine.steps import Steps
+from facilitator.models import Draft, Idea
+
+
+class IdeaSteps(Steps):
+    def idea(self, idea_id: str) -> Idea:
+        for idea in self.session.ideas:
+            if idea.id == idea_id:
+                return idea
+        raise KeyError(idea_id)
+
+    def split_author(self, text: str) -> tuple[str, str | None]:
+        """`@Ana idea` or `idea @Ana` -> ("idea", "Ana"); see `names.split_author`."""
+        return split_author(text, self.session.participants)
+
+    @property
+    def _round_index(self) -> int:
+        raise NotImplementedError
+
+    def _current_prompt(self) -> str | None:
+        raise NotImplementedError
+
+    # --- capture ----------------------------------------------------------------------------
+
+    def add_idea(self, text: str, author: str | None = None, *, draft: str = "") -> Idea | None:
+        """Capture an idea; durable in the journal before this returns. Blank text is ignored.
+
+        Args:
+            draft: what the idea box holds now (typed after Enter), journaled in the same write.
+        """
+        body, named = self.split_author(text)
+        if not body:
+            self.type_draft(draft)
+            return None
+        idea = Idea(
+            text=body,
+            author=author or named,
+            round=self._round_index,
+            prompt=self._current_prompt(),
+            builds_on=self.session.builds_on_next,
+            created=self.clock.now(),
+        )
+        after = events.set_fields(draft=Draft(text=draft), builds_on_next=None)
+        self._record(events.put("idea", idea), also=[after], undoable=True)
+        return idea
+
+    def edit_idea(self, idea_id: str, text: str, *, draft: str = "") -> Idea:
+        """Save an edit; the new idea's text that was put aside comes back into the box."""
+        body, named = self.split_author(text)
+        old = self.idea(idea_id)
+        new = old.model_copy(update={"text": body or old.text, "author": named or old.author})
+        after = events.set_fields(draft=Draft(text=self.session.draft.held + draft))
+        self._record(events.put("idea", new), also=[after], undoable=True)
+        return new
+
+    def delete_idea(self, idea_id: str) -> None:
+        self.idea(idea_id)
+        self._record(events.remove("idea", idea_id), undoable=True)
+
+    # --- the idea box -----------------------------------------------------------------------
+
+    @property
+    def draft(self) -> Draft:
+        return self.session.draft
+
+    def type_draft(self, text: str) -> None:
+        """The box now holds `text`: journaled at once, so a crash brings it back."""
+        if text != self.session.draft.text:
+            self._record(events.set_fields(draft=self.session.draft.model_copy(update={"text": text})))
+
+    def begin_edit(self, idea_id: str) -> str:
+        """Edit an idea in the box; what was typed there is held and comes back afterwards."""
+        current = self.session.draft
+        held = current.held if current.editing else current.text
+        text = self.idea(idea_id).text
+        self._record(events.set_fields(draft=Draft(text=text, editing=idea_id, held=held)))
+        return text
+
+    def cancel_edit(self) -> str:
+        """Leave the edit unsaved; returns the held text, which is back in the box."""
+        held = self.session.draft.held
+        self._record(events.set_fields(draft=Draft(text=held)))
+        return held
+
+    # --- pending choices --------------------------------------------------------------------
+
+    @property
+    def builds_on(self) -> str | None:
+        return self.session.builds_on_next
+
+    @property
+    def next_card_from(self) -> str | None:
+        return self.session.card_from
+
+    def toggle_build_on(self, idea_id: str) -> None:
+        """The next idea builds on this one; asked again for the same idea, no longer."""
+        self.idea(idea_id)
+        target = None if self.session.builds_on_next == idea_id else idea_id
+        self._record(events.set_fields(builds_on_next=target))
+
+    def card_from_idea(self, idea_id: str) -> None:
+        """The next round will show this idea as a build-on card."""
+        self.idea(idea_id)
+        self._record(events.set_fields(card_from=idea_id))
+
+    # --- who said it ------------------------------------------------------------------------
+
+    def is_new_name(self, name: str | None) -> bool:
+        """A name typed with @ that is neither a participant nor one kept as typed before."""
+        if not name:
+            return False
+        return known_as(name, self.session.participants) is None and fold(name) not in {
+            fold(n) for n in self.session.other_names
+        }
+
+    def add_participant(self, name: str) -> None:
+        if known_as(name, self.session.participants) is None:
+            self._record(events.set_fields(participants=[*self.session.participants, name]))
+
+    def keep_name(self, name: str) -> None:
+        """Keep `name` as typed: not a participant, and not asked about again."""
+        if self.is_new_name(name):
+            self._record(events.set_fields(other_names=[*self.session.other_names, name]))
