@@ -29,3 +29,17 @@ def clock():
     from tests.fakes import FakeClock
 
     return FakeClock()
+
+
+@pytest.fixture
+def room(tmp_path: Path, clock):
+    """Sessions on one store with the shipped plans and decks, reopened as after a crash."""
+    from tests.room import Room
+
+    return Room(tmp_path / "data" / "store.json", clock)
+
+
+@pytest.fixture
+def live(room):
+    """A quick reflection just started: in its warm-up round."""
+    return room.start()

@@ -94,16 +94,22 @@ async def test_pending_state_never_points_at_a_vanished_idea(store_path: Path, c
         assert live.current_round.kind.value != "build-on"
 
 
-async def test_an_edit_left_open_does_not_follow_into_the_next_round(store_path: Path, clock: FakeClock) -> None:
+async def test_an_edit_left_open_follows_into_the_next_round_and_saves_there(store_path: Path, clock: FakeClock) -> None:
+    """Nothing typed is lost: the edit stays in the box, says so, and Enter saves it."""
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_round(pilot)
         await add(pilot, "round one idea")
-        await pilot.press("f2", "ctrl+n")
+        await pilot.press(*"half a new one", "up", "f2", "ctrl+n")
         await pilot.pause()
-        await add(pilot, "round two idea")
+        assert app.live.phase.label == "Diverge"  # a new phase, a new screen: the edit came along
+        assert "Editing an idea from an earlier round" in screen_text(app)
+        await pilot.press(*" again", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#idea-input").value == "half a new one"  # held, and back
+        await add(pilot, " done")
         texts = [(i.text, i.round) for i in app.live.session.ideas]
-        assert texts == [("round one idea", 0), ("round two idea", 1)]
+        assert texts == [("round one idea again", 0), ("half a new one done", 1)]
 
 
 async def test_editing_keeps_an_author_whose_name_has_a_space(store_path: Path, clock: FakeClock) -> None:

@@ -246,7 +246,8 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
     def next_phase(self) -> None:
         """End the phase (and its round), save the whole session, and open the next one."""
         self._end_round()
-        if self.session.phase + 1 >= len(self.plan.phases):
+        following = self.plan.phases[self.session.phase + 1 :]
+        if not following or following[0].kind is PhaseKind.CLOSE:  # the close is the summary screen
             self.close()
             return
         self._record(self._timing_event(ended=self.clock.now()), also=[events.set_fields(phase=self.session.phase + 1)])

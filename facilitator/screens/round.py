@@ -164,7 +164,8 @@ class RoundScreen(PhaseScreen):
             idea = self.live.edit_idea(self.editing, event.text, draft=field.value)
             with field.prevent(Input.Changed):
                 field.value = self.live.draft.text  # the new idea that was held during the edit
-            ideas.replace_idea(idea)
+            if idea.id in ideas.numbers:  # an idea of an earlier round is not in this list
+                ideas.replace_idea(idea)
         else:
             added = self.live.add_idea(event.text, draft=field.value)
             if added is None:

@@ -5,34 +5,41 @@ Everything has a sensible default, so Enter in the first field starts a session 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from pydantic import ValidationError
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
+    OptionList,
     Select,
     SelectionList,
     Static,
-    TextArea,
 )
+from textual.widgets._toggle_button import ToggleButton
 
-from facilitator.models import Session
+from facilitator.models import ROUND_PHASES, Plan, Session
 from facilitator.routines import default_routines, parse_routines
+from facilitator.widgets.key_line import KeyLine
+from facilitator.widgets.lists import hanging
 from facilitator.workspace import Workspace
 
 DEFAULT_PLAN = "quick-reflection"
+FALLBACK_TITLE = "Customer reflection"
 
 
 def split_names(raw: str) -> list[str]:
@@ -45,8 +52,104 @@ def split_names(raw: str) -> list[str]:
     return names
 
 
+def default_title(plan: Plan | None, team: str, day: date) -> str:
+    """`Quick reflection · Blue · 2025-03-10`: sessions left untitled can still be told apart."""
+    parts = [plan.title if plan else FALLBACK_TITLE, team.strip(), day.isoformat()]
+    return " · ".join(part for part in parts if part)
+
+
+def plan_text(plan: Plan) -> Text:
+    """The plan's summary and agenda, `Warm-up 2′ › Diverge 6′ (3 rounds) › …`, as plain text."""
+    text = Text()
+    text.append(f"{plan.title} · {plan.minutes} min", style="bold")
+    if plan.summary:
+        text.append("\n")
+        text.append(" ".join(plan.summary.split()))
+    text.append("\nAgenda: ", style="bold")
+    for index, phase in enumerate(plan.phases):
+        if index:
+            text.append(" › ", style="dim")
+        text.append(f"{phase.label} {phase.minutes}′")
+        if phase.kind in ROUND_PHASES and phase.rounds > 1:
+            text.append(f" ({phase.rounds} rounds)")
+    return text
+
+
+class PickList(SelectionList[str]):
+    """A selection list whose picked items say so in words (✓), and whose long items wrap.
+
+    Textual's SelectionList draws its box as if every item took one line, so a wrapped item
+    would shift the boxes of those below it; here each item's box sits on its first line only.
+    """
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, compact=True)
+        self._labels: dict[str, str] = {}
+
+    def fill(self, items: Iterable[tuple[str, str, bool]]) -> None:
+        """Replace the items with (value, label, picked) triples."""
+        items = list(items)
+        self.clear_options()
+        self._labels = {value: label for value, label, _ in items}
+        self.add_options([(label, value, picked) for value, label, picked in items])
+        self._mark_picked()
+
+    def add_item(self, value: str, label: str) -> None:
+        """Add an item at the end, picked, and bring it into view."""
+        self._labels[value] = label
+        self.add_option((label, value, True))
+        self._mark_picked()
+        self.highlighted = self.option_count - 1
+
+    @property
+    def picked(self) -> list[str]:
+        """The picked values in list order (not in the order they were picked)."""
+        chosen = set(self.selected)
+        return [self.get_option_at_index(i).value for i in range(self.option_count) if self.get_option_at_index(i).value in chosen]
+
+    def _mark_picked(self) -> None:
+        """Picked items say so in words, not only by the colour of their box."""
+        picked = set(self.selected)
+        for index in range(self.option_count):
+            value = self.get_option_at_index(index).value
+            mark = Text("✓" if value in picked else " ", style="bold")
+            label = Text(self._labels.get(value, value), style="bold" if value in picked else "")
+            self.replace_option_prompt_at_index(index, hanging(mark, label))
+
+    def _on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        self._mark_picked()
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)
+        try:
+            index, offset = self._lines[self.scroll_offset.y + y]
+        except IndexError:
+            return line
+        underlying = next(iter(line)).style or self.rich_style
+        if offset:
+            return Strip([Segment(" " * self._get_left_gutter_width(), underlying), *line])
+        state = "selection-list--button"
+        if self.get_option_at_index(index).value in self._selected:
+            state += "-selected"
+        if self.highlighted == index:
+            state += "-highlighted"
+        button = self.get_component_rich_style(state) + Style(meta={"option": index})
+        side = Style.from_color(button.bgcolor, underlying.bgcolor) + Style(meta={"option": index})
+        return Strip(
+            [
+                Segment(ToggleButton.BUTTON_LEFT, side),
+                Segment(ToggleButton.BUTTON_INNER, button),
+                Segment(ToggleButton.BUTTON_RIGHT, side),
+                Segment(" ", underlying),
+                *line,
+            ]
+        )
+
+
 class SetupScreen(Screen[None]):
     CSS_PATH = "setup.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = [
         Binding("ctrl+s", "start", "Start session", id="start", priority=True),
         Binding("escape", "app.pop_screen", "Back", id="back"),
@@ -67,107 +170,133 @@ class SetupScreen(Screen[None]):
         plan_id = DEFAULT_PLAN if DEFAULT_PLAN in self.workspace.plans else (plans[0].id if plans else None)
         yield Header()
         with VerticalScroll(id="setup-form"):
-            yield Static("Enter starts the session; Tab moves between fields; every field has a default.", id="setup-hint")
-            with Grid(id="setup-grid"):
-                yield Label("Title")
-                yield Input(f"Customer reflection {date.today():%Y-%m-%d}", id="title", compact=True)
-                yield Label("Team")
-                yield Input(placeholder="the team's name (links follow-ups)", id="team", compact=True)
-                yield Label("Facilitator")
-                yield Input(placeholder="your name", id="facilitator", compact=True)
-                yield Label("Participants")
-                yield Input(placeholder="Ana, Ben, Chris (for @names, owners and dots)", id="participants", compact=True)
-                yield Label("Plan")
-                yield Select(
-                    [(Text(f"{p.title} ({p.minutes} min)"), p.id) for p in plans],
-                    value=plan_id or Select.BLANK,
-                    allow_blank=plan_id is None,
-                    id="plan",
-                    compact=True,
-                )
-                yield Label("Dots each")
-                yield Input("3", id="dots", type="integer", compact=True)
-                yield Label("Seed")
-                yield Input(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
-                yield Label("Time is up")
-                yield Checkbox("move on by itself", id="auto-advance", compact=True)
-            with Horizontal(id="setup-lists"):
-                with Vertical(classes="list-cell"):
-                    yield Label("Decks (Space picks)")
-                    yield SelectionList[str](id="decks", compact=True)
-                with Vertical(classes="list-cell"):
-                    yield Label("Routines (one a line)")
-                    yield TextArea("\n".join(default_routines()), id="routines", soft_wrap=True, compact=True)
-            yield Static("", id="setup-error")
-            yield Button("Start session", id="start", variant="primary", compact=True)
-        yield Footer()
+            with Grid(id="setup-body"):
+                with Vertical(id="setup-about"):
+                    yield Static("Enter starts the session; Tab moves between fields; every field has a default.", id="setup-hint")
+                    with Grid(id="setup-grid"):
+                        yield Label("Title")
+                        yield Input(id="title", compact=True)
+                        yield Label("Team")
+                        yield Input(placeholder="the team's name (links follow-ups)", id="team", compact=True)
+                        yield Label("Facilitator")
+                        yield Input(placeholder="your name", id="facilitator", compact=True)
+                        yield Label("Participants")
+                        yield Input(placeholder="names, separated by commas (for @names, owners and dots)", id="participants", compact=True)
+                        yield Label("Plan")
+                        yield Select(
+                            [(Text(f"{p.title} ({p.minutes} min)"), p.id) for p in plans],
+                            value=plan_id or Select.BLANK,
+                            allow_blank=plan_id is None,
+                            id="plan",
+                            compact=True,
+                        )
+                        yield Label("Dots each")
+                        yield Input("3", id="dots", type="integer", compact=True)
+                        yield Label("Seed")
+                        yield Input(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
+                        yield Label("Moving on")
+                        yield Checkbox("move on by itself when time is up (act waits for you)", id="auto-advance", compact=True)
+                    yield Static(id="plan-info")
+                with Horizontal(id="setup-lists"):
+                    with Vertical(classes="list-cell"):
+                        yield Label("Decks (Space picks)")
+                        yield PickList(id="decks")
+                    with Vertical(classes="list-cell"):
+                        yield Label("Routines (Space picks)")
+                        yield PickList(id="routines")
+                        yield Input(placeholder="add a routine: type it, then Enter", id="add-routine", compact=True)
+                with Vertical(id="setup-actions"):
+                    yield Static("", id="setup-error")
+                    yield Button("Start session", id="start", variant="primary", compact=True)
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.title = "Set up a session"
-        self._suggest_decks()
+        self.query_one("#routines", PickList).fill((r, r, True) for r in default_routines())
+        self._plan_changed()
         self.query_one("#title", Input).focus()
 
-    def _suggest_decks(self) -> None:
+    def _plan(self) -> Plan | None:
         plan_id = self.query_one("#plan", Select).value
-        suggested = set()
-        if isinstance(plan_id, str) and plan_id in self.workspace.plans:
-            plan = self.workspace.plans.get(plan_id)
+        return self.workspace.plans.get(plan_id) if isinstance(plan_id, str) and plan_id in self.workspace.plans else None
+
+    def _plan_changed(self) -> None:
+        plan = self._plan()
+        self.query_one("#plan-info", Static).update(plan_text(plan) if plan else Text("No plan picked."))
+        self._suggest_decks(plan)
+        self._suggest_title()
+
+    def _suggest_title(self) -> None:
+        team = self.query_one("#team", Input).value
+        self.query_one("#title", Input).placeholder = default_title(self._plan(), team, date.today())
+
+    def _suggest_decks(self, plan: Plan | None) -> None:
+        suggested: set[str] = set()
+        if plan is not None:
             suggested = set(plan.decks) | {d for p in plan.phases for d in p.decks}
         decks = sorted(self.workspace.decks, key=lambda d: (d.id not in suggested, d.title.casefold()))
-        selection = self.query_one("#decks", SelectionList)
-        selection.clear_options()
-        selection.add_options([(Text(d.title), d.id, d.id in suggested) for d in decks])
-        if not selection.selected and decks:
-            selection.select(decks[0].id)
-        self._mark_picked()
-
-    def _mark_picked(self) -> None:
-        """Picked decks say so in words, not only by the colour of their box."""
-        selection = self.query_one("#decks", SelectionList)
-        picked = set(selection.selected)
-        for index in range(selection.option_count):
-            deck = self.workspace.decks.get(selection.get_option_at_index(index).value)
-            prompt = Text("✓ " if deck.id in picked else "  ", style="bold")
-            prompt.append(deck.title, style="bold" if deck.id in picked else "")
-            selection.replace_option_prompt_at_index(index, prompt)
-
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
-        self._mark_picked()
+        if decks and not suggested & {d.id for d in decks}:
+            suggested = {decks[0].id}
+        self.query_one("#decks", PickList).fill((d.id, d.title, d.id in suggested) for d in decks)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "plan":
-            self._suggest_decks()
+            self._plan_changed()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "team":
+            self._suggest_title()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_start()
+        if event.input.id == "add-routine":
+            self._add_routines(event.input)
+        else:
+            self.action_start()
+
+    def _add_routines(self, field: Input) -> None:
+        """Add what was typed to the routine list, picked; one already there is picked instead."""
+        routines = self.query_one("#routines", PickList)
+        known = {routines.get_option_at_index(i).value.casefold(): i for i in range(routines.option_count)}
+        for routine in parse_routines(field.value):
+            if routine.casefold() in known:
+                index = known[routine.casefold()]
+                routines.select(routines.get_option_at_index(index).value)
+                routines.highlighted = index
+            else:
+                routines.add_item(routine, routine)
+                known[routine.casefold()] = routines.option_count - 1
+        field.value = ""
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
             self.action_start()
 
     def _error(self, message: str) -> None:
-        self.query_one("#setup-error", Static).update(Text(message))
+        error = self.query_one("#setup-error", Static)
+        error.update(Text(message))
+        error.display = True
+        error.scroll_visible(animate=False)
 
     def action_start(self) -> None:
         value = lambda name: self.query_one(f"#{name}", Input).value.strip()  # noqa: E731
-        plan_id = self.query_one("#plan", Select).value
-        if not isinstance(plan_id, str):
+        plan = self._plan()
+        if plan is None:
             self._error("Pick a plan.")
             return
-        decks = list(self.query_one("#decks", SelectionList).selected)
+        decks = self.query_one("#decks", PickList).picked
         if not decks:
             self._error("Pick at least one deck (Space in the deck list).")
             return
         try:
             session = Session(
-                title=value("title") or f"Customer reflection {date.today():%Y-%m-%d}",
+                title=value("title") or default_title(plan, value("team"), date.today()),
                 team=value("team"),
                 facilitator=value("facilitator"),
                 participants=split_names(value("participants")),
-                plan=plan_id,
+                plan=plan.id,
                 decks=decks,
-                routines=parse_routines(self.query_one("#routines", TextArea).text),
+                routines=parse_routines("\n".join(self.query_one("#routines", PickList).picked)),
                 dots_per_participant=int(value("dots") or 3),
                 seed=int(value("seed")) if value("seed") else None,
                 auto_advance=self.query_one("#auto-advance", Checkbox).value,

@@ -1,56 +1,65 @@
-"""The big countdown: digits a room can read, and a text cue so colour is never the only signal."""
+"""The big countdown: digits a room can read, and a text cue so colour is never the only signal.
+
+The digits fill whatever space the screen's CSS gives the countdown (see `BigDigits`). Each state
+differs in more than colour: overtime turns the whole panel into a solid $error slab with the
+digits knocked out of it, framed by a heavy border, with a `+` sign and the TIME IS UP cue; the last
+minute is $warning and says LAST MINUTE; paused is muted, with a dashed frame, and says PAUSED.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from facilitator.engine.countdown import Countdown, CountdownState, format_clock
 from facilitator.widgets.big_digits import BigDigits
+
+CUES = {
+    "-paused": "PAUSED",
+    "-overtime": "TIME IS UP · overtime",
+    "-last-minute": "LAST MINUTE",
+}
+"""The cue line under the digits, by state class; a running round says "round time"."""
 
 
 class CountdownDisplay(Vertical):
     """Shows a `Countdown`; the screen calls `refresh_from` on each tick.
 
-    The class `-big` switches to five-row digits, for a large terminal on a projector.
+    Its size comes from the screen's CSS; the digits take all of it but the cue line. The border
+    is always there (blank while running) so a change of state never changes the digits' scale.
     """
 
     DEFAULT_CSS = """
-    CountdownDisplay { height: auto; width: 22; }
-    CountdownDisplay Digits { width: 100%; text-align: center; }
-    CountdownDisplay BigDigits { display: none; width: 100%; text-align: center; }
-    CountdownDisplay.-big { width: 40; }
-    CountdownDisplay.-big Digits { display: none; }
-    CountdownDisplay.-big BigDigits { display: block; }
-    CountdownDisplay.-last-minute BigDigits { color: $warning; }
-    CountdownDisplay.-overtime BigDigits { color: $error; }
-    CountdownDisplay.-paused BigDigits { color: $text-muted; }
-    CountdownDisplay #cue { width: 100%; text-align: center; text-style: bold; }
-    CountdownDisplay.-last-minute Digits { color: $warning; }
-    CountdownDisplay.-overtime Digits { color: $error; }
-    CountdownDisplay.-paused Digits { color: $text-muted; }
+    CountdownDisplay {
+        width: 25;
+        height: 8;
+        border: blank;
+        &.-last-minute { color: $warning; border: round $warning; }
+        &.-paused { color: $text-muted; border: dashed $foreground 50%; }
+        &.-overtime {
+            background: $error;
+            color: auto 95%;
+            border: heavy $foreground;
+            text-style: bold;
+        }
+        #cue { width: 1fr; height: 1; text-align: center; text-style: bold; }
+    }
     """
 
     def compose(self) -> ComposeResult:
-        yield Digits("0:00", id="digits")
-        yield BigDigits(id="big-digits")
-        yield Static("", id="cue")
+        yield BigDigits("0:00", id="digits")
+        yield Static("round time", id="cue")
 
     def refresh_from(self, countdown: Countdown) -> None:
-        remaining = countdown.remaining()
-        self.query_one(Digits).update(format_clock(remaining))
-        self.query_one(BigDigits).show(format_clock(remaining))
         paused = countdown.state is CountdownState.PAUSED
-        self.set_class(paused, "-paused")
-        self.set_class(countdown.last_minute and not paused, "-last-minute")
-        self.set_class(countdown.overtime, "-overtime")
-        if paused:
-            cue = "PAUSED"
-        elif countdown.overtime:
-            cue = "TIME IS UP · overtime"
-        elif countdown.last_minute:
-            cue = "LAST MINUTE"
-        else:
-            cue = "round time"
+        states = {
+            "-paused": paused,
+            "-overtime": countdown.overtime and not paused,
+            "-last-minute": countdown.last_minute and not paused,
+        }
+        for name, on in states.items():
+            self.set_class(on, name)
+        self.query_one(BigDigits).show(format_clock(countdown.remaining()))
+        cue = next((CUES[name] for name, on in states.items() if on), "round time")
         self.query_one("#cue", Static).update(cue)
