@@ -1,9 +1,10 @@
 """End to end: a real `facilitator` on a pseudo-terminal is killed mid-round and resumed.
 
-A person starts a session with the defaults, calls out three ideas, and the machine dies
-(SIGKILL: no handler runs, nothing is flushed on the way out). Started again, the home screen
-offers to resume, and the round comes back with every idea, read from the journal that was
-written before each idea reached the screen.
+A person starts a session with the defaults, calls out three ideas, chooses that the next idea
+builds on the first, half types another, and the machine dies (SIGKILL: no handler runs, nothing
+is flushed on the way out) while the countdown runs. Started again, the home screen offers to
+resume, and the round comes back with every idea, the half-typed text in the box, the pending
+choice, and the countdown paused at the time that was left, all read from the journal.
 
 The program is driven only through its terminal: keys in, screen out (see `pty_driver`).
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.engine import events
+from facilitator.engine.countdown import format_clock
 from facilitator.models import Session, SessionStatus
 from facilitator.store import Store
 from tests.pty_driver import CTRL_Q, ENTER, PtyProcess, VirtualScreen
@@ -34,6 +36,8 @@ IDEAS = [
     "Share the churn numbers weekly",
 ]
 UNSENT = "Half typed when the power went"
+UP = "\x1b[A"
+CTRL_B = "\x02"
 
 
 def _env() -> dict[str, str]:
@@ -84,7 +88,16 @@ def _journaled_texts(store_path: Path) -> tuple[Session, list[str]]:
     return session, [idea.text for idea in session.ideas]
 
 
-def test_a_session_killed_mid_round_resumes_with_every_idea(tmp_path: Path) -> None:
+def _last_clock(store_path: Path) -> dict:
+    """The countdown as the journal last recorded it (a heartbeat, at most a second old)."""
+    store = Store(store_path)
+    (session,) = store.live_sessions()
+    clocks = [e["fields"]["clock"] for e in store.journal(session.id).events() if e.get("op") == "set" and "clock" in e.get("fields", {})]
+    assert clocks, "no clock was journaled"
+    return clocks[-1]
+
+
+def test_a_session_killed_mid_round_resumes_with_every_idea_the_draft_the_choice_and_the_time(tmp_path: Path) -> None:
     store_path = tmp_path / "store.json"
     journal_dir = store_path.with_name(store_path.name + ".journal")
     first = second = None
@@ -105,32 +118,46 @@ def test_a_session_killed_mid_round_resumes_with_every_idea(tmp_path: Path) -> N
             journal_text = "".join(p.read_text(encoding="utf-8") for p in journal_dir.glob("*.jsonl"))
             assert text in journal_text, f"idea {number} is on screen but not in the journal"
 
-        first.send(UNSENT)  # typed but never submitted: lost with the process, as it should be
+        # The next idea will build on the first one (a pending choice), and one is half typed.
+        first.send(UP * 2 + CTRL_B)
+        first.wait_for("Next idea builds on", STEP_SECONDS, "the pending build-on")
+        first.send(UNSENT)
         first.wait_for(UNSENT, STEP_SECONDS, "the half-typed idea in the input line")
+        # Let the round's clock run a few real seconds, so "time left" differs from the full round.
+        first.wait_for(lambda s: re.search(r"phase 1:5[0-6] left", s.text()) is not None, STEP_SECONDS, "a few seconds gone")
+        left_at_crash = _last_clock(store_path)["left"]
+        assert left_at_crash < 117
 
-        first.kill()  # SIGKILL, mid-round
+        first.kill()  # SIGKILL, mid-round, with the countdown running
         first.close()
 
-        # --- between runs: the files alone hold the session and its ideas --------------------
+        # --- between runs: the files alone hold the session, its ideas and the draft -----------
         session, texts = _journaled_texts(store_path)
         assert session.status is SessionStatus.LIVE
-        assert session.plan == "quick-reflection"
         assert texts == IDEAS
-        assert len({idea.round for idea in session.ideas}) == 1
+        assert session.draft.text == UNSENT
+        assert session.builds_on_next == session.ideas[0].id
+        left = _last_clock(store_path)["left"]
+        assert left <= left_at_crash
 
         # --- second run: resume from the home screen ------------------------------------------
         second = _start(store_path, tmp_path)
-        second.wait_for(
-            lambda s: "Resume (r)" in s and "r Resume" in s, STEP_SECONDS, "the home screen offering Resume"
-        )
+        second.wait_for(lambda s: "Resume (r)" in s and "r Resume" in s, STEP_SECONDS, "the home screen offering Resume")
         second.send("r")
         second.wait_for(_all_listed(IDEAS), STEP_SECONDS, "every idea in the resumed round")
+        second.wait_for(UNSENT, STEP_SECONDS, "the half-typed idea back in the input line")
+        expected = f"paused at {format_clock(left)}"
+        second.wait_for(expected, STEP_SECONDS, f"the time that was left ({expected})")
         screen = second.screen.text()
         assert "Warm-up 1/1" in screen, second.report()
-        assert "Type an idea and press Enter" in screen, second.report()  # the input line is empty
-        assert UNSENT not in screen, second.report()
+        assert "PAUSED" in screen, second.report()
+        assert f"Next idea builds on: {IDEAS[0][:20]}" in screen, second.report()
         numbered = re.findall(r"^ *│ +(\d+)\. ", screen, re.MULTILINE)  # rows of the idea list
         assert numbered == ["1", "2", "3"], second.report()  # nothing else crept in
+
+        # The half-typed idea is finished and entered: it builds on the first idea.
+        second.send(" now" + ENTER)
+        second.wait_for(_listed(4, f"↳1 {UNSENT} now"), STEP_SECONDS, "the draft entered, building on idea 1")
 
         # --- quit cleanly: the session stays live and resumable -------------------------------
         second.send(CTRL_Q)
@@ -140,7 +167,9 @@ def test_a_session_killed_mid_round_resumes_with_every_idea(tmp_path: Path) -> N
 
         session, texts = _journaled_texts(store_path)
         assert session.status is SessionStatus.LIVE
-        assert texts == IDEAS
+        assert texts == [*IDEAS, f"{UNSENT} now"]
+        assert session.ideas[3].builds_on == session.ideas[0].id
+        assert session.draft.text == ""
     finally:
         for process in (first, second):
             if process is not None:

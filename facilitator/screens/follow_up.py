@@ -98,8 +98,9 @@ class FollowUpScreen(PhaseScreen):
         except StaleAction as exc:
             self.rows[index] = exc.row
             self.notify(
-                f"“{row.action.text}” was changed elsewhere since it was shown (it is {exc.row.action.status.value} now). "
-                "Nothing was changed; the line shows it as it is. Press the key again to change it.",
+                f"“{row.action.text}” is {exc.row.action.status.value} now (another window or the command line). "
+                "Nothing was changed here; the line shows it as it is. Press the key again to change it.",
+                title="Changed elsewhere",
                 severity="warning",
                 timeout=10,
                 markup=False,

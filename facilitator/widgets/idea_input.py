@@ -29,6 +29,12 @@ def _without_round_keys(binding: Binding) -> Binding | None:
 
 class IdeaInput(Input, inherit_bindings=False):
     BINDINGS = [b for b in map(_without_round_keys, Input.BINDINGS) if b is not None]
+    def __init__(self, *args, **kwargs) -> None:
+        # Focus must not select the text: a draft brought back after a phase change or a crash
+        # would be replaced by the first key typed.
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
+
     @dataclass
     class Captured(Message):
         """The facilitator pressed Enter on this text."""
