@@ -5,7 +5,10 @@ from __future__ import annotations
 import html
 import re
 
+from textual import events
 from textual.app import App
+from textual.keys import _character_to_key
+from textual.pilot import Pilot
 
 
 def screen_text(app: App) -> str:
@@ -18,3 +21,18 @@ def screen_text(app: App) -> str:
 def screen_lines(app: App) -> list[str]:
     """The screen as rows of plain text, as a person reads it line by line."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def type_fast(pilot: Pilot, text: str, *keys: str) -> None:
+    """Type `text` (then press `keys`) as a quick typist does: every key in order, without
+    waiting for the screen between them, then wait once for the app to catch up.
+
+    Much faster than `pilot.press`, which waits for the app to go idle after every key.
+    """
+    app = pilot.app
+    for character in text:
+        key = _character_to_key(character) if len(character) == 1 and not character.isalnum() else character
+        app._driver.send_message(events.Key(key, character))  # as Pilot does, minus the waits
+    for key in keys:
+        app._driver.send_message(events.Key(key, None))
+    await pilot.pause()

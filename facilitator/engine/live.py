@@ -230,8 +230,9 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
 
     @property
     def next_phase_label(self) -> str | None:
+        """What Ctrl+N leads to; None when it closes the session (the plan's close is the summary)."""
         following = self.plan.phases[self.session.phase + 1 :]
-        return following[0].label if following else None
+        return following[0].label if following and following[0].kind is not PhaseKind.CLOSE else None
 
     def _enter_phase(self) -> None:
         self._open_stopwatch()

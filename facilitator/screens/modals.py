@@ -60,6 +60,8 @@ class TextModal(ModalScreen[str | None]):
         check: says in one line what is wrong with an answer, or None if it will do; a wrong
             answer stays in the box with the reason under it.
         suggestions: completed as the user types (Right arrow takes the suggestion).
+        select: the prefilled text starts selected, so typing replaces it; off where the text is
+            the user's own unfinished work, which typing must extend, not destroy.
     """
 
     DEFAULT_CSS = MODAL_CSS.format(cls="TextModal") + "TextModal #problem { color: $error; height: auto; }"
@@ -73,16 +75,18 @@ class TextModal(ModalScreen[str | None]):
         allow_empty: bool = False,
         check: Callable[[str], str | None] | None = None,
         suggestions: Sequence[str] = (),
+        select: bool = True,
     ) -> None:
         super().__init__()
         self.question, self.value = question, value
         self.allow_empty, self.check, self.suggestions = allow_empty, check, list(suggestions)
+        self.select = select
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question), classes="question")
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
-            yield Input(self.value, id="answer", suggester=suggester)
+            yield Input(self.value, id="answer", suggester=suggester, select_on_focus=self.select)
             yield Static("", id="problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

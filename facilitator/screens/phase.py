@@ -115,8 +115,8 @@ class PhaseScreen(Screen[None]):
 
     def time_up_message(self) -> str:
         upcoming = self.live.next_phase_label
-        where = f"on to {upcoming}" if upcoming else "to close the session"
-        return f"Time is up for {self.live.phase.label}. Ctrl+N moves {where}; Ctrl+E gives one more minute."
+        move = f"Ctrl+N moves on to {upcoming}" if upcoming else "Ctrl+N closes the session when you are ready"
+        return f"Time is up for {self.live.phase.label}. {move}; Ctrl+E gives one more minute."
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class PhaseScreen(Screen[None]):
             self.refresh_view()
 
         self.app.push_screen(
-            TextModal("An idea typed in a round and never added. Enter adds it; clear it to drop it; Esc keeps it.", draft.text, allow_empty=True),
+            TextModal("An idea typed in a round and never added. Enter adds it; clear it to drop it; Esc keeps it.", draft.text, allow_empty=True, select=False),
             finished,
         )
 

@@ -30,29 +30,31 @@ def target_body(live: LiveSession, target: Target, numbers: dict[str, int]) -> T
     """A cluster's name and size, or an idea with who said it and what it builds on; and its routine."""
     text = Text()
     if target.is_cluster:
-        text.append("▣ ", style="bold")
-        text.append(target.label)
+        text.append(target.label, style="bold")
         text.append(f"  ({len(target.ideas)} ideas)", style="dim")
         if target.routine:
             text.append(f"  {target.routine}", style="italic")
         return text
     idea = live.idea(target.id)
-    text.append(f"#{numbers.get(idea.id, 0)} ", style="dim")
     text.append(target.label)
     text.append_text(idea_context(idea, numbers))
     return text
 
 
-def dots_prefix(dots: int, width: int = 3) -> Text:
-    """`2 ●●`: the count in digits too, so the dots are not the only signal."""
+def dots_prefix(dots: int, width: int = 3, number: str = "") -> Text:
+    """`2 ●●  #3`: the count in digits too, so the dots are not the only signal; then the idea's
+    number, so that a long idea wraps under its own text."""
     text = Text()
     text.append(f"{dots:>2} ", style="bold")
     text.append(("●" * dots).ljust(width), style="bold")
+    text.append(f" {number}", style="dim")
     return text
 
 
 def vote_line(live: LiveSession, target: Target, numbers: dict[str, int], width: int = 3) -> RenderableType:
-    return hanging(dots_prefix(live.dots(target.id), width), target_body(live, target, numbers))
+    digits = len(str(len(numbers)))
+    number = "▣".ljust(digits + 1) if target.is_cluster else f"#{numbers.get(target.id, 0)}".ljust(digits + 1)
+    return hanging(dots_prefix(live.dots(target.id), width, number), target_body(live, target, numbers))
 
 
 def voters_problem(answer: str) -> str | None:
