@@ -1,23 +1,25 @@
-"""The agenda line: every phase of the plan, where we are, and the time left for the session."""
+"""The agenda line: every phase of the plan, where we are, and the time left for the session.
+
+Phase names are never cut: when the whole agenda does not fit on one line, a compact form names
+the current and the next phase, and wraps onto a second line rather than lose a word.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Static
 
 from facilitator.engine.countdown import CountdownState, format_clock
 from facilitator.engine.live import LiveSession
 from facilitator.models import ROUND_PHASES
 
-LABEL_WIDTH = 24
-"""Longer phase titles are cut with an ellipsis."""
-
-
 def _label(live: LiveSession, index: int) -> str:
     phase = live.plan.phases[index]
-    label = phase.label if len(phase.label) <= LABEL_WIDTH else phase.label[: LABEL_WIDTH - 1] + "…"
+    label = phase.label
     if index == live.session.phase and phase.kind in ROUND_PHASES:
         label += f" {live.round_number}/{phase.rounds}"
     return label
@@ -25,7 +27,7 @@ def _label(live: LiveSession, index: int) -> str:
 
 def agenda_text(live: LiveSession) -> Text:
     """`✓ Warm-up › ▶ Diverge 2/3 › Converge ...`: the current phase marked, not by colour alone."""
-    text = Text(no_wrap=True, overflow="ellipsis")
+    text = Text()
     for index in range(len(live.plan.phases)):
         if index:
             text.append(" › ", style="dim")
@@ -39,10 +41,10 @@ def agenda_text(live: LiveSession) -> Text:
 
 
 def compact_agenda_text(live: LiveSession) -> Text:
-    """`▶ Diverge 2/3 · phase 2 of 6 · next: Converge`, for a narrow screen."""
+    """`▶ Diverge 2/3 · phase 2 of 6 · next: Converge`, for a narrow screen; it may wrap."""
     phases = live.plan.phases
     current = min(live.session.phase, len(phases) - 1)
-    text = Text(no_wrap=True, overflow="ellipsis")
+    text = Text()
     text.append(f"▶ {_label(live, current)}", style="bold reverse")
     text.append(f"  phase {current + 1} of {len(phases)}")
     if current + 1 < len(phases):
@@ -50,24 +52,46 @@ def compact_agenda_text(live: LiveSession) -> Text:
     return text
 
 
+class AgendaPhases(Widget):
+    """The whole agenda when it fits on one line, else the compact form, wrapped if it must be."""
+
+    DEFAULT_CSS = "AgendaPhases { width: 1fr; height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.live: LiveSession | None = None
+
+    def show(self, live: LiveSession) -> None:
+        self.live = live
+        self.refresh(layout=True)
+
+    def _text(self, width: int) -> Text:
+        if self.live is None:
+            return Text()
+        full = agenda_text(self.live)
+        return full if full.cell_len <= width else compact_agenda_text(self.live)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(len(self._text(width).wrap(self.app.console, max(width, 1))), 1)
+
+    def render(self) -> Text:
+        return self._text(self.content_size.width)
+
+
 class AgendaBar(Horizontal):
     """Redrawn by its screen on each tick."""
 
     DEFAULT_CSS = """
     AgendaBar { height: auto; padding: 0 1; background: $panel; }
-    AgendaBar #agenda-phases { width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     AgendaBar #agenda-left { width: auto; text-style: bold; padding-left: 2; }
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(id="agenda-phases")
+        yield AgendaPhases(id="agenda-phases")
         yield Static(id="agenda-left")
 
     def show(self, live: LiveSession) -> None:
-        phases = self.query_one("#agenda-phases", Static)
-        full = agenda_text(live)
-        room = phases.size.width
-        phases.update(full if not room or full.cell_len <= room else compact_agenda_text(live))
+        self.query_one(AgendaPhases).show(live)
         self.query_one("#agenda-left", Static).update(time_left_text(live))
 
 
