@@ -259,14 +259,14 @@ async def test_enter_on_an_unfinished_session_resumes_it(store_path: Path, clock
     async with app.run_test(size=(120, 30)) as pilot:
         table = app.screen.query_one("#sessions")
         table.focus()
-        table.move_cursor(row=[s.id for s in app.screen.sessions].index("done0001"))
+        table.highlighted = table.get_option_index("done0001")
         await pilot.press("enter")
         await pilot.pause()
         assert "Call a customer" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         table = app.screen.query_one("#sessions")
-        table.move_cursor(row=[s.id for s in app.screen.sessions].index("older001"))
+        table.highlighted = table.get_option_index("older001")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RoundScreen) and app.live.session.id == "older001"

@@ -1,30 +1,82 @@
-"""The home screen: start or resume a session, and the sessions saved so far."""
+"""The home screen: start or resume a session, and the sessions saved so far.
+
+Every row wraps rather than cuts: a facilitator on an 80-column projector must still read which
+session is which. The decks pane appears only where there is room (a breakpoint, not a resize
+handler); set-up lists the decks anyway.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from facilitator.engine.live import current_sessions
 from facilitator.models import Session, SessionStatus
+from facilitator.widgets.key_line import KeyLine
 from facilitator.workspace import Workspace
+
+WIDE = 110
+"""Columns from which the decks pane fits beside the sessions."""
+STATUS_WIDTH = max(len(s.value) for s in SessionStatus)
+
+
+def counted(number: int, thing: str) -> str:
+    """`1 idea`, `3 ideas`: the room reads numbers as words, so the plural must be right."""
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+
+
+def agreed_open_actions(session: Session) -> int:
+    """Open actions that were agreed: a live or archived session's actions never were."""
+    return len(session.open_actions) if session.status is SessionStatus.CLOSED else 0
+
+
+def session_row(session: Session) -> Table:
+    """Date, status in words, then the full title over team, ideas and open actions; all wrap."""
+    archived = session.status is SessionStatus.ARCHIVED
+    tone = "dim" if archived else ""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=10, no_wrap=True)
+    grid.add_column(width=STATUS_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1)
+    status = Text(session.status.value, style="bold" if session.status is SessionStatus.LIVE else tone)
+    body = Text(style=tone)
+    body.append(session.title, style="" if archived else "bold")
+    details = [f"team {session.team}" if session.team else "no team", counted(len(session.ideas), "idea")]
+    if session.status is SessionStatus.CLOSED:
+        details.append(counted(agreed_open_actions(session), "open action"))
+    elif archived:
+        details.append("never finished")
+    else:
+        details.append("not finished yet")
+    body.append("\n")
+    body.append(" · ".join(details), style="italic")
+    grid.add_row(Text(session.created.astimezone().strftime("%Y-%m-%d"), style=tone), status, body)
+    return grid
+
+
+def listed(sessions: list[Session]) -> list[Session]:
+    """Newest first as the store gives them, archived ones after all the others."""
+    return sorted(sessions, key=lambda s: s.status is SessionStatus.ARCHIVED)
 
 
 class HomeScreen(Screen[None]):
     """Where every visit starts: what can be run, and what was run before."""
 
     CSS_PATH = "home.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
-        Binding("n", "new_session", "New session", id="new-session"),
-        Binding("r", "resume", "Resume", id="resume"),
-        Binding("a", "archive", "Archive", id="archive"),
+        Binding("n", "new_session", "New session", id="new-session", tooltip="Set up and start a new session"),
+        Binding("r", "resume", "Resume", id="resume", tooltip="Resume the highlighted unfinished session, else the newest"),
+        Binding("a", "archive", "Archive", id="archive", tooltip="Put away the highlighted unfinished session"),
     ]
 
     @dataclass
@@ -58,18 +110,17 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="home-panes"):
             with Vertical(id="sessions-pane"):
                 yield Static("Saved sessions (Enter shows the action list, or resumes a live one)", classes="pane-title")
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield OptionList(id="sessions")
                 yield Static("No sessions yet. Press n to run the first one.", id="sessions-empty", classes="empty")
             with Vertical(id="decks-pane"):
                 yield Static("Decks", classes="pane-title")
-                yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="decks-scroll", can_focus=False):
+                    yield Static(id="decks")
         yield Static("", id="problems")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.sub_title = "customer-reflection workshops"
-        self.query_one("#sessions", DataTable).add_columns("Date", "Status", "Team", "Ideas", "Open", "Session")
-        self.query_one("#decks", DataTable).add_columns("Deck", "Cards")
         self._fill_decks()
         self.reload()
         self.query_one("#new", Button).focus()
@@ -77,14 +128,13 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def on_resize(self, event) -> None:
-        """On a narrow terminal the sessions get the whole width; the decks are in set-up too."""
-        self.query_one("#decks-pane").display = event.size.width >= 110
-
     def _fill_decks(self) -> None:
-        table = self.query_one("#decks", DataTable)
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(no_wrap=True, justify="right")
         for deck in sorted(self.workspace.decks, key=lambda d: d.title.casefold()):
-            table.add_row(Text(deck.title), len(deck.prompts), key=deck.id)
+            grid.add_row(Text(deck.title), counted(len(deck.prompts), "card"))
+        self.query_one("#decks", Static).update(grid)
 
     def _show_problems(self, store_problems: list[str]) -> None:
         """Files and records that were skipped, so nothing goes missing without a word."""
@@ -97,27 +147,42 @@ class HomeScreen(Screen[None]):
         notice.update(Text("\n".join(lines)))
 
     def reload(self) -> None:
-        """Read the sessions again: after a session ends, or an action is marked elsewhere."""
+        """Read the sessions again: after a session ends, one is archived, or an action is marked elsewhere."""
         store = self.workspace.store
-        self.sessions = current_sessions(store)
+        before = self.highlighted_session
+        self.sessions = listed(current_sessions(store))
         self._show_problems(store.problems)
-        table = self.query_one("#sessions", DataTable)
-        table.clear()
-        for session in self.sessions:
-            table.add_row(
-                session.created.astimezone().strftime("%Y-%m-%d"),
-                session.status.value,
-                Text(session.team or "-"),
-                len(session.ideas),
-                len(session.open_actions),
-                Text(session.title),
-                key=session.id,
-            )
+        listing = self.query_one("#sessions", OptionList)
+        listing.set_options(self._rows())
+        if self.sessions:
+            keep = before.id if before and self._session(before.id) else self.sessions[0].id
+            listing.highlighted = listing.get_option_index(keep)
+        listing.display = bool(self.sessions)
         self.query_one("#sessions-empty", Static).display = not self.sessions
-        open_actions = sum(len(s.open_actions) for s in self.sessions)
-        self.query_one("#open-count", Static).update(Text(f"{open_actions} open actions across {len(self.sessions)} sessions"))
+        closed = [s for s in self.sessions if s.status is SessionStatus.CLOSED]
+        open_actions = sum(agreed_open_actions(s) for s in self.sessions)
+        count = f"{counted(open_actions, 'open action')} across {counted(len(closed), 'closed session')}"
+        self.query_one("#open-count", Static).update(Text(count if closed else ""))
         self.query_one("#resume", Button).display = bool(self._live())
         self.refresh_bindings()
+
+    def _rows(self) -> list[Option | None]:
+        """One option per session; a rule (None) sets the archived ones apart."""
+        rows: list[Option | None] = []
+        for number, session in enumerate(self.sessions):
+            if session.status is SessionStatus.ARCHIVED and number and self.sessions[number - 1].status is not SessionStatus.ARCHIVED:
+                rows.append(None)
+            rows.append(Option(session_row(session), id=session.id))
+        return rows
+
+    def _session(self, session_id: str | None) -> Session | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+    @property
+    def highlighted_session(self) -> Session | None:
+        """The session under the list's cursor (the list keeps one even when it has no focus)."""
+        option = self.query_one("#sessions", OptionList).highlighted_option
+        return self._session(option.id) if option else None
 
     def _live(self) -> list[Session]:
         return [s for s in self.sessions if s.status is SessionStatus.LIVE]
@@ -125,7 +190,13 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
             return bool(self._live())
+        if action == "archive":  # shown greyed (None), so the key is learnt before it is needed
+            session = self.highlighted_session
+            return True if session is not None and session.status is SessionStatus.LIVE else None
         return True
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()  # `a` lights up only on a live session
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "new":
@@ -139,27 +210,23 @@ class HomeScreen(Screen[None]):
     def action_resume(self) -> None:
         """Resume the highlighted session if it is unfinished, else the newest unfinished one."""
         live = self._live()
-        table = self.query_one("#sessions", DataTable)
-        if table.row_count and table.cursor_row is not None:
-            highlighted = self.sessions[table.cursor_row]
-            if highlighted in live:
-                live = [highlighted]
+        highlighted = self.highlighted_session
+        if highlighted is not None and highlighted.status is SessionStatus.LIVE:
+            live = [highlighted]
         if live:
             self.post_message(self.Resume(live[0]))
 
     def action_archive(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        if not table.row_count or table.cursor_row is None:
-            return
-        session = self.sessions[table.cursor_row]
-        if session.status is not SessionStatus.LIVE:
-            self.notify("Only an unfinished session can be archived.", timeout=3)
-            return
-        self.post_message(self.Archive(session))
+        session = self.highlighted_session
+        if session is not None and session.status is SessionStatus.LIVE:
+            self.post_message(self.Archive(session))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a finished session shows its action list; on an unfinished one, resumes it."""
-        if event.data_table.id == "sessions":
-            session = next(s for s in self.sessions if s.id == event.row_key.value)
-            live = session.status is SessionStatus.LIVE
-            self.post_message(self.Resume(session) if live else self.Open(session))
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a live session resumes it; on a closed or archived one, shows what it left."""
+        if event.option_list.id != "sessions":
+            return
+        session = self._session(event.option.id)
+        if session is None:
+            return
+        live = session.status is SessionStatus.LIVE
+        self.post_message(self.Resume(session) if live else self.Open(session))

@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from pydantic import ValidationError
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -105,7 +107,8 @@ class PickList(SelectionList[str]):
     def picked(self) -> list[str]:
         """The picked values in list order (not in the order they were picked)."""
         chosen = set(self.selected)
-        return [self.get_option_at_index(i).value for i in range(self.option_count) if self.get_option_at_index(i).value in chosen]
+        values = [self.get_option_at_index(i).value for i in range(self.option_count)]
+        return [value for value in values if value in chosen]
 
     def _mark_picked(self) -> None:
         """Picked items say so in words, not only by the colour of their box."""
@@ -119,7 +122,14 @@ class PickList(SelectionList[str]):
     def _on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         self._mark_picked()
 
+    def on_focus(self, event: events.Focus) -> None:
+        """Tab into the list and Space picks at once: without a highlight, Space did nothing."""
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
+
     def render_line(self, y: int) -> Strip:
+        # SelectionList.render_line with the item taken from OptionList's line map (`_lines`,
+        # a Textual internal, as of 8.2.8) rather than assumed to be the screen row.
         line = OptionList.render_line(self, y)
         try:
             index, offset = self._lines[self.scroll_offset.y + y]
@@ -148,9 +158,9 @@ class PickList(SelectionList[str]):
 
 class SetupScreen(Screen[None]):
     CSS_PATH = "setup.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
-    BINDINGS = [
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # noqa: RUF012 (Textual declares it per instance)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start session", id="start", priority=True),
         Binding("escape", "app.pop_screen", "Back", id="back"),
     ]
@@ -169,45 +179,44 @@ class SetupScreen(Screen[None]):
         plans = sorted(self.workspace.plans, key=lambda p: p.minutes)
         plan_id = DEFAULT_PLAN if DEFAULT_PLAN in self.workspace.plans else (plans[0].id if plans else None)
         yield Header()
-        with VerticalScroll(id="setup-form"):
-            with Grid(id="setup-body"):
-                with Vertical(id="setup-about"):
-                    yield Static("Enter starts the session; Tab moves between fields; every field has a default.", id="setup-hint")
-                    with Grid(id="setup-grid"):
-                        yield Label("Title")
-                        yield Input(id="title", compact=True)
-                        yield Label("Team")
-                        yield Input(placeholder="the team's name (links follow-ups)", id="team", compact=True)
-                        yield Label("Facilitator")
-                        yield Input(placeholder="your name", id="facilitator", compact=True)
-                        yield Label("Participants")
-                        yield Input(placeholder="names, separated by commas (for @names, owners and dots)", id="participants", compact=True)
-                        yield Label("Plan")
-                        yield Select(
-                            [(Text(f"{p.title} ({p.minutes} min)"), p.id) for p in plans],
-                            value=plan_id or Select.BLANK,
-                            allow_blank=plan_id is None,
-                            id="plan",
-                            compact=True,
-                        )
-                        yield Label("Dots each")
-                        yield Input("3", id="dots", type="integer", compact=True)
-                        yield Label("Seed")
-                        yield Input(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
-                        yield Label("Moving on")
-                        yield Checkbox("move on by itself when time is up (act waits for you)", id="auto-advance", compact=True)
-                    yield Static(id="plan-info")
-                with Horizontal(id="setup-lists"):
-                    with Vertical(classes="list-cell"):
-                        yield Label("Decks (Space picks)")
-                        yield PickList(id="decks")
-                    with Vertical(classes="list-cell"):
-                        yield Label("Routines (Space picks)")
-                        yield PickList(id="routines")
-                        yield Input(placeholder="add a routine: type it, then Enter", id="add-routine", compact=True)
-                with Vertical(id="setup-actions"):
-                    yield Static("", id="setup-error")
-                    yield Button("Start session", id="start", variant="primary", compact=True)
+        with VerticalScroll(id="setup-form"), Grid(id="setup-body"):
+            with Vertical(id="setup-about"):
+                yield Static("Enter starts the session: every field has a default. Tab moves through the fields, then the decks and routines.", id="setup-hint")
+                with Grid(id="setup-grid"):
+                    yield Label("Title")
+                    yield Input(id="title", compact=True)
+                    yield Label("Team")
+                    yield Input(placeholder="the team's name (links follow-ups)", id="team", compact=True)
+                    yield Label("Facilitator")
+                    yield Input(placeholder="your name", id="facilitator", compact=True)
+                    yield Label("Participants")
+                    yield Input(placeholder="names, separated by commas (for @names, owners, dots)", id="participants", compact=True)
+                    yield Label("Plan")
+                    yield Select(
+                        [(Text(f"{p.title} ({p.minutes} min)"), p.id) for p in plans],
+                        value=plan_id or Select.BLANK,
+                        allow_blank=plan_id is None,
+                        id="plan",
+                        compact=True,
+                    )
+                    yield Label("Dots each")
+                    yield Input("3", id="dots", type="integer", compact=True)
+                    yield Label("Seed")
+                    yield Input(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
+                    yield Label("Time is up")
+                    yield Checkbox("move on by itself (act waits for you)", id="auto-advance", compact=True)
+                yield Static(id="plan-info")
+            with Horizontal(id="setup-lists"):
+                with Vertical(classes="list-cell"):
+                    yield Label("Decks (Space picks)")
+                    yield PickList(id="decks")
+                with Vertical(classes="list-cell"):
+                    yield Label("Routines (Space picks)")
+                    yield PickList(id="routines")
+                    yield Input(placeholder="add a routine: type it, then Enter", id="add-routine", compact=True)
+            with Vertical(id="setup-actions"):
+                yield Static("", id="setup-error")
+                yield Button("Start session", id="start", variant="primary", compact=True)
         yield KeyLine()
 
     def on_mount(self) -> None:
@@ -279,12 +288,15 @@ class SetupScreen(Screen[None]):
         error.scroll_visible(animate=False)
 
     def action_start(self) -> None:
-        value = lambda name: self.query_one(f"#{name}", Input).value.strip()  # noqa: E731
+        def value(name: str) -> str:
+            return self.query_one(f"#{name}", Input).value.strip()
+
         plan = self._plan()
         if plan is None:
             self._error("Pick a plan.")
             return
         decks = self.query_one("#decks", PickList).picked
+        self._add_routines(self.query_one("#add-routine", Input))  # typed and not yet added: still meant
         if not decks:
             self._error("Pick at least one deck (Space in the deck list).")
             return
