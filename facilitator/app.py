@@ -63,8 +63,8 @@ class FacilitatorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "facilitator"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("f1", "toggle_keys", "Keys", id="keys"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit; a running session is saved and can be resumed"),
+        Binding("f1", "toggle_keys", "Keys", id="keys", tooltip="Every key of this screen"),
     ]
 
     def __init__(self, workspace: Workspace, clock: Clock | None = None) -> None:
@@ -252,14 +252,15 @@ class FacilitatorApp(App[None]):
         self.screen.set_class(self.presenter, "-presenter")
 
     def action_toggle_keys(self) -> None:
-        """Every key of this screen and the app, for when the footer is too narrow to show them all."""
+        """Every key of this screen and the app, each with what it does in a few words."""
         if isinstance(self.screen, KeysModal):
             self.screen.dismiss()
             return
         keys = []
         for key, active in self.screen.active_bindings.items():
-            if active.node in (self, self.screen) and active.binding.description:
-                keys.append((self.get_key_display(active.binding), active.binding.description))
+            binding = active.binding
+            if active.node in (self, self.screen) and binding.description:
+                keys.append((self.get_key_display(binding), binding.tooltip or binding.description))
         self.push_screen(KeysModal(keys))
 
     async def action_quit(self) -> None:

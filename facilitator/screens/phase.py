@@ -41,13 +41,13 @@ class PhaseScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (LARGE, "-large")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (40, "-very-tall")]
     BINDINGS = [
-        Binding("ctrl+n", "advance", "Next", id="advance", priority=True),
-        Binding("ctrl+t", "toggle_timer", "Pause", id="pause", priority=True),
-        Binding("ctrl+e", "extend", "+1 min", id="extend", priority=True),
-        Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
-        Binding("f3", "finish_draft", "Typed idea", id="finish-draft", priority=True),
-        Binding("f5", "app.toggle_presenter", "Presenter", id="presenter"),
-        Binding("f1", "app.toggle_keys", "Keys", id="keys"),
+        Binding("ctrl+n", "advance", "Next", id="advance", priority=True, tooltip="Go on to the next phase"),
+        Binding("ctrl+t", "toggle_timer", "Pause", id="pause", priority=True, tooltip="Pause or resume the countdown"),
+        Binding("ctrl+e", "extend", "+1 min", id="extend", priority=True, tooltip="One more minute on the countdown"),
+        Binding("ctrl+z", "undo", "Undo", id="undo", priority=True, tooltip="Undo the last change in this phase"),
+        Binding("f3", "finish_draft", "Typed idea", id="finish-draft", priority=True, tooltip="Finish and add an idea that was typed in a round but never entered"),
+        Binding("f5", "app.toggle_presenter", "Presenter", id="presenter", tooltip="Presenter view: the card, the countdown and the latest ideas, large"),
+        Binding("f1", "app.toggle_keys", "Keys", id="keys", tooltip="Every key of this screen"),
     ]
     MOVES_ON_BY_ITSELF = True
     """Whether "move on by itself" applies to this phase (act waits for the facilitator)."""
