@@ -19,7 +19,7 @@ from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.countdown import CountdownDisplay
 from facilitator.widgets.idea_input import IdeaInput
-from facilitator.widgets.idea_list import IdeaList
+from facilitator.widgets.idea_list import IdeaList, LatestIdeas
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.prompt_card import PromptCardView
 
@@ -63,7 +63,7 @@ class RoundScreen(PhaseScreen):
                 yield Static("", id="status")
             yield CountdownDisplay(id="countdown")
         yield IdeaList(id="ideas")
-        yield Static("", id="latest")
+        yield LatestIdeas(PRESENTER_IDEAS, id="latest")
         yield IdeaInput(placeholder="Type an idea and press Enter · @name says who said it", id="idea-input")
         yield KeyLine()
 
@@ -96,17 +96,7 @@ class RoundScreen(PhaseScreen):
         super().refresh_view()
 
     def _show_latest(self, ideas: list[Idea]) -> None:
-        """The presenter view's few latest ideas, each on its own lines and never cut."""
-        latest = Text()
-        first = max(len(ideas) - PRESENTER_IDEAS, 0)
-        for number, idea in enumerate(ideas[first:], first + 1):
-            if latest:
-                latest.append("\n")
-            latest.append(f"{number}. ", style="dim")
-            latest.append(idea.text)
-            if idea.author:
-                latest.append(f"  — {idea.author}", style="italic")
-        self.query_one("#latest", Static).update(latest)
+        self.query_one("#latest", LatestIdeas).show(ideas, self.query_one("#ideas", IdeaList).selected_id)
 
     def _show_status(self) -> None:
         parts = Text()
@@ -130,6 +120,7 @@ class RoundScreen(PhaseScreen):
         phase = Text(f"{self.live.phase.label.upper()} · ROUND {self.live.round_number} OF {self.live.phase.rounds}", style="bold")
         if current is None:
             phase = Text(self.live.phase.label.upper(), style="bold")
+        phase.append("  ·  F5 leaves presenter view", style="not bold dim")
         self.query_one("#presenter-phase", Static).update(phase)
 
     def show_clock(self) -> None:
@@ -184,6 +175,7 @@ class RoundScreen(PhaseScreen):
             ideas.action_cursor_up()
         else:
             ideas.action_cursor_down()
+        self._show_latest(self._round_ideas())
 
     def _selected(self) -> str | None:
         selected = self.query_one("#ideas", IdeaList).selected_id

@@ -3,7 +3,8 @@
 The digits fill whatever space the screen's CSS gives the countdown (see `BigDigits`). Each state
 differs in more than colour: overtime turns the whole panel into a solid $error slab with the
 digits knocked out of it, framed by a heavy border, with a `+` sign and the TIME IS UP cue; the last
-minute is $warning and says LAST MINUTE; paused is muted, with a dashed frame, and says PAUSED.
+minute is $warning and says LAST MINUTE; paused is muted, with a dashed frame, and says PAUSED
+(paused in overtime too: a clock someone stopped is calm, though it keeps its `+`).
 """
 
 from __future__ import annotations
@@ -26,15 +27,17 @@ CUES = {
 class CountdownDisplay(Vertical):
     """Shows a `Countdown`; the screen calls `refresh_from` on each tick.
 
-    Its size comes from the screen's CSS; the digits take all of it but the cue line. The border
-    is always there (blank while running) so a change of state never changes the digits' scale.
+    Its size comes from the screen's CSS; the digits are as large as fits above the cue line, and
+    the two are centred together. The border is always there (blank while running), so a change
+    of state never changes the digits' scale.
     """
 
     DEFAULT_CSS = """
     CountdownDisplay {
-        width: 25;
+        width: 29;  /* "+0:15" at scale 1, so overtime keeps the block digits */
         height: 8;
         border: blank;
+        align-vertical: middle;
         &.-last-minute { color: $warning; border: round $warning; }
         &.-paused { color: $text-muted; border: dashed $foreground 50%; }
         &.-overtime {
@@ -48,7 +51,7 @@ class CountdownDisplay(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield BigDigits("0:00", id="digits")
+        yield BigDigits("0:00", spare_rows=1, id="digits")  # the cue line
         yield Static("round time", id="cue")
 
     def refresh_from(self, countdown: Countdown) -> None:
@@ -62,4 +65,6 @@ class CountdownDisplay(Vertical):
             self.set_class(on, name)
         self.query_one(BigDigits).show(format_clock(countdown.remaining()))
         cue = next((CUES[name] for name, on in states.items() if on), "round time")
-        self.query_one("#cue", Static).update(cue)
+        shown = self.query_one("#cue", Static)
+        if shown.content != cue:  # a new cue once a state changes, not a redraw every second
+            shown.update(cue)

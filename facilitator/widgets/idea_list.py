@@ -4,6 +4,8 @@ thousand ideas still takes a new one at once."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -72,3 +74,52 @@ class IdeaList(OptionList):
     def selected_id(self) -> str | None:
         option = self.highlighted_option
         return option.id if option else None
+
+
+class LatestIdeas(Widget):
+    """The presenter view's newest ideas: only those that fit whole, so none is ever cut.
+
+    At most `most` ideas, in at most a third of the screen's rows; the selected one is marked, so
+    that F2 or Ctrl+X in presenter view act on an idea the facilitator can see.
+    """
+
+    DEFAULT_CSS = "LatestIdeas { height: auto; }"
+
+    def __init__(self, most: int = 4, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.most = most
+        self._ideas: list[tuple[int, Idea]] = []
+        self._selected: str | None = None
+
+    def show(self, ideas: list[Idea], selected: str | None = None) -> None:
+        self._ideas = list(enumerate(ideas, 1))[-self.most :]
+        self._selected = selected
+        self.refresh(layout=True)
+
+    def _line(self, number: int, idea: Idea) -> Text:
+        text = Text("▸ " if idea.id == self._selected else "  ", style="bold")
+        text.append(f"{number}. ", style="dim")
+        text.append(idea.text)
+        if idea.author:
+            text.append(f"  — {idea.author}", style="italic")
+        return text
+
+    def _fitting(self, width: int, rows: int) -> Text:
+        """The newest ideas whose wrapped lines together fit in `rows`, oldest of them first."""
+        kept: list[Text] = []
+        used = 0
+        for number, idea in reversed(self._ideas):
+            line = self._line(number, idea)
+            height = len(line.wrap(self.app.console, max(width, 1)))
+            if used + height > rows:
+                break
+            kept.insert(0, line)
+            used += height
+        return Text("\n").join(kept)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        text = self._fitting(width, max(4, viewport.height // 3))
+        return len(text.wrap(self.app.console, max(width, 1))) if text else 0
+
+    def render(self) -> Text:
+        return self._fitting(self.content_size.width, self.content_size.height)
