@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,24 +23,23 @@ from facilitator.screens.phase import PhaseScreen
 from facilitator.store import ActionRow, StaleAction
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.key_line import KeyLine
-from facilitator.widgets.lists import refill
+from facilitator.widgets.lists import hanging, refill
 
 MARKS = {ActionStatus.OPEN: "[ ] still open", ActionStatus.DONE: "[✓] done", ActionStatus.DROPPED: "[–] dropped"}
 
 
-def follow_up_line(row: ActionRow) -> Text:
-    """The action, its owner, routine and date, and how the team said it would know it worked."""
+def follow_up_line(row: ActionRow) -> RenderableType:
+    """The action, its owner, routine and date, and how the team said it would know it worked;
+    all of it wraps under the action's text, so the marks stay a clean column."""
     action = row.action
-    text = Text()
-    text.append(f"{MARKS[action.status]:<15}", style="bold")
-    text.append(action.text)
+    text = Text(action.text)
     details = [d for d in (action.owner, action.routine, action.due and f"due {action.due}") if d]
     if details:
         text.append("  — " + " · ".join(str(d) for d in details), style="italic")
     if action.measure:
-        text.append("\n" + " " * 15 + "we will know by: ", style="dim")
+        text.append("\nwe will know by: ", style="dim")
         text.append(action.measure)
-    return text
+    return hanging(Text(f"{MARKS[action.status]:<14}", style="bold"), text)
 
 
 def parse_due(raw: str) -> date | None:
@@ -57,11 +57,11 @@ def due_problem(raw: str) -> str | None:
 class FollowUpScreen(PhaseScreen):
     CSS_PATH = "follow_up.tcss"
     BINDINGS = [
-        Binding("d", "mark('done')", "Done", id="done"),
-        Binding("o", "mark('open')", "Still open", id="open"),
-        Binding("x", "mark('dropped')", "Dropped", id="dropped"),
-        Binding("t", "redate", "New date", id="redate"),
-        Binding("w", "reown", "New owner", id="reown"),
+        Binding("d", "mark('done')", "Done", id="done", tooltip="The highlighted action is done"),
+        Binding("o", "mark('open')", "Still open", id="open", tooltip="The highlighted action is still open"),
+        Binding("x", "mark('dropped')", "Dropped", id="dropped", tooltip="The team dropped the highlighted action"),
+        Binding("t", "redate", "New date", id="redate", tooltip="Give the highlighted action a new date"),
+        Binding("w", "reown", "New owner", id="reown", tooltip="Give the highlighted action a new owner"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -7,6 +7,7 @@ size: the vote asks how many people vote (or who) before the first dot.
 from __future__ import annotations
 
 from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -68,9 +69,9 @@ def voters_problem(answer: str) -> str | None:
 class VoteScreen(PhaseScreen):
     CSS_PATH = "vote.tcss"
     BINDINGS = [
-        Binding("plus,equals_sign,right", "dot(1)", "+ dot", id="add-dot"),
-        Binding("minus,left,backspace", "dot(-1)", "− dot", id="remove-dot"),
-        Binding("p", "ask_voters", "Who votes", id="voters"),
+        Binding("plus,equals_sign,right", "dot(1)", "Add a dot", id="add-dot", tooltip="Add a dot to the highlighted line (also = or →)"),
+        Binding("minus,left,backspace", "dot(-1)", "Take a dot", id="remove-dot", tooltip="Take a dot back (also ← or Backspace)"),
+        Binding("p", "ask_voters", "Who votes", id="voters", tooltip="Say how many people vote, or who"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -116,12 +117,15 @@ class VoteScreen(PhaseScreen):
                 Text(f"Dots left: {left} of {live.budget}  ({people} {'person' if people == 1 else 'people'} × {live.session.dots_per_participant})", style="bold")
             )
             budget.set_class(left == 0, "-spent")
-        results = Text("Results\n\n", style="bold")
+        results = Table.grid(padding=(0, 1))
+        results.add_column(no_wrap=True)
+        results.add_column(ratio=1)
+        results.add_row(Text("Results", style="bold"), "")
+        results.add_row("", "")
         for rank, (target, dots) in enumerate(live.results(), 1):
             if dots == 0:
                 break
-            results.append(f"{rank:>2}. {dots:>2}  ")
-            results.append(target.label[:60] + "\n")
+            results.add_row(Text(f"{rank:>2}. {dots:>2}"), Text(target.label))  # wraps under itself
         self.query_one("#results", Static).update(results)
         super().refresh_view()
 
