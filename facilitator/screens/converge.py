@@ -97,7 +97,8 @@ class ConvergeScreen(PhaseScreen):
 
     def action_join(self) -> None:
         current = self._current()
-        ideas = list(self.marked)
+        order = {idea.id: n for n, idea in enumerate(self.live.session.ideas)}
+        ideas = sorted(self.marked, key=lambda i: order.get(i, 0))  # the earliest names the cluster
         if current and current[0] == "i" and current[1] not in self.marked:
             ideas.append(current[1])
         if current and current[0] == "c":

@@ -60,8 +60,8 @@ class RoundScreen(PhaseScreen):
         with Horizontal(id="stage"):
             with Vertical(id="card-column"):
                 yield PromptCardView(id="card")
-                yield Static("", id="status")
             yield CountdownDisplay(id="countdown")
+        yield Static("", id="status")
         yield IdeaList(id="ideas")
         yield LatestIdeas(PRESENTER_IDEAS, id="latest")
         yield IdeaInput(placeholder="Type an idea and press Enter · @name says who said it", id="idea-input")
@@ -107,14 +107,14 @@ class RoundScreen(PhaseScreen):
         if self.live.builds_on:
             target = self.live.idea(self.live.builds_on)
             parts.append("Next idea builds on: ", style="bold")
-            parts.append(target.text[:80])
-            parts.append(" (Ctrl+B again to cancel) ")
+            parts.append(target.text[:60] + ("…" if len(target.text) > 60 else ""))
+            parts.append(" (^b again: not) ")
         if self.live.next_card_from:
             parts.append("The next card is built on an idea. ", style="italic")
         if self.new_names:
             name = self.new_names[0]
             parts.append(f"“{name}” is not a participant: ", style="bold")
-            parts.append("Ctrl+Y adds them, Ctrl+L keeps the name as typed. ")
+            parts.append("^y adds them, ^l keeps the name as typed. ")
         self.query_one("#status", Static).update(parts)
         current = self.live.current_round
         phase = Text(f"{self.live.phase.label.upper()} · ROUND {self.live.round_number} OF {self.live.phase.rounds}", style="bold")
@@ -137,6 +137,8 @@ class RoundScreen(PhaseScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_participant", "keep_name"):
             return bool(self.new_names)
+        if action == "finish_draft":
+            return False  # here the typed idea is in the box itself
         if action == "advance":
             return True
         return super().check_action(action, parameters)

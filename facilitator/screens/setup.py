@@ -77,6 +77,17 @@ def plan_text(plan: Plan) -> Text:
     return text
 
 
+class TickBox(Checkbox):
+    """A checkbox whose box is empty until ticked: on or off is not shown by colour alone."""
+
+    def on_mount(self) -> None:
+        self.watch_value(self.value)
+
+    def watch_value(self, value: bool) -> None:
+        self.BUTTON_INNER = "X" if value else " "
+        self.refresh()
+
+
 class PickList(SelectionList[str]):
     """A selection list whose picked items say so in words (✓), and whose long items wrap.
 
@@ -204,7 +215,7 @@ class SetupScreen(Screen[None]):
                     yield Label("Seed")
                     yield Input(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
                     yield Label("Time is up")
-                    yield Checkbox("move on by itself (act waits for you)", id="auto-advance", compact=True)
+                    yield TickBox("move on by itself (act waits for you)", id="auto-advance", compact=True)
                 yield Static(id="plan-info")
             with Horizontal(id="setup-lists"):
                 with Vertical(classes="list-cell"):

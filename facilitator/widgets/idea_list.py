@@ -13,8 +13,9 @@ from facilitator.models import Idea
 from facilitator.widgets.lists import refill
 
 
-def idea_text(idea: Idea, number: int, *, builds_on: int | None = None, extra: str = "") -> Text:
-    """One line of an idea as plain text (never markup), with its author and what it builds on."""
+def idea_text(idea: Idea, number: int, *, builds_on: int | str | None = None, extra: str = "") -> Text:
+    """One line of an idea as plain text (never markup), with its author and what it builds on
+    (`↳3`, or `↳earlier` for an idea of an earlier round)."""
     text = Text(no_wrap=False)
     text.append(f"{number:>3}. ", style="dim")
     if builds_on is not None:
@@ -56,7 +57,8 @@ class IdeaList(OptionList):
         self.numbers: dict[str, int] = {}
 
     def _line(self, idea: Idea) -> Text:
-        return idea_text(idea, self.numbers[idea.id], builds_on=self.numbers.get(idea.builds_on or ""))
+        builds_on = self.numbers.get(idea.builds_on, "earlier") if idea.builds_on else None
+        return idea_text(idea, self.numbers[idea.id], builds_on=builds_on)
 
     def show_all(self, ideas: list[Idea]) -> None:
         self.numbers = {idea.id: n for n, idea in enumerate(ideas, 1)}
