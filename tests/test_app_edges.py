@@ -102,7 +102,7 @@ async def test_an_edit_left_open_follows_into_the_next_round_and_saves_there(sto
         await add(pilot, "round one idea")
         await pilot.press(*"half a new one", "up", "f2", "ctrl+n")
         await pilot.pause()
-        assert app.live.phase.label == "Diverge"  # a new phase, a new screen: the edit came along
+        assert app.live.phase.label == "Associations"  # a new phase, a new screen: the edit came along
         assert "Editing an idea from an earlier round" in screen_text(app)
         await pilot.press(*" again", "enter")
         await pilot.pause()
@@ -186,7 +186,7 @@ async def test_resumed_in_converge_the_phase_clock_can_be_started(store_path: Pa
 
 
 async def reach_act(pilot) -> ActScreen:
-    await start_round(pilot)
+    await start_round(pilot, participants="Ana, Ben")
     await add(pilot, "first idea", "second idea")
     await pilot.press("ctrl+g", "ctrl+g", "ctrl+n")  # warm-up, diverge, converge
     await pilot.pause()

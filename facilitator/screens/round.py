@@ -68,11 +68,8 @@ class RoundScreen(PhaseScreen):
         yield KeyLine()
 
     def on_mount(self) -> None:
-        field = self.query_one("#idea-input", IdeaInput)
-        with field.prevent(Input.Changed):
-            field.value = self.live.draft.text  # what was typed before the phase changed, or the crash
-        field.cursor_position = len(field.value)
-        field.focus()
+        self._fill_box(self.live.draft.text)  # what was typed before the phase changed, or the crash
+        self.query_one("#idea-input", IdeaInput).focus()
         super().on_mount()
         self.refresh_view()
 
@@ -90,10 +87,16 @@ class RoundScreen(PhaseScreen):
         self._show_latest(ideas)
         field = self.query_one("#idea-input", IdeaInput)
         if field.value != self.live.draft.text:  # an undo or a deleted idea ended an edit
-            with field.prevent(Input.Changed):
-                field.value = self.live.draft.text
+            self._fill_box(self.live.draft.text)
         self._show_status()
         super().refresh_view()
+
+    def _fill_box(self, text: str) -> None:
+        """Put the draft in the idea box, the cursor after it; not a keystroke, so not journaled."""
+        field = self.query_one("#idea-input", IdeaInput)
+        with field.prevent(Input.Changed):
+            field.value = text
+        field.cursor_position = len(text)
 
     def _show_latest(self, ideas: list[Idea]) -> None:
         self.query_one("#latest", LatestIdeas).show(ideas, self.query_one("#ideas", IdeaList).selected_id)
@@ -155,8 +158,7 @@ class RoundScreen(PhaseScreen):
         ideas = self.query_one("#ideas", IdeaList)
         if self.editing:
             idea = self.live.edit_idea(self.editing, event.text, draft=field.value)
-            with field.prevent(Input.Changed):
-                field.value = self.live.draft.text  # the new idea that was held during the edit
+            self._fill_box(self.live.draft.text)  # the new idea that was held during the edit
             if idea.id in ideas.numbers:  # an idea of an earlier round is not in this list
                 ideas.replace_idea(idea)
         else:
@@ -189,19 +191,13 @@ class RoundScreen(PhaseScreen):
         if (selected := self._selected()) is None:
             return
         text = self.live.begin_edit(selected)  # the author stays unless a new @name is typed
-        field = self.query_one("#idea-input", IdeaInput)
-        with field.prevent(Input.Changed):
-            field.value = text
-        field.cursor_position = len(text)
+        self._fill_box(text)
         self._show_status()
 
     def action_cancel_edit(self) -> None:
         if self.editing:
             held = self.live.cancel_edit()
-            field = self.query_one("#idea-input", IdeaInput)
-            with field.prevent(Input.Changed):
-                field.value = held
-            field.cursor_position = len(held)
+            self._fill_box(held)
             self._show_status()
 
     def action_delete(self) -> None:
