@@ -338,3 +338,26 @@ async def test_each_screen_shows_its_own_keys_at_80x24(store_path: Path, clock: 
                 label = f"{app.get_key_display(first_key)} {binding.description}"
                 assert label in shown, f"{label!r} is not on the {screen_type.__name__} at 80x24:\n{shown}"
         assert "f1 Keys" in shown
+
+
+async def test_a_session_resumed_in_overtime_does_not_ring_or_move_on_by_itself(store_path: Path, clock: FakeClock, monkeypatch) -> None:
+    """Time ran out just before the crash: on resume the facilitator decides, the app does not jump."""
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await start(pilot, auto_advance=True)
+        await type_fast(pilot, "one idea", "enter")
+        clock.advance(125)
+        app.live.heartbeat()  # the clock is written five seconds into overtime; then the crash
+    again = new_app(store_path, clock)
+    rings: list[str] = []
+    async with again.run_test(size=(100, 30), notifications=True) as pilot:
+        monkeypatch.setattr(again, "bell", lambda: rings.append("ring"))
+        await pilot.press("r")
+        await pilot.pause()
+        assert again.live.phase.label == "Warm-up" and again.live.countdown.remaining() == -5
+        await pilot.press("ctrl+t")
+        await tick(pilot, 5)
+        assert rings == [] and again.live.phase.label == "Warm-up"
+        await pilot.press("ctrl+n")  # the facilitator moves on
+        await pilot.pause()
+        assert again.live.phase.label == "Associations"

@@ -63,7 +63,9 @@ class PhaseScreen(Screen[None]):
     def __init__(self, live: LiveSession) -> None:
         super().__init__()
         self.live = live
-        self._rang_for: Countdown | None = None
+        # A countdown already over time (a session resumed in overtime) rang before the crash: it
+        # must not ring, or move on by itself, the moment the screen opens.
+        self._rang_for: Countdown | None = live.countdown if live.countdown.overtime else None
         self._advance_when_back = False
 
     def on_mount(self) -> None:
