@@ -46,6 +46,8 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 DEFAULT_THEME = "textual-dark"
+MOVE_GRACE = 2.0
+"""Seconds after moving on by itself in which a Ctrl+N is taken as meant for what just ended."""
 
 SCREENS_BY_PHASE: dict[PhaseKind, type[PhaseScreen]] = {
     PhaseKind.FOLLOW_UP: FollowUpScreen,
@@ -73,6 +75,7 @@ class FacilitatorApp(App[None]):
         self.clock = clock or SystemClock()
         self.live: LiveSession | None = None
         self._session_lock: FileLock | None = None
+        self._moved_by_itself_at: float | None = None
         self.presenter = False
 
     def on_mount(self) -> None:
@@ -99,7 +102,7 @@ class FacilitatorApp(App[None]):
         try:
             lock.acquire(timeout=0)
         except Timeout:
-            self.notify("This session is open in another window; finish it there.", severity="warning", timeout=5)
+            self.notify("This session is open in another window; finish it there.", severity="warning", timeout=5, markup=False)
             return False
         self._release()
         self._session_lock = lock
@@ -135,12 +138,12 @@ class FacilitatorApp(App[None]):
             session = fresh_session(self.workspace.store, shown.id)
         except LookupError:
             self._release()
-            self.notify("That session is no longer in the store.", severity="warning", timeout=5)
+            self.notify("That session is no longer in the store.", severity="warning", timeout=5, markup=False)
             self._reload_home()
             return
         if session.status is not SessionStatus.LIVE:
             self._release()
-            self.notify(f"That session was {session.status.value} in another window.", severity="warning", timeout=5)
+            self.notify(f"That session was {session.status.value} in another window.", severity="warning", timeout=5, markup=False)
             self._reload_home()
             return
         if session.plan not in self.workspace.plans or not self._decks_for(session):
@@ -156,7 +159,7 @@ class FacilitatorApp(App[None]):
         self._show_phase(push=True)
         left = format_clock(self.live.countdown.remaining())
         newer = " It had changed since the list was shown; this is the latest." if session.revision != shown.revision else ""
-        self.notify(f"Session resumed, paused at {left}, the time that was left. Ctrl+T starts the clock.{newer}", timeout=8)
+        self.notify(f"Session resumed, paused at {left}, the time that was left. Ctrl+T starts the clock.{newer}", timeout=8, markup=False)
 
     def on_home_screen_archive(self, message: HomeScreen.Archive) -> None:
         session = message.session
@@ -169,7 +172,7 @@ class FacilitatorApp(App[None]):
             except (LookupError, StaleSession) as exc:
                 self.notify(f"Not archived: {exc}", severity="warning", timeout=6, markup=False)
             else:
-                self.notify("Archived: kept in the store, no longer offered to resume.", timeout=5)
+                self.notify("Archived: kept in the store, no longer offered to resume.", timeout=5, markup=False)
             finally:
                 self._release()
             self._reload_home()
@@ -192,6 +195,18 @@ class FacilitatorApp(App[None]):
         if live is None:
             return
         before = (live.session.phase, live.round_number)
+        if message.at is not None and message.at != before:
+            return  # overtaken: the session already moved on from where this was asked
+        if message.by_itself and not live.countdown.overtime:
+            return  # time was added, or the clock paused, before the move was handled
+        moved_just_now = self._moved_by_itself_at is not None and self.clock.monotonic() - self._moved_by_itself_at < MOVE_GRACE
+        self._moved_by_itself_at = None
+        if not message.by_itself and moved_just_now:
+            # Ctrl+N pressed as time ran out meant the round that just ended, not the new one.
+            self.notify("The session had just moved on by itself. Press again to go further.", timeout=4, markup=False)
+            return
+        if message.by_itself:
+            self._moved_by_itself_at = self.clock.monotonic()
         try:
             if message.round_only:
                 live.next_round()
@@ -208,7 +223,7 @@ class FacilitatorApp(App[None]):
                 now = f"on to {live.phase.label}"
             else:
                 now = f"on to round {live.round_number} of {live.phase.rounds}"
-            self.notify(f"Time was up, so the session moved on by itself: {now}.", title="Time is up", timeout=8)
+            self.notify(f"Time was up, so the session moved on by itself: {now}.", title="Time is up", timeout=8, markup=False)
         if moved_phase:
             self._show_phase()
         elif isinstance(self.screen, PhaseScreen):
@@ -284,7 +299,7 @@ class FacilitatorApp(App[None]):
             if isinstance(self.screen, PhaseScreen):
                 await self.screen.run_action(action)
             else:
-                self.notify("That works while a session is running.", timeout=2)
+                self.notify("That works while a session is running.", timeout=2, markup=False)
 
         self.call_later(run)
 
@@ -300,7 +315,7 @@ class FacilitatorApp(App[None]):
 
     def _palette_new_session(self) -> None:
         if self.live is not None:
-            self.notify("Finish or quit the running session first.", timeout=3)
+            self.notify("Finish or quit the running session first.", timeout=3, markup=False)
             return
         self.push_screen(SetupScreen(self.workspace))
 

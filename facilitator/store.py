@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from facilitator.models import Action, ActionState, ActionStatus, Session, SessionStatus, now
+from facilitator.models import SCHEMA_VERSION, Action, ActionState, ActionStatus, Session, SessionStatus, now
 
 STORE_ENV = "FACILITATOR_STORE"
 SESSIONS = "sessions"
@@ -237,9 +237,14 @@ class Store:
                 revision = stored.get("revision", 0) if isinstance(stored, dict) else None
                 if isinstance(revision, int) and revision != session.revision:
                     raise StaleSession(session.id, revision, session.revision)
+            doc = session.model_dump(mode="json")
+            doc.update(revision=session.revision + 1, updated=now().isoformat(), schema_version=SCHEMA_VERSION)
+            table.upsert(doc, Query().id == session.id)
+            # Only once it is written: a failed write (a full disk) must not leave this copy
+            # a revision ahead of the store, stale for ever after.
             session.revision += 1
-            session.updated = now()
-            table.upsert(session.model_dump(mode="json"), Query().id == session.id)
+            session.updated = datetime.fromisoformat(doc["updated"])
+            session.schema_version = SCHEMA_VERSION
 
     def sessions(self) -> list[Session]:
         """Every readable session, newest first; unreadable documents are noted in `problems`."""

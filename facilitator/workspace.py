@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from facilitator.catalog import Catalog, load_decks, load_plans
+from facilitator.engine.live import finish_interrupted
 from facilitator.models import Deck, Plan
 from facilitator.store import Store, default_store_path
 
@@ -33,5 +34,8 @@ class Workspace:
 
     @cached_property
     def store(self) -> Store:
-        """The store, opened on first use; raises `StoreDamaged` or `StoreSetAside`."""
-        return Store(self.store_path, new_after_damage=self.new_after_damage)
+        """The store, opened on first use (finishing any close a crash interrupted); raises
+        `StoreDamaged` or `StoreSetAside`."""
+        store = Store(self.store_path, new_after_damage=self.new_after_damage)
+        finish_interrupted(store)
+        return store

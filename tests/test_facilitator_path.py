@@ -115,9 +115,10 @@ async def test_an_entered_idea_leaves_no_draft_behind_in_the_journal(store_path:
         await type_fast(pilot, "one idea", "enter")
         await type_fast(pilot, "next")
         resumed = Store(store_path).journal(app.live.session.id).events()
+        put = next(n for n, e in enumerate(resumed) if e["op"] == "put" and e["kind"] == "idea")
+        assert resumed[put + 1]["op"] == "set" and resumed[put + 1]["fields"]["draft"]["text"] == ""  # emptied with it
         drafts = [e["fields"]["draft"]["text"] for e in resumed if e["op"] == "set" and "draft" in e["fields"]]
         assert drafts[-1] == "next"
-        assert "one idea" not in drafts[drafts.index("one idea") + 1 :]  # emptied with the capture
 
 
 # --- honest time ------------------------------------------------------------------------------

@@ -85,8 +85,9 @@ class ConvergeSteps(Steps):
 
     @property
     def voter_count(self) -> int:
-        """Named participants, else the number the facilitator gave; 0 until one of them is known."""
-        return len(self.session.participants) or self.session.voters or 0
+        """The number the facilitator gave when asked, else the named participants; 0 until one
+        of them is known."""
+        return self.session.voters or len(self.session.participants)
 
     @property
     def needs_voters(self) -> bool:
@@ -96,7 +97,7 @@ class ConvergeSteps(Steps):
     def set_voters(self, answer: str) -> None:
         """`7` (how many people vote) or `Ana, Ben, Chris` (who: they become participants)."""
         answer = answer.strip()
-        if answer.isdigit():
+        if answer.isascii() and answer.isdecimal():  # "²" is a digit to Python, not a number
             if not 1 <= int(answer) <= 1000:
                 raise ValueError("give a number of people from 1 to 1000")
             self._record(events.set_fields(voters=int(answer)))
@@ -108,7 +109,7 @@ class ConvergeSteps(Steps):
                 names.append(name)
         if not names:
             raise ValueError("say how many people vote, or their names separated by commas")
-        self._record(events.set_fields(participants=names))
+        self._record(events.set_fields(participants=names, voters=None))  # the latest answer counts
 
     @property
     def budget(self) -> int:

@@ -32,7 +32,9 @@ from facilitator.models import (
     Session,
     SessionStatus,
 )
-from facilitator.store import Store
+from filelock import Timeout
+
+from facilitator.store import StaleSession, Store
 
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"
 BUILD_ON_QUOTE = 200
@@ -66,6 +68,44 @@ def fresh_session(store: Store, session_id: str) -> Session:
     """One session read again from the store (with its journal), not from a list shown earlier."""
     session = store.session(session_id)
     return recovered(session, store) if session.status is SessionStatus.LIVE else session
+
+
+def finish_interrupted(store: Store) -> list[str]:
+    """Finish saving sessions whose close was journaled but never folded (a crash in between).
+
+    Without this such a session would look closed (its journal says so) while the store still
+    holds it as running: not offered to resume, and its actions never reaching a follow-up.
+    Only journals are read, so this costs nothing with a large store; a session that a window
+    is running (its lock is held) is left to that window.
+    """
+    finished = []
+    for path in sorted(store.journal_dir.glob("*.jsonl")):
+        journal = store.journal(path.stem)
+        ends = [
+            e for e in journal.events()
+            if e.get("op") == "set" and isinstance(e.get("fields"), dict) and e["fields"].get("status") not in (None, "live")
+        ]
+        if not ends:
+            continue
+        lock = store.session_lock(path.stem)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            continue
+        try:
+            session = next((s for s in store.sessions() if s.id == path.stem), None)
+            if session is None:
+                continue
+            if session.status is SessionStatus.LIVE:
+                store.fold(recovered(session, store))
+            else:
+                journal.clear()  # folded already, the crash came before the journal was cleared
+            finished.append(session.id)
+        except StaleSession:
+            continue
+        finally:
+            lock.release()
+    return finished
 
 
 def archive(store: Store, session_id: str) -> Session:
@@ -124,6 +164,10 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         """
         live = cls(recovered(session, store), plan, decks, store, clock)
         live._open_stopwatch(live._spent_at_resume())
+        if live._timing() is None:  # the crash came after the phase change was saved, before it opened
+            live._record(live._timing_event())
+            if live.phase.kind is PhaseKind.ACT and not live.session.actions:
+                live.draft_actions()
         if live.phase.kind in ROUND_PHASES and live.current_round is None:
             live._start_round()
             live.countdown.pause()

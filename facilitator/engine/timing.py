@@ -13,7 +13,7 @@ from datetime import datetime
 from facilitator.engine import events
 from facilitator.engine.countdown import Countdown, CountdownState
 from facilitator.engine.steps import Steps
-from facilitator.models import ROUND_PHASES, PhaseClock, PhaseTime
+from facilitator.models import ROUND_PHASES, PhaseClock, PhaseTime, SessionStatus
 
 HEARTBEAT_SECONDS = 1.0
 """How often a running phase writes its clocks to the journal (without fsync: cheap)."""
@@ -66,6 +66,8 @@ class TimingSteps(Steps):
 
     def heartbeat(self) -> None:
         """Write the clocks once a second while a phase runs, so a crash loses at most that."""
+        if self.session.status is not SessionStatus.LIVE:
+            return  # a screen's last tick after the close must not start a new journal
         if self._last_beat is None or self.clock.monotonic() - self._last_beat >= HEARTBEAT_SECONDS:
             self._record(self._clock_event(), durable=False)
 

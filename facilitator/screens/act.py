@@ -154,7 +154,7 @@ class ActScreen(PhaseScreen):
     def _wrong_field_first(self) -> bool:
         """True (and a notice) while a field is wrong: what was typed there is not saved yet."""
         if self.errors:
-            self.notify("Fix or clear the field in red first: it is not saved yet.", severity="warning", timeout=3)
+            self.notify("Fix or clear the field in red first: it is not saved yet.", severity="warning", timeout=3, markup=False)
         return bool(self.errors)
 
     def action_undo(self) -> None:
@@ -220,4 +220,4 @@ class ActScreen(PhaseScreen):
         if action is not None:
             self.live.remove_action(action.id)
             self.refresh_view()
-            self.notify("Action removed. Ctrl+Z brings it back.", timeout=3)
+            self.notify("Action removed. Ctrl+Z brings it back.", timeout=3, markup=False)

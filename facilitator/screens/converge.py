@@ -105,7 +105,7 @@ class ConvergeScreen(PhaseScreen):
             cluster = next(c for c in self.live.session.clusters if c.id == current[1])
             ideas = cluster.ideas[:1] + ideas
         if len(ideas) < 2:
-            self.notify("Mark at least two ideas (Space), or mark ideas and stand on a cluster.", timeout=3)
+            self.notify("Mark at least two ideas (Space), or mark ideas and stand on a cluster.", timeout=3, markup=False)
             return
 
         def joined(name: str | None) -> None:
@@ -128,7 +128,7 @@ class ConvergeScreen(PhaseScreen):
     def action_rename(self) -> None:
         current = self._current()
         if not current or current[0] != "c":
-            self.notify("Stand on a cluster to name it.", timeout=2)
+            self.notify("Stand on a cluster to name it.", timeout=2, markup=False)
             return
         cluster = next(c for c in self.live.session.clusters if c.id == current[1])
 

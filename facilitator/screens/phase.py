@@ -59,6 +59,9 @@ class PhaseScreen(Screen[None]):
         round_only: bool = False
         by_itself: bool = False
         """Time was up and the session moves on by itself."""
+        at: tuple[int, int] | None = None
+        """The (phase, round) it was asked in: a request overtaken by another (Ctrl+N pressed as
+        time ran out) is dropped rather than skip a round."""
 
     def __init__(self, live: LiveSession) -> None:
         super().__init__()
@@ -74,7 +77,8 @@ class PhaseScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self._advance_when_back:  # time ran out while a dialog was open
             self._advance_when_back = False
-            self.post_message(self.Advance(round_only=True, by_itself=True))
+            if self.live.countdown.overtime:  # and nobody added time or paused meanwhile
+                self.post_message(self.Advance(round_only=True, by_itself=True, at=self._position))
 
     # --- the clock --------------------------------------------------------------------------
 
@@ -93,7 +97,7 @@ class PhaseScreen(Screen[None]):
         if timer is not None:
             timer.stop()
         live = self.live
-        wait = seconds_to_next_change(live.session_seconds_left())
+        wait = min(seconds_to_next_change(live.session_seconds_left()), seconds_to_next_change(live.phase_seconds_left()))
         if live.countdown.state is CountdownState.RUNNING:
             wait = min(wait, seconds_to_next_change(live.countdown.remaining()))
         self._tick_timer = self.set_timer(wait + SETTLE, self.tick, name="clock")
@@ -109,11 +113,15 @@ class PhaseScreen(Screen[None]):
         self.app.bell()
         if self.live.session.auto_advance and self.MOVES_ON_BY_ITSELF:
             if self.app.screen is self:
-                self.post_message(self.Advance(round_only=True, by_itself=True))
+                self.post_message(self.Advance(round_only=True, by_itself=True, at=self._position))
             else:
                 self._advance_when_back = True
             return
-        self.notify(self.time_up_message(), title="Time is up", timeout=8)
+        self.notify(self.time_up_message(), title="Time is up", timeout=8, markup=False)
+
+    @property
+    def _position(self) -> tuple[int, int]:
+        return (self.live.session.phase, self.live.round_number)
 
     def time_up_message(self) -> str:
         upcoming = self.live.next_phase_label
@@ -123,30 +131,35 @@ class PhaseScreen(Screen[None]):
     # --- actions ----------------------------------------------------------------------------
 
     def action_advance(self) -> None:
-        self.post_message(self.Advance())
+        self.post_message(self.Advance(at=self._position))
 
     def action_end_phase(self) -> None:
-        self.post_message(self.Advance(round_only=False))
+        self.post_message(self.Advance(round_only=False, at=self._position))
 
     def action_toggle_timer(self) -> None:
         self.live.toggle_timer()
+        self._advance_when_back = False
         self.tick()
 
     def action_extend(self) -> None:
         self.live.extend_timer(60)
         self._rang_for = None  # ring again if the extra minute runs out too
+        self._advance_when_back = False
         self.tick()
 
     def action_undo(self) -> None:
         if self.live.undo():
             self.refresh_view()
         else:
-            self.notify("Nothing to undo in this phase.", timeout=2)
+            self.notify("Nothing to undo in this phase.", timeout=2, markup=False)
 
     def action_finish_draft(self) -> None:
-        """An idea typed in a round and never entered: finish it and add it, or clear it."""
+        """Text typed in a round and never entered: an idea to add, or an edit to save."""
         draft = self.live.draft
-        if not draft.text.strip() or draft.editing:
+        if draft.editing:
+            self._finish_edit()
+            return
+        if not draft.text.strip():
             return
 
         def finished(text: str | None) -> None:
@@ -154,13 +167,34 @@ class PhaseScreen(Screen[None]):
                 return  # kept as it was, for later
             if self.live.add_idea(text) is None:
                 self.live.type_draft("")
-                self.notify("The typed idea was cleared.", timeout=3)
+                self.notify("The typed idea was cleared.", timeout=3, markup=False)
             else:
-                self.notify("Idea added.", timeout=2)
+                self.notify("Idea added.", timeout=2, markup=False)
             self.refresh_view()
 
         self.app.push_screen(
             TextModal("An idea typed in a round and never added. Enter adds it; clear it to drop it; Esc keeps it.", draft.text, allow_empty=True, select=False),
+            finished,
+        )
+
+    def _finish_edit(self) -> None:
+        """An edit left open when its round ended: save it, or drop it (the idea stays as it was)."""
+        draft = self.live.draft
+        assert draft.editing is not None
+
+        def finished(text: str | None) -> None:
+            if text is None:
+                return
+            if text.strip():
+                self.live.edit_idea(draft.editing or "", text)
+                self.notify("Edit saved.", timeout=2, markup=False)
+            else:
+                self.live.cancel_edit()
+                self.notify("Edit dropped; the idea is as it was.", timeout=3, markup=False)
+            self.refresh_view()
+
+        self.app.push_screen(
+            TextModal("An edit of an idea was left open. Enter saves it; clear it to drop the edit; Esc keeps it open.", draft.text, allow_empty=True, select=False),
             finished,
         )
 
@@ -172,16 +206,16 @@ class PhaseScreen(Screen[None]):
 
     def _show_draft(self) -> None:
         for note in self.query("#draft-note").results(Static):
-            text = self.live.draft.text
-            note.display = bool(text.strip()) and not self.live.draft.editing
-            line = Text("Typed, not added: ", style="bold")
-            line.append(text)
-            line.append("  (F3 to add or drop it)", style="dim")
+            draft = self.live.draft
+            note.display = bool(draft.text.strip()) or draft.editing is not None
+            line = Text("An edit not saved: " if draft.editing else "Typed, not added: ", style="bold")
+            line.append(draft.text)
+            line.append("  (F3 to finish or drop it)", style="dim")
             note.update(line)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
             return self.live.can_undo or None
         if action == "finish_draft":
-            return bool(self.live.draft.text.strip()) and not self.live.draft.editing
+            return bool(self.live.draft.text.strip()) or self.live.draft.editing is not None
         return True

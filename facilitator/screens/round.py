@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from facilitator.engine.live import LiveSession
+from facilitator.engine.names import fold
 from facilitator.models import Idea
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
@@ -29,6 +30,7 @@ PRESENTER_IDEAS = 4
 
 class RoundScreen(PhaseScreen):
     CSS_PATH = "round.tcss"
+    AUTO_FOCUS = "#idea-input"  # from the first key on: a key typed as the screen opens is not lost
     BINDINGS = [
         Binding("ctrl+n", "advance", "Next round", id="advance", priority=True, tooltip="End this round; the last round moves on to the next phase"),
         Binding("ctrl+g", "end_phase", "End phase", id="end-phase", priority=True, tooltip="End the whole phase now"),
@@ -49,6 +51,10 @@ class RoundScreen(PhaseScreen):
         super().__init__(live)
         self.new_names: list[str] = []
         """`@names` that are not participants, to be added or kept as typed (the first is asked)."""
+        self._box = live.draft.text
+        """The draft as the idea box last reported it or was filled with: when the engine's draft
+        differs from this, the engine changed it (an undo, a deleted idea) and the box follows;
+        when only the box differs, keys are on their way and must not be overwritten."""
 
     @property
     def editing(self) -> str | None:
@@ -64,12 +70,14 @@ class RoundScreen(PhaseScreen):
         yield Static("", id="status")
         yield IdeaList(id="ideas")
         yield LatestIdeas(PRESENTER_IDEAS, id="latest")
-        yield IdeaInput(placeholder="Type an idea and press Enter · @name says who said it", id="idea-input")
+        yield IdeaInput(
+            self.live.draft.text,  # what was typed before the phase changed, or the crash
+            placeholder="Type an idea and press Enter · @name says who said it",
+            id="idea-input",
+        )
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self._fill_box(self.live.draft.text)  # what was typed before the phase changed, or the crash
-        self.query_one("#idea-input", IdeaInput).focus()
         super().on_mount()
         self.refresh_view()
 
@@ -85,8 +93,7 @@ class RoundScreen(PhaseScreen):
         ideas = self._round_ideas()
         self.query_one("#ideas", IdeaList).show_all(ideas)
         self._show_latest(ideas)
-        field = self.query_one("#idea-input", IdeaInput)
-        if field.value != self.live.draft.text:  # an undo or a deleted idea ended an edit
+        if self.live.draft.text != self._box:  # an undo or a deleted idea ended an edit
             self._fill_box(self.live.draft.text)
         self._show_status()
         super().refresh_view()
@@ -97,6 +104,7 @@ class RoundScreen(PhaseScreen):
         with field.prevent(Input.Changed):
             field.value = text
         field.cursor_position = len(text)
+        self._box = text
 
     def _show_latest(self, ideas: list[Idea]) -> None:
         self.query_one("#latest", LatestIdeas).show(ideas, self.query_one("#ideas", IdeaList).selected_id)
@@ -114,6 +122,7 @@ class RoundScreen(PhaseScreen):
             parts.append(" (^b again: not) ")
         if self.live.next_card_from:
             parts.append("The next card is built on an idea. ", style="italic")
+        self.new_names = [n for n in self.new_names if self.live.is_new_name(n)]  # answered meanwhile
         if self.new_names:
             name = self.new_names[0]
             parts.append(f"“{name}” is not a participant: ", style="bold")
@@ -150,6 +159,7 @@ class RoundScreen(PhaseScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "idea-input":
+            self._box = event.value
             self.live.type_draft(event.value)
 
     def on_idea_input_captured(self, event: IdeaInput.Captured) -> None:
@@ -163,12 +173,13 @@ class RoundScreen(PhaseScreen):
                 ideas.replace_idea(idea)
         else:
             added = self.live.add_idea(event.text, draft=field.value)
+            self._box = field.value  # keys typed after Enter are in the box and in the draft
             if added is None:
                 return
             ideas.append_idea(added)
             idea = added
             self._show_latest(self._round_ideas())
-        if self.live.is_new_name(idea.author) and idea.author not in self.new_names:
+        if self.live.is_new_name(idea.author) and fold(idea.author or "") not in {fold(n) for n in self.new_names}:
             self.new_names.append(idea.author or "")
         self._show_status()
         self.refresh_bindings()
@@ -184,10 +195,13 @@ class RoundScreen(PhaseScreen):
     def _selected(self) -> str | None:
         selected = self.query_one("#ideas", IdeaList).selected_id
         if selected is None:
-            self.notify("No idea selected: add one first.", timeout=2)
+            self.notify("No idea selected: add one first.", timeout=2, markup=False)
         return selected
 
     def action_edit(self) -> None:
+        if self.editing:
+            self.notify("Finish this edit first: Enter saves it, Esc cancels it.", timeout=3, markup=False)
+            return
         if (selected := self._selected()) is None:
             return
         text = self.live.begin_edit(selected)  # the author stays unless a new @name is typed
@@ -205,7 +219,7 @@ class RoundScreen(PhaseScreen):
             return
         self.live.delete_idea(selected)
         self.refresh_view()
-        self.notify("Idea deleted. Ctrl+Z brings it back.", timeout=3)
+        self.notify("Idea deleted. Ctrl+Z brings it back.", timeout=3, markup=False)
 
     def action_build_on(self) -> None:
         if (selected := self._selected()) is None:
@@ -218,7 +232,7 @@ class RoundScreen(PhaseScreen):
             return
         self.live.card_from_idea(selected)
         self._show_status()
-        self.notify("The next round builds on this idea.", timeout=3)
+        self.notify("The next round builds on this idea.", timeout=3, markup=False)
 
     def action_add_participant(self) -> None:
         if self.new_names:
@@ -245,4 +259,4 @@ class RoundScreen(PhaseScreen):
         self.refresh_view()
 
     def action_advance(self) -> None:
-        self.post_message(self.Advance(round_only=True))
+        self.post_message(self.Advance(round_only=True, at=self._position))

@@ -34,6 +34,7 @@ from textual.widgets import (
 )
 from textual.widgets._toggle_button import ToggleButton
 
+from facilitator.engine.names import fold
 from facilitator.models import ROUND_PHASES, Plan, Session
 from facilitator.routines import default_routines, parse_routines
 from facilitator.widgets.key_line import KeyLine
@@ -49,7 +50,7 @@ def split_names(raw: str) -> list[str]:
     names: list[str] = []
     for name in raw.split(","):
         name = name.strip()
-        if name and name.casefold() not in {n.casefold() for n in names}:
+        if name and fold(name) not in {fold(n) for n in names}:  # Óscar and Oscar are one person
             names.append(name)
     return names
 
@@ -104,13 +105,13 @@ class PickList(SelectionList[str]):
         items = list(items)
         self.clear_options()
         self._labels = {value: label for value, label, _ in items}
-        self.add_options([(label, value, picked) for value, label, picked in items])
+        self.add_options([(Text(label), value, picked) for value, label, picked in items])  # data, not markup
         self._mark_picked()
 
     def add_item(self, value: str, label: str) -> None:
         """Add an item at the end, picked, and bring it into view."""
         self._labels[value] = label
-        self.add_option((label, value, True))
+        self.add_option((Text(label), value, True))
         self._mark_picked()
         self.highlighted = self.option_count - 1
 

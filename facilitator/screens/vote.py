@@ -59,9 +59,10 @@ def vote_line(live: LiveSession, target: Target, numbers: dict[str, int], width:
 
 
 def voters_problem(answer: str) -> str | None:
-    if answer.isdigit() and not 1 <= int(answer) <= 1000:
+    number = answer.isascii() and answer.isdecimal()
+    if number and not 1 <= int(answer) <= 1000:
         return "Give a number of people from 1 to 1000."
-    if not answer.isdigit() and not any(name.strip() for name in answer.split(",")):
+    if not number and not any(name.strip() for name in answer.split(",")):
         return "Give a number, or names separated by commas."
     return None
 
@@ -134,10 +135,10 @@ class VoteScreen(PhaseScreen):
         if listing.highlighted is None:
             return
         if self.live.needs_voters:
-            self.notify("Say first how many people vote (p).", timeout=3)
+            self.notify("Say first how many people vote (p).", timeout=3, markup=False)
             return
         target = self.targets[listing.highlighted]
         changed = self.live.add_dot(target.id) if step > 0 else self.live.remove_dot(target.id)
         if not changed:
-            self.notify("No dots left." if step > 0 else "No dot to take back here.", timeout=2)
+            self.notify("No dots left." if step > 0 else "No dot to take back here.", timeout=2, markup=False)
         self.refresh_view()
