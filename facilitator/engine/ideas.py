@@ -77,7 +77,9 @@ class IdeaSteps(Steps):
     def type_draft(self, text: str) -> None:
         """The box now holds `text`: journaled at once, so a crash brings it back."""
         if text != self.session.draft.text:
-            self._record(events.set_fields(draft=self.session.draft.model_copy(update={"text": text})))
+            # Without fsync, like the clock's heartbeat: a killed process keeps the write; only a
+            # power cut could lose the last keys, and the idea itself is written durably on Enter.
+            self._record(events.set_fields(draft=self.session.draft.model_copy(update={"text": text})), durable=False)
 
     def begin_edit(self, idea_id: str) -> str:
         """Edit an idea in the box; what was typed there is held and comes back afterwards."""
