@@ -14,17 +14,21 @@ counts as late until a smaller one shows.
 
 Each scenario runs twice, side by side: the app as it is (a redraw booked at each second's
 boundary) and the old clock, a 250 ms `set_interval` not aligned to the seconds (patched in here
-only). The old tick's phase against the seconds is arbitrary in the app (each round's deadline
-starts at any moment), so here it is set anew every few seconds, spread evenly over 0-250 ms.
+only). The old beat's phase against the seconds was arbitrary (each round's deadline starts at
+any moment), so here it is set anew every second, the phases spread evenly over 0-250 ms.
 
-    .venv/bin/python benchmarks/clock_latency.py [seconds per run, default 18] [repeats, default 1]
+    .venv/bin/python benchmarks/clock_latency.py [seconds per run: 18] [repeats: 1] [scenario ...]
+
+Each run is a fresh process, so one run's leftovers never slow the next.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,8 +43,6 @@ from facilitator.workspace import Workspace
 
 OLD_TICK = 0.25
 """The old clock: a fixed beat, not aligned to the seconds."""
-PHASES = 6
-"""How many times per run the old beat is set to a new phase against the seconds."""
 TYPING_KEYS_PER_SECOND = 8
 ENTER_EVERY = 25
 FLOOD_IDEAS_PER_SECOND = 30
@@ -122,13 +124,14 @@ async def idle(app, until: float) -> None:
 
 
 async def typing(app, until: float) -> None:
-    """A facilitator typing steadily: 8 keys a second, Enter every 25 keys."""
+    """A facilitator typing: 8 keys a second on average, Enter every 25 keys. The gaps vary, as
+    a person's do; a steady 8 a second would hit the same point of each second every time."""
     step, count, at = 1 / TYPING_KEYS_PER_SECOND, 0, time.monotonic()
     while at < until:
         await asyncio.sleep(max(0.0, at - time.monotonic()))
         count += 1
         press(app, "enter" if count % ENTER_EVERY == 0 else key_for(TYPED[count % len(TYPED)]))
-        at += step
+        at += step * random.uniform(0.5, 1.5)
 
 
 async def flood(app, until: float) -> None:
@@ -194,12 +197,13 @@ async def run(scenario: str, old: bool, seconds: float, rng: random.Random) -> d
                 end = start + seconds
                 ideas_before = len(app.live.session.ideas)
                 load = asyncio.create_task(SCENARIOS[scenario](app, end))
-                if old:
-                    offsets = [(k + rng.random()) / PHASES * OLD_TICK for k in range(PHASES)]
+                if old:  # a new phase each second, spread evenly over the beat
+                    phases = max(int(seconds), 1)
+                    offsets = [(k + rng.random()) / phases * OLD_TICK for k in range(phases)]
                     rng.shuffle(offsets)
                     for k, offset in enumerate(offsets):
                         rephase(screen, deadline, offset)
-                        await asyncio.sleep(max(0.0, start + (k + 1) * seconds / PHASES - time.monotonic()))
+                        await asyncio.sleep(max(0.0, start + (k + 1) * seconds / phases - time.monotonic()))
                 await load
                 await asyncio.sleep(max(0.0, end + GRACE - time.monotonic()))
                 assert app.live.countdown is countdown and app.screen is screen, "the round changed"
@@ -219,38 +223,50 @@ def summary(samples: list[float]) -> tuple[int, float, float, float]:
     return len(ordered), statistics.median(ordered), p95, ordered[-1]
 
 
-async def main() -> None:
+def one_run(scenario: str, clock: str, seconds: float) -> dict:
+    """Each run gets a fresh interpreter, as the app has: apps run one after another in one
+    process leave objects behind, and the garbage collector's full passes grow with them."""
+    command = [sys.executable, __file__, "--run", scenario, clock, str(seconds)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"{scenario} with the {clock} clock failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 18.0
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    rng = random.Random()
-    results: dict[tuple[str, bool], dict[str, list[float]]] = {}
+    scenarios = sys.argv[3:] or list(SCENARIOS)
+    results: dict[tuple[str, str], dict[str, list[float]]] = {}
     for repeat in range(repeats):
-        for number, scenario in enumerate(SCENARIOS):
-            order = (False, True) if (number + repeat) % 2 == 0 else (True, False)
-            for old in order:
-                measured = await run(scenario, old, seconds, rng)
-                into = results.setdefault((scenario, old), {"frame": [], "update": [], "ideas per second": []})
-                for key in into:
-                    into[key] += measured[key] if isinstance(measured[key], list) else [measured[key]]
+        for number, scenario in enumerate(scenarios):
+            order = ("aligned", "old") if (number + repeat) % 2 == 0 else ("old", "aligned")
+            for clock in order:  # alternated, so neither clock always runs on a warmer machine
+                measured = one_run(scenario, clock, seconds)
+                into = results.setdefault((scenario, clock), {"frame": [], "update": [], "ideas per second": []})
+                for key, value in measured.items():
+                    into[key] += value if isinstance(value, list) else [value]
 
-    print(f"Lateness of each new second of the countdown, in ms, {seconds:g} s per run, {repeats} run(s) each")
-    print("(from the deadline's true second to the frame with the new digits handed to the driver;")
-    print(" 'widget' is the same up to the digits widget's update)\n")
+    print(f"Lateness of each new second of the countdown, in ms ({seconds:g} s per run, {repeats} run(s) each):")
+    print("from the deadline's true second to the frame with the new digits handed to the driver;")
+    print("'widget' is the same up to the redraw of the countdown widget.\n")
     print(f"{'scenario':<8} {'clock':<17} {'seconds':>7} {'median':>7} {'p95':>7} {'max':>7}   {'widget median':>13}  ideas/s")
-    for scenario in SCENARIOS:
+    for scenario in scenarios:
         rows = {}
-        for old in (False, True):
-            got = results[(scenario, old)]
+        for clock in ("aligned", "old"):
+            got = results[(scenario, clock)]
             n, median, p95, worst = summary(got["frame"])
-            widget = statistics.median(got["update"])
-            rows[old] = (median, p95)
-            name = "old 250 ms beat" if old else "aligned (now)"
-            rate = statistics.mean(got["ideas per second"])
-            print(f"{scenario:<8} {name:<17} {n:>7} {median:>7.1f} {p95:>7.1f} {worst:>7.1f}   {widget:>13.1f}  {rate:>7.1f}")
-        ratio_median = rows[True][0] / max(rows[False][0], 0.1)
-        ratio_p95 = rows[True][1] / max(rows[False][1], 0.1)
-        print(f"{'':<8} {'old / aligned':<17} {'':>7} {ratio_median:>6.1f}x {ratio_p95:>6.1f}x")
+            rows[clock] = (median, p95)
+            name = "old 250 ms beat" if clock == "old" else "aligned (now)"
+            print(f"{scenario:<8} {name:<17} {n:>7} {median:>7.1f} {p95:>7.1f} {worst:>7.1f}   "
+                  f"{statistics.median(got['update']):>13.1f}  {statistics.mean(got['ideas per second']):>7.1f}")
+        ratios = [rows["old"][k] / max(rows["aligned"][k], 0.1) for k in (0, 1)]
+        print(f"{'':<8} {'old / aligned':<17} {'':>7} {ratios[0]:>6.1f}x {ratios[1]:>6.1f}x")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if sys.argv[1:2] == ["--run"]:
+        scenario, clock, seconds = sys.argv[2], sys.argv[3], float(sys.argv[4])
+        print(json.dumps(asyncio.run(run(scenario, clock == "old", seconds, random.Random()))))
+    else:
+        main()
