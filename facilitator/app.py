@@ -16,7 +16,7 @@ from textual.theme import Theme
 
 from facilitator.engine.clock import Clock, SystemClock
 from facilitator.engine.countdown import format_clock
-from facilitator.engine.live import LiveSession, archive, fresh_session
+from facilitator.engine.live import LiveSession, archive
 from facilitator.models import PhaseKind, Session, SessionStatus
 from facilitator.screens.act import ActScreen
 from facilitator.screens.converge import ConvergeScreen
@@ -135,7 +135,7 @@ class FacilitatorApp(App[None]):
         try:
             # Read it again under its lock: the home list may be older than what another
             # window saved since, and resuming that copy would write over newer work.
-            session = fresh_session(self.workspace.store, shown.id)
+            session = self.workspace.store.session(shown.id)
         except LookupError:
             self._release()
             self.notify("That session is no longer in the store.", severity="warning", timeout=5, markup=False)
@@ -153,6 +153,11 @@ class FacilitatorApp(App[None]):
         plan = self.workspace.plans.get(session.plan)
         try:
             self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)
+            if self.live.is_closed:  # its close was journaled, then a crash came before the save
+                self.workspace.store.fold(self.live.session)
+        except StaleSession as exc:
+            self._stale(exc)
+            return
         except BaseException:
             self._release()
             raise

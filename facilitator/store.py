@@ -31,7 +31,15 @@ from pydantic import ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from facilitator.models import SCHEMA_VERSION, Action, ActionState, ActionStatus, Session, SessionStatus, now
+from facilitator.models import (
+    SCHEMA_VERSION,
+    Action,
+    ActionState,
+    ActionStatus,
+    Session,
+    SessionStatus,
+    now,
+)
 
 STORE_ENV = "FACILITATOR_STORE"
 SESSIONS = "sessions"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Awaitable, Callable
 
 from textual import events
 from textual.app import App
@@ -36,3 +37,23 @@ async def type_fast(pilot: Pilot, text: str, *keys: str) -> None:
     for key in keys:
         app._driver.send_message(events.Key(key, None))
     await pilot.pause()
+
+
+async def let_time_pass(pilot: Pilot, seconds: float) -> None:
+    """Move the app's fake clock on and redraw, as the screen's own timer would."""
+    pilot.app.clock.advance(seconds)
+    pilot.app.screen.tick()
+    await pilot.pause()
+
+
+def steady(state: Callable[[Pilot], Awaitable[None]]) -> Callable[[Pilot], Awaitable[None]]:
+    """Build a state, then stop every text cursor blinking so a screenshot cannot catch it off."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await state(pilot)
+        for screen in pilot.app.screen_stack:
+            for field in screen.query("Input, TextArea"):
+                field.cursor_blink = False
+        await pilot.pause()
+
+    return run_before

@@ -16,9 +16,9 @@ from facilitator.screens.modals import TextModal
 from facilitator.store import StaleSession, Store
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import type_fast
+from tests.helpers import let_time_pass, type_fast
 from tests.room import ACT, VOTE, Room, add_ideas, earlier_session
-from tests.test_facilitator_path import box, new_app, notices, shown, start, tick
+from tests.test_facilitator_path import box, new_app, notices, shown, start
 
 
 def send(app, *keys: str) -> None:
@@ -201,7 +201,7 @@ async def test_a_phase_title_that_looks_like_markup_is_shown_as_typed(store_path
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert "Group [/b] it [red]x" in shown(app)
-        await tick(pilot, 121)
+        await let_time_pass(pilot, 121)
         assert "Time is up for Group [/b] it [red]x." in notices(app)
 
 

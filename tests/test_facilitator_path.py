@@ -22,7 +22,7 @@ from facilitator.store import Store
 from facilitator.widgets.key_line import own_binding_ids
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import screen_lines, type_fast
+from tests.helpers import let_time_pass, screen_lines, type_fast
 
 
 def new_app(store_path: Path, clock: FakeClock):
@@ -57,13 +57,6 @@ def box(app) -> str:
     return app.screen.query_one("#idea-input").value
 
 
-async def tick(pilot, seconds: float) -> None:
-    """Let time pass on the fake clock and redraw, as the screen's own timer would."""
-    pilot.app.clock.advance(seconds)
-    pilot.app.screen.tick()
-    await pilot.pause()
-
-
 # --- nothing typed is lost --------------------------------------------------------------------
 
 
@@ -92,12 +85,12 @@ async def test_half_typed_text_survives_an_automatic_phase_end_and_reaches_conve
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await start(pilot, auto_advance=True)
         await type_fast(pilot, "A customer seat at")
-        await tick(pilot, 121)  # the warm-up's two minutes run out: it moves on by itself
+        await let_time_pass(pilot, 121)  # the warm-up's two minutes run out: it moves on by itself
         assert app.live.phase.label == "Associations"
         assert "moved on by itself: on to Associations" in notices(app)
         assert box(app) == "A customer seat at"
         for _ in range(3):  # three diverge rounds run out, and the phase with them
-            await tick(pilot, 121)
+            await let_time_pass(pilot, 121)
         assert isinstance(app.screen, ConvergeScreen)
         assert "Typed, not added: A customer seat at" in shown(app)
         await pilot.press("f3")
@@ -128,10 +121,10 @@ async def test_overtime_counts_against_the_session_and_is_shown(store_path: Path
     app = new_app(store_path, clock)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await start(pilot)
-        await tick(pilot, 150)
+        await let_time_pass(pilot, 150)
         top = screen_lines(app)[0]
         assert "phase +0:30 over" in top and "session 17:30 left" in top
-        await tick(pilot, 60)
+        await let_time_pass(pilot, 60)
         assert "phase +1:30 over" in screen_lines(app)[0] and "session 16:30 left" in screen_lines(app)[0]
 
 
@@ -145,16 +138,16 @@ async def test_every_timed_phase_rings_and_says_so(store_path: Path, clock: Fake
         await pilot.press("ctrl+g", "ctrl+g")
         await pilot.pause()
         assert isinstance(app.screen, ConvergeScreen)
-        await tick(pilot, 181)
+        await let_time_pass(pilot, 181)
         assert "Time is up for Group and place in routines. Ctrl+N moves on to Dot vote" in notices(app)
-        await tick(pilot, 10)  # rings once, not on every second of overtime
+        await let_time_pass(pilot, 10)  # rings once, not on every second of overtime
         await pilot.press("ctrl+n")
         await pilot.pause()
-        await tick(pilot, 121)
+        await let_time_pass(pilot, 121)
         assert isinstance(app.screen, VoteScreen)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        await tick(pilot, 301)
+        await let_time_pass(pilot, 301)
         assert isinstance(app.screen, ActScreen)
         assert "Time is up for One or two actions. Ctrl+N closes the session" in notices(app)
     assert rings == ["Group and place in routines", "Dot vote", "One or two actions"]
@@ -167,11 +160,11 @@ async def test_act_waits_for_the_facilitator_even_with_move_on_by_itself(store_p
         await type_fast(pilot, "one idea", "enter")
         await pilot.press("ctrl+g", "ctrl+g")
         await pilot.pause()
-        await tick(pilot, 181)  # converge moves on by itself
+        await let_time_pass(pilot, 181)  # converge moves on by itself
         assert isinstance(app.screen, VoteScreen)
-        await tick(pilot, 121)
+        await let_time_pass(pilot, 121)
         assert isinstance(app.screen, ActScreen)
-        await tick(pilot, 301)
+        await let_time_pass(pilot, 301)
         assert isinstance(app.screen, ActScreen) and not app.live.is_closed
 
 
@@ -357,7 +350,7 @@ async def test_a_session_resumed_in_overtime_does_not_ring_or_move_on_by_itself(
         await pilot.pause()
         assert again.live.phase.label == "Warm-up" and again.live.countdown.remaining() == -5
         await pilot.press("ctrl+t")
-        await tick(pilot, 5)
+        await let_time_pass(pilot, 5)
         assert rings == [] and again.live.phase.label == "Warm-up"
         await pilot.press("ctrl+n")  # the facilitator moves on
         await pilot.pause()

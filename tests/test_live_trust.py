@@ -13,7 +13,17 @@ from facilitator.engine.live import LiveSession, archive, fresh_session
 from facilitator.engine.names import fold, split_author
 from facilitator.models import ActionStatus, Draft, SessionStatus
 from facilitator.store import StaleAction, StaleSession, Store
-from tests.room import ACT, CONVERGE, DIVERGE, ROUND_SECONDS, VOTE, WARM_UP, Room, add_ideas, earlier_session
+from tests.room import (
+    ACT,
+    CONVERGE,
+    DIVERGE,
+    ROUND_SECONDS,
+    VOTE,
+    WARM_UP,
+    Room,
+    add_ideas,
+    earlier_session,
+)
 
 
 def reopened(room: Room, live: LiveSession) -> LiveSession:

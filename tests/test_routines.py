@@ -7,7 +7,12 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from facilitator.routines import DEFAULT_ROUTINES, default_routines, parse_routines, user_routines_file
+from facilitator.routines import (
+    DEFAULT_ROUTINES,
+    default_routines,
+    parse_routines,
+    user_routines_file,
+)
 
 
 @pytest.mark.parametrize(

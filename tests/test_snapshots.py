@@ -36,6 +36,7 @@ from facilitator.screens.vote import VoteScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
+from tests.helpers import let_time_pass, steady
 
 SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
 SEED = "7"
@@ -195,21 +196,14 @@ async def in_presenter_view(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def after(pilot: Pilot, seconds: float) -> None:
-    """Let round time pass on the fake clock and redraw, as the screen's timer would."""
-    pilot.app.clock.advance(seconds)
-    pilot.app.screen.tick()
-    await pilot.pause()
-
-
 async def in_last_minute(pilot: Pilot) -> None:
     await in_round(pilot)
-    await after(pilot, ROUND_SECONDS - 50)
+    await let_time_pass(pilot, ROUND_SECONDS - 50)
 
 
 async def in_overtime(pilot: Pilot) -> None:
     await in_round(pilot)
-    await after(pilot, ROUND_SECONDS + 15)
+    await let_time_pass(pilot, ROUND_SECONDS + 15)
 
 
 async def in_high_contrast(pilot: Pilot) -> None:
@@ -293,19 +287,6 @@ STATES: dict[str, State] = {
     "act": in_act,
     "summary": at_summary,
 }
-
-
-def steady(state: State) -> State:
-    """Build the state, then stop every text cursor blinking so the screenshot cannot catch it off."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await state(pilot)
-        for screen in pilot.app.screen_stack:
-            for field in screen.query("Input, TextArea"):
-                field.cursor_blink = False
-        await pilot.pause()
-
-    return run_before
 
 
 @pytest.mark.parametrize("size", list(SIZES))

@@ -21,6 +21,7 @@ from facilitator.app import make_app
 from facilitator.screens.round import RoundScreen
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
+from tests.helpers import let_time_pass, steady
 
 SEED = "7"
 IDEAS = [
@@ -53,45 +54,26 @@ async def in_presenter_view(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def after(pilot: Pilot, seconds: float) -> None:
-    """Let round time pass on the fake clock and redraw, as the screen's timer would."""
-    pilot.app.clock.advance(seconds)
-    pilot.app.screen.tick()
-    await pilot.pause()
-
-
 async def in_last_minute(pilot: Pilot) -> None:
     await in_presenter_view(pilot)
-    await after(pilot, pilot.app.live.countdown.seconds - 50)
+    await let_time_pass(pilot, pilot.app.live.countdown.seconds - 50)
 
 
 async def paused(pilot: Pilot) -> None:
     await in_presenter_view(pilot)
-    await after(pilot, 35)
+    await let_time_pass(pilot, 35)
     await pilot.press("ctrl+t")
     await pilot.pause()
 
 
 async def in_overtime(pilot: Pilot) -> None:
     await in_presenter_view(pilot)
-    await after(pilot, pilot.app.live.countdown.seconds + 15)
+    await let_time_pass(pilot, pilot.app.live.countdown.seconds + 15)
 
 
 async def in_overtime_high_contrast(pilot: Pilot) -> None:
     pilot.app.theme = "high-contrast"
     await in_overtime(pilot)
-
-
-def steady(state: State) -> State:
-    """Build the state, then stop the text cursor blinking so the screenshot cannot catch it off."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await state(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        await pilot.pause()
-
-    return run_before
 
 
 CASES: dict[str, tuple[State, tuple[int, int]]] = {

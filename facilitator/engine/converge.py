@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from facilitator.engine import events
-from facilitator.engine.names import fold
+from facilitator.engine.names import split_names
 from facilitator.engine.steps import Steps
 from facilitator.models import Cluster
 
@@ -102,11 +102,7 @@ class ConvergeSteps(Steps):
                 raise ValueError("give a number of people from 1 to 1000")
             self._record(events.set_fields(voters=int(answer)))
             return
-        names: list[str] = []
-        for name in answer.split(","):
-            name = name.strip()
-            if name and fold(name) not in {fold(n) for n in names}:
-                names.append(name)
+        names = split_names(answer)
         if not names:
             raise ValueError("say how many people vote, or their names separated by commas")
         self._record(events.set_fields(participants=names, voters=None))  # the latest answer counts

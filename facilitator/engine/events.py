@@ -14,7 +14,17 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
-from facilitator.models import Action, Cluster, Draft, FollowUp, Idea, PhaseTime, Round, Session, Vote
+from facilitator.models import (
+    Action,
+    Cluster,
+    Draft,
+    FollowUp,
+    Idea,
+    PhaseTime,
+    Round,
+    Session,
+    Vote,
+)
 
 Event = dict[str, Any]
 

@@ -13,6 +13,8 @@ import random
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from filelock import Timeout
+
 from facilitator.draw import CardDrawer, DrawnCard
 from facilitator.engine import events
 from facilitator.engine.act import ActSteps
@@ -32,8 +34,6 @@ from facilitator.models import (
     Session,
     SessionStatus,
 )
-from filelock import Timeout
-
 from facilitator.store import StaleSession, Store
 
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"

@@ -52,3 +52,13 @@ def known_as(name: str, participants: Sequence[str]) -> str | None:
     if exact:
         return exact[0]
     return next((p for p in participants if fold(p).startswith(wanted)), None)
+
+
+def split_names(raw: str) -> list[str]:
+    """`Ana, Bo,  ,Chris` -> ["Ana", "Bo", "Chris"]; repeats dropped, Óscar and Oscar being one."""
+    names: list[str] = []
+    for name in raw.split(","):
+        name = name.strip()
+        if name and fold(name) not in {fold(n) for n in names}:
+            names.append(name)
+    return names

@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 from facilitator.screens.modals import PickModal, TextModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
-from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.idea_list import idea_context, session_numbers
+from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.lists import hanging, refill
 
 NO_ROUTINE = "(no routine)"

@@ -34,7 +34,7 @@ from textual.widgets import (
 )
 from textual.widgets._toggle_button import ToggleButton
 
-from facilitator.engine.names import fold
+from facilitator.engine.names import split_names
 from facilitator.models import ROUND_PHASES, Plan, Session
 from facilitator.routines import default_routines, parse_routines
 from facilitator.widgets.key_line import KeyLine
@@ -43,16 +43,6 @@ from facilitator.workspace import Workspace
 
 DEFAULT_PLAN = "quick-reflection"
 FALLBACK_TITLE = "Customer reflection"
-
-
-def split_names(raw: str) -> list[str]:
-    """`Ana, Bo,  ,Chris` -> ["Ana", "Bo", "Chris"], repeats dropped."""
-    names: list[str] = []
-    for name in raw.split(","):
-        name = name.strip()
-        if name and fold(name) not in {fold(n) for n in names}:  # Óscar and Oscar are one person
-            names.append(name)
-    return names
 
 
 def default_title(plan: Plan | None, team: str, day: date) -> str:

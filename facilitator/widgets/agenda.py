@@ -17,6 +17,7 @@ from facilitator.engine.countdown import CountdownState, format_clock
 from facilitator.engine.live import LiveSession
 from facilitator.models import ROUND_PHASES
 
+
 def _label(live: LiveSession, index: int) -> str:
     phase = live.plan.phases[index]
     label = phase.label

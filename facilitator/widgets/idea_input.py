@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-
 ROUND_KEYS = {"ctrl+e", "ctrl+d", "ctrl+k", "ctrl+x", "enter"}
 """Keys the round screen uses for its commands; the input gives them up (ctrl+e is also End)."""
 
