@@ -11,16 +11,19 @@ import re
 import uuid
 from datetime import date, datetime, timezone
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+
+from facilitator.text import clean
 
 SCHEMA_VERSION = 2
 """Version of the stored document format; bumped when a stored field is added or changes meaning.
@@ -46,9 +49,23 @@ def now() -> datetime:
 
 
 class Strict(BaseModel):
-    """Base for every model: unknown keys are refused, assignments are validated."""
+    """Base for every model: unknown keys are refused, assignments are validated, and every
+    string passes the text gate (`facilitator.text`) on its way in, from a file, the store, a
+    journal or the keyboard: stored text written before the gate existed is cleaned as it loads."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    _keeps_lines: ClassVar[frozenset[str]] = frozenset()
+    """Fields whose text may hold several lines; in every other field a line break is a space."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _through_the_gate(cls, value: object, info: ValidationInfo) -> object:
+        lines = info.field_name in cls._keeps_lines
+        if isinstance(value, str):
+            return clean(value, lines=lines)
+        if isinstance(value, list) and any(isinstance(v, str) for v in value):
+            return [clean(v, lines=lines) if isinstance(v, str) else v for v in value]
+        return value
 
 
 # --- Decks -------------------------------------------------------------------------------------
@@ -115,6 +132,8 @@ class Source(Strict):
 
 class Deck(Strict):
     """A set of prompt cards about one trait of customer-centric leadership."""
+
+    _keeps_lines = frozenset({"summary"})
 
     id: Slug
     title: Line
@@ -191,6 +210,8 @@ class Phase(Strict):
 
 class Plan(Strict):
     """A session format: which phases run, how many rounds, and how long each takes."""
+
+    _keeps_lines = frozenset({"summary"})
 
     id: Slug
     title: Line
