@@ -7,13 +7,16 @@ up; the app calls the engine and pushes the next screen down.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from filelock import FileLock, Timeout
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
+from facilitator.crash import crash_line, write_crash_log
 from facilitator.engine.clock import Clock, SystemClock
 from facilitator.engine.countdown import format_clock
 from facilitator.engine.live import LiveSession, archive
@@ -77,6 +80,8 @@ class FacilitatorApp(App[None]):
         self._session_lock: FileLock | None = None
         self._moved_by_itself_at: float | None = None
         self.presenter = False
+        self.crash: Exception | None = None
+        self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -115,6 +120,19 @@ class FacilitatorApp(App[None]):
 
     def on_unmount(self) -> None:
         self._release()
+
+    # --- when the program itself fails ------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual restores the terminal and stops; the details go to a file, not the wall.
+        self.crash_log = write_crash_log(error)
+        self.crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """One line on exit instead of a screenful of traceback (Textual's default)."""
+        line = crash_line("facilitator", self.crash, self.crash_log, in_session=self.live is not None)
+        self.exit(return_code=1, message=Text(line))
 
     def on_setup_screen_ready(self, message: SetupScreen.Ready) -> None:
         session = message.session

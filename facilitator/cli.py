@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -17,9 +19,11 @@ from typing import NoReturn
 import tomli_w
 
 from facilitator.catalog import LoadProblem, validate_paths
+from facilitator.crash import crash_line, write_crash_log
 from facilitator.engine.live import current_sessions, recovered
 from facilitator.models import ActionStatus, Deck, Plan, Session, SessionStatus
 from facilitator.store import StoreDamaged, StoreSetAside, set_aside
+from facilitator.text import CleanWriter
 from facilitator.workspace import Workspace
 
 PROG = "facilitator"
@@ -206,8 +210,9 @@ def open_app(ws: Workspace, args: argparse.Namespace) -> int:
     from facilitator.app import make_app  # Textual loads only when the app is wanted
 
     ws.store  # a damaged store is reported before the screen is taken over
-    make_app(ws).run()
-    return 0
+    app = make_app(ws)
+    app.run()  # a crash inside restores the terminal and prints one line (see the app)
+    return app.return_code or 0
 
 
 # --- wiring --------------------------------------------------------------------------------
@@ -300,6 +305,41 @@ def _store_damaged(exc: StoreDamaged | StoreSetAside, interactive: bool) -> bool
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command with its output through the text gate; every failure is one line."""
+    with _gated_output():
+        try:
+            return _main(argv)
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as standard tools do.
+            _silence_stdout()
+            return 128 + 13  # what a shell shows for a tool ended by SIGPIPE
+        except Exception as exc:  # a bug, not bad input: the details go to a file
+            print(crash_line(PROG, exc, write_crash_log(exc)), file=sys.stderr)
+            return 1
+
+
+@contextmanager
+def _gated_output() -> Iterator[None]:
+    """Everything printed passes `facilitator.text`, whatever code path printed it."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanWriter(sys.stdout), CleanWriter(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _silence_stdout() -> None:
+    """Send what is left for standard output to /dev/null, so that the flush at exit cannot
+    fail a second time on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     ws = Workspace(deck_dirs=args.decks, plan_dirs=args.plans, new_after_damage=args.new_store)
     if args.store is not None:
@@ -317,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # not an error of ours: see `main`
     except OSError as exc:
         print(f"{PROG}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1

@@ -23,6 +23,7 @@ from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.lists import refill
+from facilitator.widgets.text_input import TextInput
 
 FIELDS = (
     ("text", "What", "the action, in a sentence"),
@@ -86,7 +87,7 @@ class ActScreen(PhaseScreen):
                         if name == "cadence":
                             yield Select([(c.value, c) for c in Cadence], value=Cadence.ONCE, allow_blank=False, id="field-cadence", compact=True)
                         else:
-                            yield Input(placeholder=placeholder, id=f"field-{name}", compact=True)
+                            yield TextInput(placeholder=placeholder, id=f"field-{name}", compact=True)
                 yield Static("", id="form-errors")
         yield Static("", id="draft-note")
         yield KeyLine()

@@ -13,6 +13,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from facilitator.widgets.text_input import TextInput
+
 MODAL_CSS = """
 {cls} {{ align: center middle; }}
 {cls} > Vertical {{ width: 70; max-width: 90%; height: auto; border: thick $accent; background: $surface; padding: 1 2; }}
@@ -86,7 +88,7 @@ class TextModal(ModalScreen[str | None]):
         with Vertical():
             yield Static(Text(self.question), classes="question")
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
-            yield Input(self.value, id="answer", suggester=suggester, select_on_focus=self.select)
+            yield TextInput(self.value, id="answer", suggester=suggester, select_on_focus=self.select)
             yield Static("", id="problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -17,6 +17,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from facilitator.widgets.text_input import TextInput
+
 ROUND_KEYS = {"ctrl+e", "ctrl+d", "ctrl+k", "ctrl+x", "enter"}
 """Keys the round screen uses for its commands; the input gives them up (ctrl+e is also End)."""
 
@@ -26,7 +28,7 @@ def _without_round_keys(binding: Binding) -> Binding | None:
     return replace(binding, key=",".join(keys)) if keys else None
 
 
-class IdeaInput(Input, inherit_bindings=False):
+class IdeaInput(TextInput, inherit_bindings=False):
     BINDINGS = [b for b in map(_without_round_keys, Input.BINDINGS) if b is not None]
     def __init__(self, *args, **kwargs) -> None:
         # Focus must not select the text: a draft brought back after a phase change or a crash

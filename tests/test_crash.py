@@ -1,0 +1,93 @@
+"""When the program itself fails: the terminal comes back, the status is non-zero, the details go
+to a crash log, the user reads one line naming it, and the running session can be resumed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from facilitator.cli import main
+from facilitator.screens.home import HomeScreen
+from facilitator.store import Store
+from tests.pty_driver import ENTER, PtyProcess
+
+REPO = Path(__file__).resolve().parent.parent
+STEP_SECONDS = 15
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "state"
+    monkeypatch.setenv("FACILITATOR_STATE", str(folder))
+    return folder
+
+
+def _boom(*args: object) -> None:
+    raise RuntimeError("a bug in the program")
+
+
+async def test_a_crash_in_the_app_writes_a_crash_log_and_sets_a_failing_status(store_path: Path, clock, state_dir: Path, monkeypatch) -> None:
+    from tests.test_facilitator_path import new_app
+
+    monkeypatch.setattr(HomeScreen, "action_new_session", _boom)
+    app = new_app(store_path, clock)
+    with pytest.raises(RuntimeError, match="a bug in the program"):  # Pilot re-raises it for tests
+        async with app.run_test() as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+    assert app.return_code == 1
+    (log,) = state_dir.glob("crash-*.log")
+    assert app.crash_log == log
+    assert "RuntimeError: a bug in the program" in log.read_text(encoding="utf-8")
+
+
+def test_a_crash_in_a_command_is_one_line_naming_the_log(state_dir: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr("facilitator.cli.decks_list", _boom)
+    assert main(["decks", "list"]) == 1
+    err = capsys.readouterr().err
+    (log,) = state_dir.glob("crash-*.log")
+    assert err.count("\n") == 1 and str(log) in err and "RuntimeError" in err
+    assert "Traceback" in log.read_text(encoding="utf-8") and "Traceback" not in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_crash_mid_round_restores_the_terminal_and_the_session_resumes(tmp_path: Path) -> None:
+    """The real program on a pseudo-terminal, with a bug planted behind Ctrl+K (skip card)."""
+    store_path = tmp_path / "store.json"
+    state = tmp_path / "state"
+    planted = (
+        "import sys\n"
+        "from facilitator.screens.round import RoundScreen\n"
+        "def skip(self):\n    raise RuntimeError('planted bug')\n"
+        "RoundScreen.action_skip_card = skip\n"
+        "from facilitator.cli import main\n"
+        f"sys.exit(main(['--store', {str(store_path)!r}]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(TERM="xterm-256color", FACILITATOR_STATE=str(state), PYTHONPATH=str(REPO))
+    with PtyProcess([sys.executable, "-c", planted], columns=100, lines=30, env=env, cwd=tmp_path) as app:
+        app.wait_for("New session (n)", STEP_SECONDS, "the home screen")
+        app.send(ENTER)
+        app.wait_for("Enter starts the session", STEP_SECONDS, "the set-up screen")
+        app.send(ENTER)
+        app.wait_for("Type an idea and press Enter", STEP_SECONDS, "the warm-up round")
+        app.send("Ask a customer to the stand-up" + ENTER)
+        app.wait_for("1. Ask a customer to the stand-up", STEP_SECONDS, "the idea on screen")
+        app.send("\x0b")  # Ctrl+K
+        status = app.wait_exit(STEP_SECONDS)
+        shown = app.screen.text()
+        raw = bytes(app.raw)
+    assert status == 1
+    assert raw.rfind(b"\x1b[?1049l") > raw.rfind(b"\x1b[?1049h")  # the terminal's own screen is back
+    (log,) = state.glob("crash-*.log")
+    assert "planted bug" in log.read_text(encoding="utf-8")
+    flat = " ".join(shown.split())
+    assert "stopped by an unexpected error (RuntimeError)" in flat and "start facilitator again to resume" in flat
+    assert "Traceback" not in shown
+    (session,) = Store(store_path).live_sessions()
+    from facilitator.engine.live import recovered
+
+    assert [i.text for i in recovered(session, Store(store_path)).ideas] == ["Ask a customer to the stand-up"]
