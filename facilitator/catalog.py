@@ -1,40 +1,49 @@
 """Finding and loading deck and plan files from their layers.
 
 Layers, later ones winning by id: the built-in folders shipped with the package, the user's config
-folder, then folders named on the command line. A malformed file becomes one `LoadProblem` line
-naming the file, the field and the reason; it is skipped and the rest still load.
+folder, then folders named on the command line. A file with problems is skipped, with one
+`LoadProblem` line for each thing wrong in it, and the rest still load.
+
+No file can crash or hang a reader: only plain files are opened (never a pipe, a device or a
+folder), and never one bigger than `MAX_BYTES` or nested deeper than `MAX_DEPTH`; a link that
+loops or leads nowhere, bytes that are not UTF-8 text and NUL bytes are problems like any other.
 """
 
 from __future__ import annotations
 
-import difflib
+import errno
+import os
+import re
+import stat
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import platformdirs
 from pydantic import ValidationError
 
 from facilitator.models import Deck, Plan
+from facilitator.problems import (
+    LoadProblem,
+    capped,
+    line_index,
+    quote,
+    toml_problem,
+    unknown_decks,
+    validation_problems,
+)
+
+__all__ = ["Catalog", "LoadProblem", "load_decks", "load_file", "load_layers", "load_plans", "validate_paths"]
 
 APP_NAME = "facilitator"
+MAX_BYTES = 1_000_000
+"""A deck of a thousand cards is a tenth of this; anything bigger is not a deck."""
+MAX_DEPTH = 32
+"""Decks and plans nest two or three levels; deep nesting only ever comes from a broken file."""
 M = TypeVar("M", Deck, Plan)
-
-
-@dataclass(frozen=True)
-class LoadProblem:
-    """Why one file was skipped, fit for one line of output."""
-
-    path: Path
-    field: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f": {self.field}" if self.field else ""
-        return f"{self.path}{where}: {self.reason}"
 
 
 @dataclass
@@ -76,75 +85,208 @@ def user_dir(name: str) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / name
 
 
-def first_error(error: ValidationError) -> tuple[str | None, str]:
-    """The most telling validation error as (dotted field path, reason), noting how many more.
 
-    An unknown key comes first: it is usually a typo, and the "missing field" error it causes
-    would only confuse.
-    """
-    errors = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
-    first = errors[0]
-    parts: list[str] = []
-    for part in first["loc"]:
-        if isinstance(part, int) and parts:
-            parts[-1] = f"{parts[-1]}[{part}]"
-        else:
-            parts.append(str(part))
-    reason = first["msg"]
-    if reason.startswith("Value error, "):
-        reason = reason[len("Value error, ") :]
-    if first["type"] == "extra_forbidden":
-        reason = "unknown key"
-        missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing"]
-        close = difflib.get_close_matches(str(first["loc"][-1]), missing, n=1)
-        if close:
-            reason += f" (did you mean {close[0]!r}?)"
-    elif first["type"] == "enum":
-        reason = f"{first['input']!r} is not one of {first['ctx']['expected']}"
-    if len(errors) > 1:
-        reason += f" (and {len(errors) - 1} more)"
-    return ".".join(parts) or None, reason
+# --- reading one file safely -------------------------------------------------------------------
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
-def load_file(model: type[M], path: Path) -> M | LoadProblem:
-    """One TOML file as a model, or the one problem that stops it."""
+def read_text(path: Path) -> str | LoadProblem:
+    """The text of a plain file of sensible size: checked before it is opened, so it never waits."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return LoadProblem(path=path, reason=_not_a_file(info.st_mode))
+        if info.st_size > MAX_BYTES:
+            return _too_big(path, info.st_size)
+        with os.fdopen(os.open(path, _OPEN_FLAGS), "rb") as file:
+            mode = os.fstat(file.fileno()).st_mode  # it may have been swapped since the stat
+            if not stat.S_ISREG(mode):
+                return LoadProblem(path=path, reason=_not_a_file(mode))
+            data = file.read(MAX_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        return LoadProblem(path=path, reason=_unreadable(path, exc))
+    if len(data) > MAX_BYTES:
+        return _too_big(path, len(data))
+    return decode(path, data)
+
+
+def decode(path: Path, data: bytes) -> str | LoadProblem:
+    """UTF-8 text, with or without a byte-order mark; anything else is named with its line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return LoadProblem(path=path, line=1, reason="saved as UTF-16 text; save it as UTF-8")
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        reason = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        return LoadProblem(path=path, line=line, reason=reason)
+    if not text.strip():
+        return LoadProblem(path=path, reason="the file is empty")
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        return LoadProblem(path=path, line=line, reason="a NUL (zero) byte, which a text file never holds")
+    return text
+
+
+def parse(path: Path, text: str) -> dict[str, Any] | LoadProblem:
+    """The TOML in `text`, refused before parsing if it nests deep enough to exhaust the stack."""
+    deep = too_deep(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep) + 1
+        return LoadProblem(path=path, line=line, reason=f"nested more than {MAX_DEPTH} levels deep")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return LoadProblem(path, None, f"not valid TOML: {exc}")
-    except (OSError, UnicodeDecodeError) as exc:
-        return LoadProblem(path, None, f"cannot read: {exc}")
+        return toml_problem(path, exc, text)
+    except ValueError:  # an integer of thousands of digits
+        return LoadProblem(path=path, reason="not valid TOML: a number is far too long")
+    except RecursionError:  # too_deep should have caught it; never let it through
+        return LoadProblem(path=path, reason=f"nested more than {MAX_DEPTH} levels deep")
+
+
+_TOKEN = re.compile(r"""\"\"\"|'''|["'#\[\]{}.\n=,]""")
+_STRING_END = {
+    '"""': re.compile(r'(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5}', re.DOTALL),
+    "'''": re.compile(r"(?:[^']|'{1,2}(?!'))*'{3,5}"),
+    '"': re.compile(r'(?:[^"\\\n]|\\.)*"'),
+    "'": re.compile(r"[^'\n]*'"),
+    "#": re.compile(r"[^\n]*"),
+}
+
+
+def too_deep(text: str) -> int | None:
+    """Where brackets, braces or dotted keys outside strings and comments first nest deeper than
+    `MAX_DEPTH`, if they do. tomllib recurses for each level, and takes time that grows with the
+    square of a dotted key's length, so both are bounded before it sees the text."""
+    depth = dots = 0
+    pos = 0
+    while found := _TOKEN.search(text, pos):
+        token, pos = found.group(), found.end()
+        if token in _STRING_END:
+            end = _STRING_END[token].match(text, pos)
+            if end is None:
+                return None  # an unclosed string: tomllib stops there and says so
+            pos = end.end()
+        elif token in "[{":
+            depth, dots = depth + 1, 0
+        elif token in "]}":
+            depth, dots = max(depth - 1, 0), 0
+        elif token == ".":
+            dots += 1
+        else:
+            dots = 0
+        if depth > MAX_DEPTH or dots >= MAX_DEPTH:
+            return found.start()
+    return None
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe, not a file; only plain files are read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file; only plain files are read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file; only plain files are read"
+    return "not a plain file"
+
+
+def _too_big(path: Path, size: int) -> LoadProblem:
+    return LoadProblem(
+        path=path, reason=f"too big for a deck or plan ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB)"
+    )
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    """Why a file or folder cannot be opened, in words."""
+    code = getattr(exc, "errno", None)
+    if code == errno.ELOOP:
+        return "a link that loops back on itself"
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        if os.path.islink(path):
+            return "a link to something that does not exist"
+        return "no such file or folder"
+    if code in (errno.EACCES, errno.EPERM):
+        return "no permission to read it"
+    if isinstance(exc, ValueError):
+        return "not a usable file name"
+    return f"cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__})"
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def load_file(model: type[M], path: Path, *, decks: Collection[str] | None = None) -> M | list[LoadProblem]:
+    """One TOML file as a model, or every problem that stops it.
+
+    Args:
+        decks: for a plan, the deck ids it may name; None skips that check.
+    """
+    text = read_text(path)
+    if isinstance(text, LoadProblem):
+        return [text]
+    data = parse(path, text)
+    if isinstance(data, LoadProblem):
+        return [data]
     try:
-        return model.model_validate(data)
+        item = model.model_validate(data)
     except ValidationError as exc:
-        field_name, reason = first_error(exc)
-        return LoadProblem(path, field_name, reason)
+        return capped(validation_problems(path, model, exc, data, text))
+    if decks is not None and isinstance(item, Plan):
+        problems = unknown_decks(path, item, decks, text)
+        if problems:
+            return capped(problems)
+    return item
 
 
-def load_files(model: type[M], files: Iterable[Path]) -> list[tuple[Path, M | LoadProblem]]:
-    """Each file as a model or its problem; a second file with an id already seen is a problem."""
-    results: list[tuple[Path, M | LoadProblem]] = []
+def load_files(
+    model: type[M], files: Iterable[Path], *, decks: Collection[str] | None = None
+) -> list[tuple[Path, M | list[LoadProblem]]]:
+    """Each file as a model or its problems; a second file with an id already seen is a problem."""
+    results: list[tuple[Path, M | list[LoadProblem]]] = []
     seen: dict[str, Path] = {}
     for path in files:
-        loaded = load_file(model, path)
-        if not isinstance(loaded, LoadProblem):
+        loaded = load_file(model, path, decks=decks)
+        if not isinstance(loaded, list):
             if loaded.id in seen:
-                loaded = LoadProblem(path, "id", f"duplicate id {loaded.id!r}, also in {seen[loaded.id]}")
+                reason = f"the id {quote(loaded.id)} is already used by {seen[loaded.id]}"
+                loaded = [LoadProblem(path=path, line=_line_of_id(path), field="id", reason=reason)]
             else:
                 seen[loaded.id] = path
         results.append((path, loaded))
     return results
 
 
-def load_layers(model: type[M], folders: Iterable[Path]) -> Catalog[M]:
+def _line_of_id(path: Path) -> int | None:
+    text = read_text(path)
+    return line_index(text).get(("id",)) if isinstance(text, str) else None
+
+
+def toml_files(folder: Path) -> tuple[list[Path], list[LoadProblem]]:
+    """The `*.toml` files in a folder (not below it, and not hidden ones such as editor locks)."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".toml") and not e.name.startswith("."))
+    except OSError as exc:
+        return [], [LoadProblem(path=folder, reason=_unreadable(folder, exc))]
+    return [folder / name for name in names], []
+
+
+def load_layers(model: type[M], folders: Iterable[Path], *, decks: Collection[str] | None = None) -> Catalog[M]:
     """Load every `*.toml` in each folder in turn; a later folder overrides an earlier one by id."""
     catalog: Catalog[M] = Catalog()
     for folder in folders:
         if not folder.is_dir():
             continue
-        for path, loaded in load_files(model, sorted(folder.glob("*.toml"))):
-            if isinstance(loaded, LoadProblem):
-                catalog.problems.append(loaded)
+        files, problems = toml_files(folder)
+        catalog.problems += problems
+        for path, loaded in load_files(model, files, decks=decks):
+            if isinstance(loaded, list):
+                catalog.problems += loaded
             else:
                 catalog.items[loaded.id] = loaded
                 catalog.origins[loaded.id] = path
@@ -160,20 +302,41 @@ def load_decks(extra: Sequence[Path] = ()) -> Catalog[Deck]:
     return load_layers(Deck, _layers("decks", "prompts", extra))
 
 
-def load_plans(extra: Sequence[Path] = ()) -> Catalog[Plan]:
-    """Built-in plans, then the user's, then `--plans` folders."""
-    return load_layers(Plan, _layers("plans", "sessions", extra))
+def load_plans(extra: Sequence[Path] = (), *, decks: Collection[str] | None = None) -> Catalog[Plan]:
+    """Built-in plans, then the user's, then `--plans` folders; with `decks`, a plan that names
+    a deck not among them is skipped as a problem."""
+    return load_layers(Plan, _layers("plans", "sessions", extra), decks=decks)
 
 
-def validate_paths(model: type[M], paths: Iterable[Path]) -> list[tuple[Path, M | LoadProblem]]:
+def validate_paths(
+    model: type[M], paths: Iterable[Path], *, decks: Collection[str] | None = None
+) -> list[tuple[Path, M | list[LoadProblem]]]:
     """Check files, or every `*.toml` in the folders given, without layering them."""
-    files: dict[Path, Path] = {}
-    missing: list[tuple[Path, M | LoadProblem]] = []
+    files: dict[str, Path] = {}
+    early: list[tuple[Path, M | list[LoadProblem]]] = []
     for path in paths:
-        if path.is_dir():
-            files.update((f.resolve(), f) for f in sorted(path.glob("*.toml")))
-        elif path.exists():
-            files.setdefault(path.resolve(), path)
-        else:
-            missing.append((path, LoadProblem(path, None, "no such file or folder")))
-    return missing + load_files(model, files.values())
+        if not _is_folder(path):
+            files.setdefault(_real(path), path)
+            continue
+        found, problems = toml_files(path)
+        early += [(p.path, [p]) for p in problems]
+        if not found and not problems:
+            early.append((path, [LoadProblem(path=path, reason="a folder with no .toml files in it")]))
+        for file in found:
+            files.setdefault(_real(file), file)
+    return early + load_files(model, files.values(), decks=decks)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _real(path: Path) -> str:
+    """The path with links followed, to check a file named twice once; as given if that fails."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError, RuntimeError):
+        return str(path)

@@ -30,7 +30,7 @@ class Workspace:
 
     @cached_property
     def plans(self) -> Catalog[Plan]:
-        return load_plans(self.plan_dirs)
+        return load_plans(self.plan_dirs, decks=self.decks.items)
 
     @cached_property
     def store(self) -> Store:

@@ -1,4 +1,4 @@
-"""Loading decks and plans: layers, overrides, and one clear line for each file that is skipped."""
+"""Loading decks and plans: layers, overrides, and a clear line for each problem in a skipped file."""
 
 from __future__ import annotations
 
@@ -195,7 +195,7 @@ def test_load_decks_user_folder_overrides_a_builtin_deck() -> None:
     builtin = load_layers(Deck, [builtin_dir("prompts")])
     if not builtin.items:
         pytest.skip("no built-in deck loads to override")
-    deck_id = sorted(builtin.items)[0]
+    deck_id = min(builtin.items)
     user_file = write_toml(user_dir("decks") / "override.toml", deck_data(deck_id, title="Our own version"))
 
     catalog = load_decks()
@@ -224,38 +224,45 @@ def _set_card(index: int, **fields: object) -> Callable[[Data], None]:
 
 MALFORMED_DECKS = [
     pytest.param(
-        lambda d: d.pop("trait"), "trait", "Field required", id="missing-trait"
+        lambda d: d.pop("trait"), "trait", None, "trait is missing; every deck needs one", id="missing-trait"
     ),
     pytest.param(
-        lambda d: d.update(colour="blue"), "colour", "unknown key", id="unknown-top-level-key"
+        lambda d: d.update(colour="blue"), "colour", None, 'unknown key "colour"', id="unknown-top-level-key"
     ),
     pytest.param(
-        _set_card(2, colour="blue"), "prompts[2].colour", "unknown key", id="unknown-card-key"
+        _set_card(2, colour="blue"), "prompts[2].colour", "card p1", 'unknown key "colour"', id="unknown-card-key"
     ),
     pytest.param(
-        _set_card(0, kind="quiz"), "prompts[0].kind", "'quiz' is not one of", id="wrong-kind"
+        _set_card(0, kind="quiz"),
+        "prompts[0].kind",
+        "card q1",
+        'kind "quiz" is not one of question, routine, perspective, stimulus',
+        id="wrong-kind",
     ),
     pytest.param(
-        lambda d: d.update(prompts=[]), "prompts", "a deck needs at least one card", id="empty-deck"
+        lambda d: d.update(prompts=[]), "prompts", None, "a deck needs at least one card", id="empty-deck"
     ),
     pytest.param(
-        _set_card(3, id="q1"), "prompts", "duplicate card id 'q1'", id="duplicate-card-id"
+        _set_card(3, id="q1"), "prompts[3]", "card q1", "this card id is used twice", id="duplicate-card-id"
     ),
     pytest.param(
         _set_card(1, text="How could a customer story open the meeting?"),
         "prompts[1]",
+        "card r1",
         "a routine card needs the {routine} slot",
         id="routine-card-without-slot",
     ),
     pytest.param(
         _set_card(0, text="What did the customer say in the {routine}?"),
         "prompts[0]",
+        "card q1",
         "only routine cards may use {routine}",
         id="question-card-with-slot",
     ),
     pytest.param(
         _set_card(1, text="How could {team} bring a customer into the {routine}?"),
         "prompts[1]",
+        "card r1",
         "unknown slot {team}",
         id="unknown-slot",
     ),
@@ -270,9 +277,9 @@ def _assert_one_line_naming(problem: LoadProblem, path: Path, *parts: str) -> No
         assert part in line
 
 
-@pytest.mark.parametrize(("change", "field", "reason"), MALFORMED_DECKS)
+@pytest.mark.parametrize(("change", "field", "where", "reason"), MALFORMED_DECKS)
 def test_malformed_deck_is_one_problem_and_the_rest_load(
-    tmp_path: Path, change: Callable[[Data], object], field: str, reason: str
+    tmp_path: Path, change: Callable[[Data], object], field: str, where: str | None, reason: str
 ) -> None:
     folder = tmp_path / "decks"
     write_toml(folder / "alpha.toml", deck_data("alpha"))
@@ -285,9 +292,11 @@ def test_malformed_deck_is_one_problem_and_the_rest_load(
     assert len(catalog.problems) == 1
     problem = catalog.problems[0]
     assert problem.path == broken
-    assert problem.field == field
+    assert (problem.field, problem.where) == (field, where)
     assert reason in problem.reason
-    _assert_one_line_naming(problem, broken, field, reason)
+    _assert_one_line_naming(problem, broken, *filter(None, [where, reason]))
+    if where:
+        assert problem.line is not None
 
 
 @pytest.mark.parametrize(
@@ -295,7 +304,7 @@ def test_malformed_deck_is_one_problem_and_the_rest_load(
     [
         pytest.param(b'id = "broken"\ntitle = \n', "not valid TOML", id="bad-toml"),
         pytest.param(b'id = "broken"\n[prompts\n', "not valid TOML", id="unclosed-table"),
-        pytest.param(b'id = "caf\xe9"\n', "cannot read", id="not-utf-8"),
+        pytest.param(b'id = "caf\xe9"\n', "not UTF-8 text (byte 0xe9)", id="not-utf-8"),
     ],
 )
 def test_unreadable_deck_file_is_one_problem_and_the_rest_load(
@@ -330,11 +339,11 @@ def test_duplicate_deck_id_in_one_folder_keeps_the_first_file(tmp_path: Path) ->
     assert "other" in catalog
     assert len(catalog.problems) == 1
     problem = catalog.problems[0]
-    assert (problem.path, problem.field) == (second, "id")
-    _assert_one_line_naming(problem, second, "id", "duplicate id 'same'", str(first))
+    assert (problem.path, problem.field, problem.line) == (second, "id", 1)
+    _assert_one_line_naming(problem, second, 'the id "same" is already used by', str(first))
 
 
-def test_several_errors_in_one_file_are_still_one_line(tmp_path: Path) -> None:
+def test_every_error_in_a_file_is_a_line_of_its_own(tmp_path: Path) -> None:
     def break_twice(d: Data) -> None:
         d.pop("trait")
         d.pop("summary")
@@ -343,8 +352,9 @@ def test_several_errors_in_one_file_are_still_one_line(tmp_path: Path) -> None:
 
     catalog = load_layers(Deck, [tmp_path / "decks"])
 
-    assert len(catalog.problems) == 1
-    _assert_one_line_naming(catalog.problems[0], broken, "trait", "(and 1 more)")
+    assert [p.field for p in catalog.problems] == ["trait", "summary"]
+    for problem, field in zip(catalog.problems, ["trait", "summary"], strict=True):
+        _assert_one_line_naming(problem, broken, f"{field} is missing")
 
 
 # --- malformed plans ---------------------------------------------------------------------------
@@ -356,19 +366,21 @@ MALFORMED_PLANS = [
     ),
     pytest.param(
         lambda p: p["phases"][2].update(rounds=2),
-        ["phases[2]", "only warm-up and diverge phases have rounds, not converge"],
+        [": phase 3 (converge): only warm-up and diverge phases have rounds, not converge"],
         id="rounds-on-converge",
     ),
     pytest.param(
         lambda p: p["phases"][0].update(kind="brainstorm"),
-        ["phases[0].kind", "'brainstorm' is not one of"],
+        [': phase 1: kind "brainstorm" is not one of follow-up, warm-up, diverge, converge, vote, act, close'],
         id="unknown-phase-kind",
     ),
     pytest.param(
         lambda p: p.update(phases=[]), ["a plan needs at least one phase"], id="no-phases"
     ),
     pytest.param(
-        lambda p: p["phases"][1].update(timer=True), ["phases[1].timer", "unknown key"], id="unknown-phase-key"
+        lambda p: p["phases"][1].update(timer=True),
+        [': phase 2 (diverge): unknown key "timer"; a phase has kind, minutes, rounds, title, decks and kinds'],
+        id="unknown-phase-key",
     ),
 ]
 
@@ -424,7 +436,7 @@ def test_validate_paths_checks_every_toml_in_a_folder(tmp_path: Path) -> None:
 
     assert set(results) == {good, bad}
     assert isinstance(results[good], Deck)
-    assert isinstance(results[bad], LoadProblem) and results[bad].field == "trait"
+    assert isinstance(results[bad], list) and [p.field for p in results[bad]] == ["trait"]
 
 
 def test_validate_paths_reports_a_missing_path(tmp_path: Path) -> None:
@@ -434,8 +446,8 @@ def test_validate_paths_reports_a_missing_path(tmp_path: Path) -> None:
     results = dict(validate_paths(Deck, [missing, good]))
 
     assert isinstance(results[good], Deck)
-    problem = results[missing]
-    assert isinstance(problem, LoadProblem)
+    assert isinstance(results[missing], list)
+    [problem] = results[missing]
     assert problem.reason == "no such file or folder"
     _assert_one_line_naming(problem, missing, "no such file or folder")
 
@@ -447,7 +459,8 @@ def test_validate_paths_flags_the_same_id_in_two_files(tmp_path: Path) -> None:
     results = dict(validate_paths(Plan, [first, second]))
 
     assert isinstance(results[first], Plan)
-    assert isinstance(results[second], LoadProblem) and "duplicate id 'same'" in results[second].reason
+    assert isinstance(results[second], list)
+    assert [p.reason for p in results[second]] == [f'the id "same" is already used by {first}']
 
 
 # --- PromptCard.render -------------------------------------------------------------------------
