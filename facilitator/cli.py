@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -21,9 +21,9 @@ import tomli_w
 from facilitator.catalog import LoadProblem, validate_paths
 from facilitator.crash import crash_line, write_crash_log
 from facilitator.engine.live import current_sessions, recovered
-from facilitator.models import ActionStatus, Deck, Plan, Session, SessionStatus
-from facilitator.store import StoreDamaged, StoreSetAside, set_aside
-from facilitator.text import CleanWriter
+from facilitator.models import Action, ActionStatus, Deck, Plan, Session, SessionStatus
+from facilitator.store import Store, StoreDamaged, StoreSetAside, set_aside
+from facilitator.text import CleanWriter, clean
 from facilitator.workspace import Workspace
 
 PROG = "facilitator"
@@ -48,8 +48,9 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def _warn(problems: Sequence[object]) -> None:
+    """One line on stderr for each thing wrong in a skipped file or stored document."""
     for problem in problems:
-        print(f"{PROG}: skipped {problem}", file=sys.stderr)
+        print(clean(f"{PROG}: skipped {problem}"), file=sys.stderr)
 
 
 # --- decks and plans -----------------------------------------------------------------------
@@ -80,20 +81,21 @@ def decks_show(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
-def _validate(model: type[Deck] | type[Plan], args: argparse.Namespace) -> int:
-    """Print `ok PATH (id)` for each good file and one line on stderr for each bad one."""
+def _validate(results: Iterable[tuple[Path, Deck | Plan | list[LoadProblem]]]) -> int:
+    """Print `ok PATH (id)` for each good file and, on stderr, one line for each problem in a bad one."""
     bad = 0
-    for path, result in validate_paths(model, [Path(p) for p in args.paths]):
-        if isinstance(result, LoadProblem):
+    for path, result in results:
+        if isinstance(result, list):
             bad += 1
-            print(str(result), file=sys.stderr)
+            for problem in result:
+                print(problem, file=sys.stderr)
         else:
-            print(f"ok {path} ({result.id})")
+            print(clean(f"ok {path} ({result.id})"))
     return 1 if bad else 0
 
 
 def decks_validate(ws: Workspace, args: argparse.Namespace) -> int:
-    return _validate(Deck, args)
+    return _validate(validate_paths(Deck, [Path(p) for p in args.paths]))
 
 
 def decks_schema(ws: Workspace, args: argparse.Namespace) -> int:
@@ -128,7 +130,8 @@ def plans_show(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def plans_validate(ws: Workspace, args: argparse.Namespace) -> int:
-    return _validate(Plan, args)
+    """Plans are checked against the decks this run knows, `--decks` folders included."""
+    return _validate(validate_paths(Plan, [Path(p) for p in args.paths], decks=ws.decks.items))
 
 
 def _get(catalog, item_id: str, what: str):
@@ -143,9 +146,9 @@ def _get(catalog, item_id: str, what: str):
 
 def sessions_list(ws: Workspace, args: argparse.Namespace) -> int:
     sessions = current_sessions(ws.store)
-    _warn(ws.store.problems)
+    _store_notes(ws.store)
     rows = [
-        (s.id, s.created.date().isoformat(), s.status.value, s.team, len(s.ideas), len(s.actions), s.title)
+        (s.id, s.created.date().isoformat(), _status(ws.store, s), s.team, len(s.ideas), len(s.actions), s.title)
         for s in sessions
     ]
     print(_table(("ID", "DATE", "STATUS", "TEAM", "IDEAS", "ACTIONS", "TITLE"), rows))
@@ -156,17 +159,43 @@ def sessions_show(ws: Workspace, args: argparse.Namespace) -> int:
     session = _lookup(lambda: ws.store.session(args.id))
     if session.status is SessionStatus.LIVE:
         session = recovered(session, ws.store)
-    print(f"{session.title}  [{session.id}, {session.status.value}]")
+    _store_notes(ws.store, sessions=False)
+    print(f"{session.title}  [{session.id}, {_status(ws.store, session)}]")
     print(f"Team: {session.team or '-'}   Facilitator: {session.facilitator or '-'}   Plan: {session.plan}")
     print(f"Date: {session.created:%Y-%m-%d %H:%M}   Participants: {', '.join(session.participants) or '-'}")
     print(f"Decks: {', '.join(session.decks) or '-'}")
     print(f"Ideas: {len(session.ideas)}   Clusters: {len(session.clusters)}")
+    if damage := ws.store.damaged.get(session.id):
+        print("Damaged: these fields could not be read; the session is shown without them,")
+        print("and the stored copy is left as it is:")
+        for field in damage:
+            print(f"  {field}")
+    if skipped := ws.store.journal_skipped.get(session.id):
+        lines = "1 line could not be read and was" if skipped == 1 else f"{skipped} lines could not be read and were"
+        print(f"Journal: {lines} skipped")
     print()
     _print_actions([(a, session) for a in session.actions])
     return 0
 
 
-def _print_actions(rows: Sequence[tuple[object, Session]]) -> None:
+def _status(store: Store, session: Session) -> str:
+    return "damaged" if session.id in store.damaged else session.status.value
+
+
+def _store_notes(store: Store, *, sessions: bool = True) -> None:
+    """What a reader must know before trusting what follows, once, on stderr: the store is
+    read-only, a session is damaged (shown without what could not be read), something was skipped."""
+    if store.read_only:
+        print(f"{PROG}: the store is read-only, so it is open for reviewing only: {store.path}", file=sys.stderr)
+    if not sessions:
+        return
+    for session_id, damage in store.damaged.items():
+        fields = "; ".join(damage[:3]) + (f"; and {len(damage) - 3} more" if len(damage) > 3 else "")
+        print(f"{PROG}: session {session_id} is damaged ({fields}); the rest of it is shown", file=sys.stderr)
+    _warn(store.problems)
+
+
+def _print_actions(rows: Sequence[tuple[Action, Session]]) -> None:
     if not rows:
         print("No actions.")
         return
@@ -185,7 +214,7 @@ def actions_list(ws: Workspace, args: argparse.Namespace) -> int:
         status=ActionStatus(args.status) if args.status else None,
         overdue_on=date.today() if args.overdue else None,
     )
-    _warn(ws.store.problems)
+    _store_notes(ws.store)
     _print_actions([(r.action, r.session) for r in rows])
     return 0
 
@@ -291,7 +320,11 @@ def _store_damaged(exc: StoreDamaged | StoreSetAside, interactive: bool) -> bool
     """Say what happened to the store in one line (setting a damaged file aside first), and
     return True only if the user, asked at a terminal, wants a new, empty store."""
     if isinstance(exc, StoreDamaged):
-        moved = set_aside(exc.path)
+        try:
+            moved = set_aside(exc.path)
+        except PermissionError:  # a read-only folder: nothing can be moved, nor written over
+            print(f"{PROG}: {exc}; the store is read-only, so it was left as it is", file=sys.stderr)
+            return False
         print(f"{PROG}: {exc}; it was moved aside to {moved}, nothing was overwritten", file=sys.stderr)
     else:
         print(f"{PROG}: {exc}; run facilitator to be asked, or add --new-store", file=sys.stderr)

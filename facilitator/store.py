@@ -6,7 +6,10 @@ The only module that imports TinyDB. Three rules hold here:
   crash leaves the old file or the new one, never a torn one;
 * every read-modify-write runs under a file lock, so two running instances cannot lose each
   other's writes;
-* a file that cannot be read is never written over: it is reported and can be set aside.
+* a file that cannot be read is never written over: it is reported and can be set aside;
+* a session document that fails validation is shown with what could be read, the failing fields
+  named, and is never written over either;
+* a store in a folder this process may not write to opens read-only, for reviewing.
 
 A live session does not rewrite the store for each idea. Its events go to an append-only journal
 (one small file per live session, see `Journal`), and the session is folded into the store when a
@@ -15,21 +18,25 @@ phase ends, so capturing an idea costs the same however big the store is.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import platformdirs
 from filelock import FileLock
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Document
 
 from facilitator.models import (
     SCHEMA_VERSION,
@@ -45,6 +52,9 @@ STORE_ENV = "FACILITATOR_STORE"
 SESSIONS = "sessions"
 SETTINGS = "settings"
 TEMP_SUFFIX = ".tmp"
+MAX_DEPTH = 64
+"""Nesting a store or a journal line may have; a session document needs about eight levels.
+Deeper data is damage (or mischief): it would exhaust Python's recursion on the next read or write."""
 T = TypeVar("T")
 
 
@@ -66,6 +76,30 @@ class StoreDamaged(Exception):
         super().__init__(f"store {path} cannot be read ({reason})")
         self.path = path
         self.reason = reason
+
+
+class StoreReadOnly(PermissionError):
+    """The store may be read but not written (its folder or file is read-only): it is open for
+    reviewing only. A `PermissionError`, so whoever reports those reports this in one line too."""
+
+    def __init__(self, path: Path, code: int | None = None) -> None:
+        super().__init__(code or errno.EACCES, "the store is read-only", str(path))
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"the store is read-only: {self.path} can be looked at, but nothing can be saved to it"
+
+
+class SessionDamaged(LookupError):
+    """The stored document of a session did not validate: the copy shown leaves out what could
+    not be read, so it must never be saved over the original."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(
+            f"session {session_id} is damaged in the store (see facilitator sessions show {session_id}); "
+            "it can be looked at but not changed"
+        )
+        self.session_id = session_id
 
 
 class StaleSession(Exception):
@@ -124,7 +158,13 @@ def atomic_write(path: Path, text: str, *, before_replace: Callable[[Path], None
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the process's default (its umask), as `open` gives
+    try:
         with open(temp, "w", encoding="utf-8") as handle:
+            if mode is not None:  # a store someone made private (0600) stays private
+                os.fchmod(handle.fileno(), mode)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -150,12 +190,57 @@ def set_aside(path: Path, clock: Callable[[], datetime] = now) -> Path:
     while target.exists():
         counter += 1
         target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
-    os.replace(path, target)
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        if _is_read_only(exc):
+            raise StoreReadOnly(path, exc.errno) from exc
+        raise
     _fsync_dir(path.parent)
     return target
 
 
-def _looks_like_store(data: object) -> bool:
+def _too_deep(data: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON data nests deeper than `limit`, found without recursion."""
+    level: list[object] = [data]
+    for _ in range(limit):
+        level = [
+            child
+            for value in level
+            if isinstance(value, (dict, list))
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, (dict, list))
+        ]
+        if not level:
+            return False
+    return True
+
+
+def parse_json(text: str) -> object:
+    """JSON as read from a file someone may have edited; too deep a nesting is a `ValueError`.
+
+    Raises:
+        ValueError: not JSON (`json.JSONDecodeError`), or nested deeper than `MAX_DEPTH`.
+    """
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from None
+    if _too_deep(data):
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+def _is_read_only(error: OSError) -> bool:
+    return isinstance(error, PermissionError) or error.errno == errno.EROFS
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may replace `path` in its folder (and, if it exists, write it)."""
+    return os.access(path.parent, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _looks_like_store(data: object) -> TypeGuard[dict[str, Any]]:
     """Tables of documents keyed by number: what TinyDB wrote, and all it can read."""
     return isinstance(data, dict) and all(
         isinstance(table, dict)
@@ -167,8 +252,9 @@ def _looks_like_store(data: object) -> bool:
 class AtomicJSONStorage(Storage):
     """TinyDB storage that reads strictly and writes atomically."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
 
     def read(self) -> dict[str, Any] | None:
         try:
@@ -178,15 +264,22 @@ class AtomicJSONStorage(Storage):
         if not raw.strip():
             raise StoreDamaged(self.path, "the file is empty")
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = parse_json(raw.decode("utf-8"))
+        except ValueError as exc:  # not UTF-8, not JSON, or nested too deep
             raise StoreDamaged(self.path, f"not valid JSON: {exc}") from exc
         if not _looks_like_store(data):
             raise StoreDamaged(self.path, "not a facilitator store: unexpected structure")
         return data
 
     def write(self, data: dict[str, Any]) -> None:
-        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+        if self.read_only:
+            raise StoreReadOnly(self.path)
+        try:
+            atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+        except OSError as exc:
+            if _is_read_only(exc):
+                raise StoreReadOnly(self.path, exc.errno) from exc
+            raise
 
 
 @dataclass(frozen=True)
@@ -201,20 +294,35 @@ class Store:
     """Sessions, actions and settings in one JSON file."""
 
     def __init__(self, path: Path | None = None, *, new_after_damage: bool = False) -> None:
-        """Open the store, cleaning up after interrupted writes.
+        """Open the store, cleaning up after interrupted writes; read-only where it cannot be written.
 
         Args:
             new_after_damage: the user agreed to start on a new, empty store where a damaged one
                 was set aside; without it, that situation raises `StoreSetAside`.
         """
         self.path = (path or default_store_path()).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(self.path) + ".lock")
         self.problems: list[str] = []
+        self.damaged: dict[str, list[str]] = {}
+        """Sessions whose stored document did not validate: their failing fields, in plain words."""
+        self.journal_skipped: dict[str, int] = {}
+        """Lines of each live session's journal that could not be read or applied when last replayed."""
+        self.read_only = False
+        """The folder or the file may not be written: the store is open for reviewing only."""
+        self._lock: AbstractContextManager[object] = FileLock(str(self.path) + ".lock")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not _writable(self.path):
+                raise StoreReadOnly(self.path)
+            with self._lock:
+                for temp in leftover_temp_files(self.path):
+                    temp.unlink(missing_ok=True)
+        except OSError as exc:
+            if not _is_read_only(exc):
+                raise
+            self.read_only = True
+            self._lock = nullcontext()  # nothing is written, so nothing to guard: each read is whole
         with self._lock:
-            for temp in leftover_temp_files(self.path):
-                temp.unlink(missing_ok=True)
-            storage = AtomicJSONStorage(self.path)
+            storage = AtomicJSONStorage(self.path, self.read_only)
             if storage.read() is None and (copies := damaged_copies(self.path)):
                 if not new_after_damage:
                     raise StoreSetAside(self.path, copies)
@@ -223,7 +331,7 @@ class Store:
     @contextmanager
     def _db(self) -> Iterator[TinyDB]:
         with self._lock:
-            db = TinyDB(self.path, storage=AtomicJSONStorage)
+            db = TinyDB(self.path, self.read_only, storage=AtomicJSONStorage)
             try:
                 yield db
             finally:
@@ -237,11 +345,20 @@ class Store:
         Args:
             check: refuse (`StaleSession`) if the stored copy is newer than the one `session`
                 was read at: another window saved it since, and this copy would undo that.
+
+        Raises:
+            SessionDamaged: the stored document does not validate; `session` can only be what
+                was salvaged from it, and writing that would lose the rest.
+            StoreReadOnly: the store is open for reviewing only.
         """
+        if self.read_only:
+            raise StoreReadOnly(self.path)
         with self._db() as db:
             table = db.table(SESSIONS)
+            stored = table.get(Query().id == session.id)
+            if isinstance(stored, dict) and not _validates(stored):
+                raise SessionDamaged(session.id)
             if check:
-                stored = table.get(Query().id == session.id)
                 revision = stored.get("revision", 0) if isinstance(stored, dict) else None
                 if isinstance(revision, int) and revision != session.revision:
                     raise StaleSession(session.id, revision, session.revision)
@@ -255,16 +372,30 @@ class Store:
             session.schema_version = SCHEMA_VERSION
 
     def sessions(self) -> list[Session]:
-        """Every readable session, newest first; unreadable documents are noted in `problems`."""
+        """Every session, newest first.
+
+        A document that fails validation is listed with what could be read (see `_salvage`) and
+        its failing fields in `damaged`; one written by a newer facilitator is left out and noted
+        in `problems`.
+        """
         with self._db() as db:
             docs = db.table(SESSIONS).all()
         sessions = []
         self.problems = []
+        self.damaged = {}
+        self.journal_skipped = {}
         for doc in docs:
             try:
                 sessions.append(Session.model_validate(doc))
+                continue
             except ValidationError as exc:
-                self.problems.append(f"session {doc.get('id', '?')}: {exc.errors()[0]['msg']}")
+                first = exc.errors()[0]["msg"]
+            salvaged, damage = _salvage(doc)
+            if salvaged is None:
+                self.problems.append(f"session {doc.get('id', '?')}: {first}")
+            else:
+                sessions.append(salvaged)
+                self.damaged[salvaged.id] = damage
         sessions.sort(key=lambda s: s.created, reverse=True)
         return sessions
 
@@ -288,11 +419,22 @@ class Store:
         return self.path.with_name(self.path.name + ".journal")
 
     def journal(self, session_id: str) -> Journal:
-        return Journal(self.journal_dir / f"{session_id}.jsonl")
+        return Journal(self.journal_dir / f"{session_id}.jsonl", read_only=self.read_only)
 
     def session_lock(self, session_id: str) -> FileLock:
-        """Held by the one window that runs a session, so two cannot run (and fold) the same one."""
-        self.journal_dir.mkdir(parents=True, exist_ok=True)
+        """Held by the one window that runs a session, so two cannot run (and fold) the same one.
+
+        Raises:
+            StoreReadOnly: no session can be run on a store open for reviewing only.
+        """
+        try:
+            if self.read_only:
+                raise StoreReadOnly(self.path)
+            self.journal_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if _is_read_only(exc):
+                raise StoreReadOnly(self.path, exc.errno) from exc
+            raise
         return FileLock(str(self.journal_dir / f"{session_id}.lock"))
 
     def fold(self, session: Session) -> None:
@@ -346,8 +488,12 @@ class Store:
             seen: the action as the caller showed it; if it has changed since (another window,
                 the command line), nothing is written and `StaleAction` carries it as it is now.
         """
+        if self.read_only:
+            raise StoreReadOnly(self.path)
         with self._lock:
             row = _one(self.actions(), ref, "action", lambda r: r.action.id)
+            if row.session.id in self.damaged:
+                raise SessionDamaged(row.session.id)
             if row.session.status is not SessionStatus.CLOSED:
                 state = "still running" if row.session.status is SessionStatus.LIVE else row.session.status.value
                 raise LookupError(f"action {row.action.id} belongs to a session that is {state}")
@@ -388,15 +534,129 @@ def _one(items: list[T], ref: str, what: str, key: Callable[[T], str]) -> T:
     return matches[0]
 
 
+def _validates(doc: dict[str, Any]) -> bool:
+    try:
+        Session.model_validate(doc)
+    except ValidationError:
+        return False
+    return True
+
+
+_PLACEHOLDERS = {"title": "(the title could not be read)", "plan": "", "status": SessionStatus.ARCHIVED.value}
+"""Stand-ins for fields that failed, so the rest of a damaged session still shows. A status that
+cannot be read is taken as archived: neither running (to resume) nor closed (with agreed actions)."""
+
+
+def _salvage(doc: Document) -> tuple[Session | None, list[str]]:
+    """What can be read of a session document that failed validation, and what could not.
+
+    A failing item of a list (an idea, an action) is left out and any other failing field falls
+    back to its default, so the rest still shows. A document from a newer facilitator is not
+    damaged but not understood: nothing is salvaged from it.
+
+    Returns:
+        The salvaged session (None if nothing could be), and each failing field with its reason.
+    """
+    version = doc.get("schema_version")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        return None, []
+    data = dict(doc)
+    damage = []
+    if not isinstance(data.get("id"), str):
+        damage.append("id: missing" if "id" not in data else "id: not text")
+        data["id"] = f"document-{doc.doc_id}"  # stable, unlike a default id drawn afresh
+    for _ in range(3):  # leaving out a field can only reveal errors in rare cases; never loop on
+        try:
+            return Session.model_validate(data), damage
+        except ValidationError as exc:
+            errors = exc.errors()
+        damage.extend(f"{_where(e['loc'])}: {_plainly(e)}" for e in errors)
+        data = _leave_out(data, errors)
+    return None, damage
+
+
+def _leave_out(data: dict[str, Any], errors: list[ErrorDetails]) -> dict[str, Any]:
+    data = dict(data)
+    items: dict[str, set[int]] = {}
+    for error in errors:
+        field, *rest = error["loc"] or ("",)
+        if rest and isinstance(rest[0], int) and isinstance(data.get(str(field)), list):
+            items.setdefault(str(field), set()).add(rest[0])
+        elif field in _PLACEHOLDERS:
+            data[str(field)] = _PLACEHOLDERS[str(field)]
+        else:
+            data.pop(str(field), None)
+    for field, bad in items.items():
+        if isinstance(data.get(field), list):
+            data[field] = [item for number, item in enumerate(data[field]) if number not in bad]
+    return data
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """`ideas[3].round`: where a failing value sits, as a person would point at it."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else part
+    return path or "the document"
+
+
+_PLAIN = {
+    "missing": "missing",
+    "extra_forbidden": "not a field facilitator knows",
+    "int_parsing": "not a whole number",
+    "int_type": "not a whole number",
+    "int_from_float": "not a whole number",
+    "float_parsing": "not a number",
+    "float_type": "not a number",
+    "bool_parsing": "not true or false",
+    "bool_type": "not true or false",
+    "string_type": "not text",
+    "string_too_short": "empty",
+    "list_type": "not a list",
+    "model_type": "not a group of fields",
+    "model_attributes_type": "not a group of fields",
+    "dict_type": "not a group of fields",
+    "datetime_parsing": "not a date and time",
+    "datetime_from_date_parsing": "not a date and time",
+    "datetime_type": "not a date and time",
+    "date_parsing": "not a date",
+    "date_from_datetime_parsing": "not a date",
+    "date_from_datetime_inexact": "not a date",
+    "date_type": "not a date",
+}
+
+
+def _plainly(error: ErrorDetails) -> str:
+    """Why a value failed, in words a coach reads, with the value itself when it is short."""
+    value = error.get("input")
+    shown = f" ({value!r})" if isinstance(value, (int, float, str)) and len(repr(value)) <= 40 else ""
+    if error["type"] == "enum":
+        return f"not one of {error.get('ctx', {}).get('expected', 'the known values')}{shown}"
+    if plain := _PLAIN.get(error["type"]):
+        return plain + ("" if error["type"] == "missing" else shown)
+    message = error["msg"].removeprefix("Value error, ").replace("Input should be", "should be")
+    return message[:1].lower() + message[1:] + shown
+
+
+@dataclass(frozen=True)
+class JournalLines:
+    """A journal as read: its events in order, and how many lines were not one."""
+
+    events: list[dict[str, Any]]
+    skipped: int
+
+
 class Journal:
     """An append-only log of a live session's events, durable line by line.
 
-    Appending costs one small write and one fsync, independent of the store's size. A line torn
-    by a crash (the last one, without its newline) is ignored on replay.
+    Appending costs one small write and one fsync, independent of the store's size. A line that
+    is not an event (torn by a power cut, edited by hand) is skipped on replay and counted, so
+    the room is told rather than left wondering where an idea went.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self._checked_tail = False
 
     def _torn_tail(self) -> bool:
@@ -418,39 +678,60 @@ class Journal:
         Args:
             durable: fsync before returning. A heartbeat of the clock skips it: the write
                 survives the process being killed, and only a power cut could lose it.
+
+        Raises:
+            StoreReadOnly: the store is open for reviewing only.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        created = not self.path.exists()
+        if self.read_only:
+            raise StoreReadOnly(self.path)
         lines = "".join(json.dumps(event, ensure_ascii=False, default=str) + "\n" for event in events)
-        if not self._checked_tail:
-            self._checked_tail = True
-            if self._torn_tail():
-                lines = "\n" + lines
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(lines)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            created = not self.path.exists()
+            if not self._checked_tail:
+                self._checked_tail = True
+                if self._torn_tail():
+                    lines = "\n" + lines
+            with open(self.path, "a", encoding="utf-8") as handle:
+                handle.write(lines)
+                handle.flush()
+                if durable:
+                    os.fsync(handle.fileno())
+        except OSError as exc:
+            if _is_read_only(exc):
+                raise StoreReadOnly(self.path, exc.errno) from exc
+            raise
         if created:  # the new file's name must survive a power cut too, not only its bytes
             _fsync_dir(self.path.parent)
 
-    def events(self) -> list[dict[str, Any]]:
+    def read(self) -> JournalLines:
+        """Every event in order; a line that is not a JSON object, or nests too deep, is counted
+        in `skipped` and left out."""
         try:
             raw = self.path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
-            return []
+            return JournalLines([], 0)
         events = []
+        skipped = 0
         for line in raw.split("\n"):
-            if not line:
+            if not line.strip():
                 continue
             try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                continue
+                event = parse_json(line)
+            except ValueError:
+                event = None
             if isinstance(event, dict):
                 events.append(event)
-        return events
+            else:
+                skipped += 1
+        return JournalLines(events, skipped)
+
+    def events(self) -> list[dict[str, Any]]:
+        """The events alone, for a reader that looks for one and need not report the rest."""
+        return self.read().events
 
     def clear(self) -> None:
+        if self.read_only:
+            raise StoreReadOnly(self.path)
         self.path.unlink(missing_ok=True)
         _fsync_dir(self.path.parent)

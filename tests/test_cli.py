@@ -204,8 +204,8 @@ def test_decks_list_names_a_broken_deck_file_on_stderr_and_lists_the_rest(cli, d
     assert result.code == 0
     assert "test-deck" in table_ids(result.out)
     assert "broken" not in table_ids(result.out)
-    assert len(result.err_lines) == 1
-    assert "broken.toml" in result.err
+    assert result.err_lines
+    assert all("skipped" in line and "broken.toml" in line for line in result.err_lines)
 
 
 def test_decks_show_prints_the_deck_and_its_cards(cli, deck_dir: Path) -> None:
@@ -268,9 +268,12 @@ BAD_DECKS = {
     "unknown key": (DECK_TOML.replace('language = "en"', 'langauge = "en"'), "langauge"),
     "routine card without its slot": (
         DECK_TOML.replace("How could {routine} start", "How could standup start"),
-        "prompts[1]",
+        ":18: card td-r1: a routine card needs the {routine} slot",
     ),
-    "unknown card kind": (DECK_TOML.replace('kind = "perspective"', 'kind = "riddle"'), "prompts[2].kind"),
+    "unknown card kind": (
+        DECK_TOML.replace('kind = "perspective"', 'kind = "riddle"'),
+        ':25: card td-p1: kind "riddle" is not one of',
+    ),
     "not TOML": ('id = "test-deck\n', "not valid TOML"),
 }
 
@@ -324,8 +327,8 @@ def test_decks_schema_is_json_schema_with_prompts(cli) -> None:
 # --- plans -------------------------------------------------------------------------------------
 
 
-def test_plans_list_shows_a_plan_from_a_plans_folder(cli, plan_dir: Path) -> None:
-    result = cli("--plans", plan_dir, "plans", "list")
+def test_plans_list_shows_a_plan_from_a_plans_folder(cli, plan_dir: Path, deck_dir: Path) -> None:
+    result = cli("--plans", plan_dir, "--decks", deck_dir, "plans", "list")
 
     assert result.code == 0
     assert result.out.splitlines()[0].split() == ["ID", "MINUTES", "PHASES", "TITLE"]
@@ -334,8 +337,8 @@ def test_plans_list_shows_a_plan_from_a_plans_folder(cli, plan_dir: Path) -> Non
     assert minutes == sorted(minutes)
 
 
-def test_plans_show_prints_the_agenda_with_start_times_and_rounds(cli, plan_dir: Path) -> None:
-    result = cli("--plans", plan_dir, "plans", "show", "test-plan")
+def test_plans_show_prints_the_agenda_with_start_times_and_rounds(cli, plan_dir: Path, deck_dir: Path) -> None:
+    result = cli("--plans", plan_dir, "--decks", deck_dir, "plans", "show", "test-plan")
 
     assert result.code == 0
     lines = result.out.splitlines()
@@ -353,10 +356,10 @@ def test_plans_show_prints_the_agenda_with_start_times_and_rounds(cli, plan_dir:
     ]
 
 
-def test_plans_validate_accepts_a_good_plan(cli, plan_dir: Path) -> None:
+def test_plans_validate_accepts_a_good_plan(cli, plan_dir: Path, deck_dir: Path) -> None:
     path = plan_dir / "test-plan.toml"
 
-    result = cli("plans", "validate", path)
+    result = cli("--decks", deck_dir, "plans", "validate", path)
 
     assert result.code == 0
     assert result.out.strip() == f"ok {path} (test-plan)"
@@ -367,8 +370,11 @@ def test_plans_validate_accepts_a_good_plan(cli, plan_dir: Path) -> None:
     ("text", "named"),
     [
         (PLAN_TOML.replace("minutes = 20", "minutes = 25"), "phases add up to 20 minutes"),
-        (PLAN_TOML.replace('kind = "converge"', 'kind = "brainstorm"'), "phases[2].kind"),
-        (PLAN_TOML.replace('kind = "vote"\nminutes = 2', 'kind = "vote"\nminutes = 2\nrounds = 2'), "phases[3]"),
+        (PLAN_TOML.replace('kind = "converge"', 'kind = "brainstorm"'), ':18: phase 3: kind "brainstorm" is not one of'),
+        (
+            PLAN_TOML.replace('kind = "vote"\nminutes = 2', 'kind = "vote"\nminutes = 2\nrounds = 2'),
+            ":21: phase 4 (vote): only warm-up and diverge phases have rounds",
+        ),
     ],
     ids=["minutes do not add up", "unknown phase kind", "rounds outside a timed phase"],
 )
@@ -655,8 +661,9 @@ def test_installed_command_lists_decks_in_a_subprocess(
 # --- opening the app on a damaged store --------------------------------------------------------
 
 
-class _Opened(Exception):
-    """Raised instead of running the TUI, carrying the store the app would have used."""
+class _Opened(BaseException):
+    """Raised instead of running the TUI, carrying the store the app would have used (not an
+    `Exception`, which the command line would report as a crash)."""
 
 
 @pytest.fixture

@@ -585,11 +585,12 @@ def test_missing_journal_has_no_events(tmp_path: Path) -> None:
     assert Journal(tmp_path / "none.jsonl").events() == []
 
 
-def test_journal_skips_lines_that_are_not_event_objects(tmp_path: Path) -> None:
+def test_journal_skips_lines_that_are_not_event_objects_and_counts_them(tmp_path: Path) -> None:
     path = tmp_path / "live.jsonl"
-    path.write_text('{"kind": "a"}\n[1, 2]\n"text"\n\n{"kind": "b"}\n', encoding="utf-8")
+    path.write_text('{"kind": "a"}\n[1, 2]\n"text"\n\n{"kind": "b"}\nnot json\n', encoding="utf-8")
 
     assert Journal(path).events() == [{"kind": "a"}, {"kind": "b"}]
+    assert Journal(path).read().skipped == 3  # the blank line is no line at all
 
 
 TORN = {
@@ -607,6 +608,7 @@ def test_torn_last_line_is_ignored_and_later_appends_still_read(tmp_path: Path, 
         handle.write(torn)
 
     assert Journal(path).events() == [EVENTS[0]]
+    assert Journal(path).read().skipped == 1  # said, not hidden: the last thing typed may be lost
 
     resumed = Journal(path)
     resumed.append(EVENTS[1])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from facilitator.models import (
@@ -27,6 +27,11 @@ from facilitator.models import (
 )
 
 Event = dict[str, Any]
+
+
+class BadEvent(ValueError):
+    """An event that cannot be applied: a journal line edited by hand, or from a newer version.
+    The only error `apply` raises, so a replay can skip exactly these and count them."""
 
 _KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
     "idea": ("ideas", Idea, "id"),
@@ -78,21 +83,62 @@ def _blank_session() -> Session:
 
 def set_fields(**fields: Any) -> Event:
     """Validated here like `put`, so that a journaled event always applies."""
-    unknown = set(fields) - SESSION_FIELDS
-    if unknown:
-        raise ValueError(f"not a session field: {sorted(unknown)}")
     values = to_jsonable_python(fields)
-    for name, value in values.items():
-        Session.__pydantic_validator__.validate_assignment(_blank_session().model_copy(), name, value)
+    _checked_fields(values)
     return {"op": "set", "fields": values}
 
 
+def _checked_fields(fields: object) -> dict[str, Any]:
+    """A set event's fields, each validated as the session would take it, before any is set."""
+    if not isinstance(fields, dict):
+        raise BadEvent("a set event's fields must be an object")
+    unknown = set(fields) - SESSION_FIELDS
+    if unknown:
+        raise BadEvent(f"not a session field: {sorted(map(str, unknown))}")
+    blank = _blank_session().model_copy()
+    for name, value in fields.items():
+        try:
+            Session.__pydantic_validator__.validate_assignment(blank, name, value)
+        except ValidationError as exc:
+            raise BadEvent(f"{name}: {exc.errors()[0]['msg']}") from None
+    if blank.phase < 0:  # an agenda has no phase before the first; resuming there would fail
+        raise BadEvent("phase: below 0")
+    return fields
+
+
+def _kind(event: Event) -> tuple[str, type[BaseModel], str]:
+    kind = event.get("kind")
+    if not isinstance(kind, str) or kind not in _KINDS:
+        raise BadEvent(f"unknown kind {kind!r}")
+    return _KINDS[kind]
+
+
+def _key(event: Event, model: type[BaseModel], key: str) -> str | int:
+    """The key of a remove event, of the type the kind's key has (an idea's id, a round's index)."""
+    value = event.get("key")
+    wanted = model.model_fields[key].annotation
+    if wanted is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if wanted is str and isinstance(value, str):
+        return value
+    raise BadEvent(f"a {event['kind']} is removed by its {key}, not by {value!r}")
+
+
 def apply(session: Session, event: Event) -> None:
-    """Apply one event to the session in place."""
-    op = event["op"]
+    """Apply one event to the session in place.
+
+    Everything is checked before anything changes, so an event that cannot be applied raises
+    `BadEvent` and leaves the session as it was.
+    """
+    if not isinstance(event, dict):
+        raise BadEvent("an event must be an object")
+    op = event.get("op")
     if op == "put":
-        attr, model, key = _KINDS[event["kind"]]
-        item = model.model_validate(event["item"])
+        attr, model, key = _kind(event)
+        try:
+            item = model.model_validate(event.get("item"))
+        except ValidationError as exc:
+            raise BadEvent(f"{event['kind']}: {exc.errors()[0]['msg']}") from None
         items = getattr(session, attr)
         for i, existing in enumerate(items):
             if getattr(existing, key) == getattr(item, key):
@@ -100,20 +146,24 @@ def apply(session: Session, event: Event) -> None:
                 return
         items.append(item)
     elif op == "remove":
-        attr, _, key = _KINDS[event["kind"]]
-        setattr(session, attr, [x for x in getattr(session, attr) if getattr(x, key) != event["key"]])
-        if event["kind"] == "idea":
-            _forget_idea(session, event["key"])
+        attr, model, key = _kind(event)
+        gone = _key(event, model, key)
+        setattr(session, attr, [x for x in getattr(session, attr) if getattr(x, key) != gone])
+        if event["kind"] == "idea" and isinstance(gone, str):
+            _forget_idea(session, gone)
     elif op == "vote":
-        others = [v for v in session.votes if v.target != event["target"]]
-        if event["dots"] > 0:
-            others.append(Vote(target=event["target"], dots=event["dots"]))
+        target, dots = event.get("target"), event.get("dots")
+        if not isinstance(target, str) or not isinstance(dots, int) or isinstance(dots, bool) or dots < 0:
+            raise BadEvent(f"a vote needs an idea or cluster id and a whole number of dots, not {target!r}, {dots!r}")
+        others = [v for v in session.votes if v.target != target]
+        if dots > 0:
+            others.append(Vote(target=target, dots=dots))
         session.votes = others
     elif op == "set":
-        for name, value in event["fields"].items():
+        for name, value in _checked_fields(event.get("fields")).items():
             setattr(session, name, value)
     else:
-        raise ValueError(f"unknown event {op!r}")
+        raise BadEvent(f"unknown event {op!r}")
 
 
 def _forget_idea(session: Session, idea_id: str) -> None:

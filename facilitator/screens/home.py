@@ -2,7 +2,8 @@
 
 Every row wraps rather than cuts: a facilitator on an 80-column projector must still read which
 session is which. The decks pane appears only where there is room (a breakpoint, not a resize
-handler); set-up lists the decks anyway.
+handler); set-up lists the decks anyway. A session damaged in the store is listed as damaged,
+with what could be read, and is never resumed; a read-only store is open for looking only.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from facilitator.workspace import Workspace
 
 WIDE = 110
 """Columns from which the decks pane fits beside the sessions."""
-STATUS_WIDTH = max(len(s.value) for s in SessionStatus)
+DAMAGED = "damaged"
+STATUS_WIDTH = max(len(DAMAGED), *(len(s.value) for s in SessionStatus))
+READ_ONLY = "The store is read-only: sessions can be looked at, but none can be started, resumed or changed."
 
 
 def counted(number: int, thing: str) -> str:
@@ -39,8 +42,12 @@ def agreed_open_actions(session: Session) -> int:
     return len(session.open_actions) if session.status is SessionStatus.CLOSED else 0
 
 
-def session_row(session: Session) -> Table:
-    """Date, status in words, then the full title over team, ideas and open actions; all wrap."""
+def session_row(session: Session, damage: list[str] | None = None) -> Table:
+    """Date, status in words, then the full title over team, ideas and open actions; all wrap.
+
+    Args:
+        damage: the fields of a damaged session that could not be read; the row names the first.
+    """
     archived = session.status is SessionStatus.ARCHIVED
     tone = "dim" if archived else ""
     grid = Table.grid(padding=(0, 1), expand=True)
@@ -48,10 +55,15 @@ def session_row(session: Session) -> Table:
     grid.add_column(width=STATUS_WIDTH, no_wrap=True)
     grid.add_column(ratio=1)
     status = Text(session.status.value, style="bold" if session.status is SessionStatus.LIVE else tone)
+    if damage:
+        status = Text(DAMAGED, style="bold")
     body = Text(style=tone)
     body.append(session.title, style="" if archived else "bold")
     details = [f"team {session.team}" if session.team else "no team", counted(len(session.ideas), "idea")]
-    if session.status is SessionStatus.CLOSED:
+    if damage:  # its status may be a stand-in: say what is known instead
+        more = f" and {len(damage) - 1} more" if len(damage) > 1 else ""
+        details.append(f"could not read {damage[0]}{more}")
+    elif session.status is SessionStatus.CLOSED:
         details.append(counted(agreed_open_actions(session), "open action"))
     elif archived:
         details.append("never finished")
@@ -137,14 +149,20 @@ class HomeScreen(Screen[None]):
         self.query_one("#decks", Static).update(grid)
 
     def _show_problems(self, store_problems: list[str]) -> None:
-        """Files and records that were skipped, so nothing goes missing without a word."""
+        """Files and records that were skipped, so nothing goes missing without a word; and,
+        first, that the store is read-only, so nobody wonders why nothing can be started."""
         problems = [*self.workspace.decks.problems, *self.workspace.plans.problems, *store_problems]
         notice = self.query_one("#problems", Static)
-        notice.display = bool(problems)
-        lines = [f"Skipped {p}" for p in problems[:3]]
+        lines = [READ_ONLY] if self.read_only else []
+        lines += [f"Skipped {p}" for p in problems[:3]]
         if len(problems) > 3:
             lines.append(f"... and {len(problems) - 3} more (facilitator decks list / sessions list)")
+        notice.display = bool(lines)
         notice.update(Text("\n".join(lines)))
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace.store.read_only
 
     def reload(self) -> None:
         """Read the sessions again: after a session ends, one is archived, or an action is marked elsewhere."""
@@ -164,6 +182,7 @@ class HomeScreen(Screen[None]):
         count = f"{counted(open_actions, 'open action')} across {counted(len(closed), 'closed session')}"
         self.query_one("#open-count", Static).update(Text(count if closed else ""))
         self.query_one("#resume", Button).display = bool(self._live())
+        self.query_one("#new", Button).disabled = self.read_only
         self.refresh_bindings()
 
     def _rows(self) -> list[Option | None]:
@@ -172,7 +191,7 @@ class HomeScreen(Screen[None]):
         for number, session in enumerate(self.sessions):
             if session.status is SessionStatus.ARCHIVED and number and self.sessions[number - 1].status is not SessionStatus.ARCHIVED:
                 rows.append(None)
-            rows.append(Option(session_row(session), id=session.id))
+            rows.append(Option(session_row(session, self.workspace.store.damaged.get(session.id)), id=session.id))
         return rows
 
     def _session(self, session_id: str | None) -> Session | None:
@@ -184,15 +203,22 @@ class HomeScreen(Screen[None]):
         option = self.query_one("#sessions", OptionList).highlighted_option
         return self._session(option.id) if option else None
 
+    def _resumable(self, session: Session) -> bool:
+        """Live, whole and writable: a damaged session's copy lacks what could not be read, and
+        running it would write that loss over the stored one."""
+        return session.status is SessionStatus.LIVE and session.id not in self.workspace.store.damaged and not self.read_only
+
     def _live(self) -> list[Session]:
-        return [s for s in self.sessions if s.status is SessionStatus.LIVE]
+        return [s for s in self.sessions if self._resumable(s)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_session":
+            return None if self.read_only else True
         if action == "resume":
             return bool(self._live())
         if action == "archive":  # shown greyed (None), so the key is learnt before it is needed
             session = self.highlighted_session
-            return True if session is not None and session.status is SessionStatus.LIVE else None
+            return True if session is not None and self._resumable(session) else None
         return True
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -205,28 +231,31 @@ class HomeScreen(Screen[None]):
             self.action_resume()
 
     def action_new_session(self) -> None:
+        if self.read_only:
+            self.notify(READ_ONLY, severity="warning", timeout=6, markup=False)
+            return
         self.post_message(self.NewSession())
 
     def action_resume(self) -> None:
         """Resume the highlighted session if it is unfinished, else the newest unfinished one."""
         live = self._live()
         highlighted = self.highlighted_session
-        if highlighted is not None and highlighted.status is SessionStatus.LIVE:
+        if highlighted is not None and self._resumable(highlighted):
             live = [highlighted]
         if live:
             self.post_message(self.Resume(live[0]))
 
     def action_archive(self) -> None:
         session = self.highlighted_session
-        if session is not None and session.status is SessionStatus.LIVE:
+        if session is not None and self._resumable(session):
             self.post_message(self.Archive(session))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Enter on a live session resumes it; on a closed or archived one, shows what it left."""
+        """Enter on a live session resumes it; on any other (closed, archived, damaged, or in a
+        read-only store) shows what it left."""
         if event.option_list.id != "sessions":
             return
         session = self._session(event.option.id)
         if session is None:
             return
-        live = session.status is SessionStatus.LIVE
-        self.post_message(self.Resume(session) if live else self.Open(session))
+        self.post_message(self.Resume(session) if self._resumable(session) else self.Open(session))

@@ -1,0 +1,509 @@
+"""The store and the journal under faults a tester found: too deep JSON, journal lines of any
+shape, one bad field in a stored session, a read-only store, and file modes kept by saves."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from facilitator.cli import main
+from facilitator.engine import events
+from facilitator.engine.live import current_sessions, recovered
+from facilitator.models import Action, ActionStatus, Idea, Session, SessionStatus, Vote
+from facilitator.store import (
+    Store,
+    StoreDamaged,
+    StoreReadOnly,
+    atomic_write,
+    damaged_copies,
+)
+from facilitator.workspace import Workspace
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    def run(*argv: object) -> Result:
+        capsys.readouterr()
+        code = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def live_session(session_id: str = "live0001", **fields) -> Session:
+    """A running session with ideas, a vote and an action for events to work on."""
+    values: dict = {
+        "id": session_id,
+        "title": "Support weekly",
+        "team": "Support",
+        "plan": "quick-reflection",
+        "decks": ["top-of-mind"],
+        "ideas": [Idea(id="i1", text="Call a customer", round=0), Idea(id="i2", text="Quote wall", round=0)],
+        "votes": [Vote(target="i1", dots=2)],
+        "actions": [Action(id="a1", text="Call three customers")],
+    }
+    return Session(**(values | fields))
+
+
+def with_journal(store_path: Path, *lines: str, session: Session | None = None) -> Store:
+    """A store holding `session` (a live one by default) and its journal of exactly `lines`."""
+    store = Store(store_path)
+    session = session or live_session()
+    store.save_session(session)
+    journal = store.journal(session.id).path
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return store
+
+
+GOOD = json.dumps(events.set_fields(title="Renamed"))
+
+WRONG_SHAPES = {
+    "fields a list": '{"op":"set","fields":[1]}',
+    "no op": '{"phase":-100}',
+    "item not an object": '{"op":"put","kind":"idea","item":5}',
+    "a list": "[]",
+    "a string": '"x"',
+    "dots not a number": '{"op":"vote","target":3,"dots":"a"}',
+    "negative dots": '{"op":"vote","target":"i1","dots":-1}',
+    "dots true": '{"op":"vote","target":"i1","dots":true}',
+    "phase before the first": '{"op":"set","fields":{"phase":-100}}',
+    "unknown op": '{"op":"explode"}',
+    "unknown kind": '{"op":"put","kind":"spell","item":{}}',
+    "unhashable kind": '{"op":"remove","kind":["idea"],"key":"i1"}',
+    "key of the wrong type": '{"op":"remove","kind":"round","key":"0"}',
+    "not a session field": '{"op":"set","fields":{"revision":99}}',
+    "not JSON": "not json at all",
+    "too deep": DEEP,
+}
+
+
+# --- 1. nesting -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [DEEP, '{"sessions": {"1": {"title": ' + "[" * 200 + "]" * 200 + "}}}"],
+    ids=["too deep to parse", "parses but too deep to trust"],
+)
+def test_a_too_deeply_nested_store_is_damaged_and_set_aside_untouched(cli, store_path: Path, content: str) -> None:
+    store_path.write_text(content, encoding="utf-8")
+
+    with pytest.raises(StoreDamaged, match="nested"):
+        Store(store_path)
+    result = cli("--store", store_path, "sessions", "list")
+
+    assert result.code == 1
+    assert "nested more than" in result.err and "moved aside" in result.err
+    [copy] = damaged_copies(store_path)
+    assert copy.read_text(encoding="utf-8") == content
+
+
+def test_a_too_deeply_nested_journal_line_is_skipped_and_the_rest_applied(store_path: Path) -> None:
+    store = with_journal(store_path, DEEP, GOOD)
+
+    [session] = current_sessions(store)
+
+    assert session.title == "Renamed"
+    assert store.journal_skipped == {"live0001": 1}
+
+
+# --- 2. journal lines of any shape ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", WRONG_SHAPES.values(), ids=WRONG_SHAPES.keys())
+def test_a_journal_line_of_the_wrong_shape_is_skipped_and_counted(store_path: Path, line: str) -> None:
+    store = with_journal(store_path, GOOD, line)
+    stored = store.session("live0001")
+
+    session = recovered(stored, store)
+
+    assert session.title == "Renamed"
+    assert session.model_dump(exclude={"title"}) == stored.model_dump(exclude={"title"})
+    assert store.journal_skipped == {"live0001": 1}
+    assert store.problems == ["1 line of the journal of session live0001 that could not be read"]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"op": "set", "fields": {"title": "Half", "voters": "many"}},
+        {"op": "set", "fields": {"draft": {"text": "kept?"}, "phase": -1}},
+        {"op": "put", "kind": "idea", "item": {"id": "i1", "text": "", "round": 0}},
+        {"op": "vote", "target": "i1", "dots": 2.5},
+    ],
+    ids=["a good field before a bad one", "a good field before a bad phase", "an empty idea", "a fraction of a dot"],
+)
+def test_a_bad_event_raises_bad_event_and_changes_nothing(event: dict) -> None:
+    session = live_session()
+    before = session.model_dump()
+
+    with pytest.raises(events.BadEvent):
+        events.apply(session, event)
+
+    assert session.model_dump() == before
+
+
+def test_resuming_with_bad_journal_lines_restores_the_rest(room) -> None:
+    live = room.start()
+    live.add_idea("Kept idea")
+    with open(room.store.journal(live.session.id).path, "a", encoding="utf-8") as handle:
+        handle.write("".join(line + "\n" for line in WRONG_SHAPES.values()))
+
+    resumed = room.reopen(live.session.id)
+
+    assert [i.text for i in resumed.session.ideas] == ["Kept idea"]
+    assert resumed.session.phase == 0
+    assert resumed.store.journal_skipped == {live.session.id: len(WRONG_SHAPES)}
+
+
+def test_sessions_show_and_list_say_how_many_journal_lines_were_skipped(cli, store_path: Path) -> None:
+    with_journal(store_path, GOOD, "not json", '{"op":"set","fields":[1]}', "[]")
+
+    shown = cli("--store", store_path, "sessions", "show", "live0001")
+    listed = cli("--store", store_path, "sessions", "list")
+
+    assert shown.code == 0 and listed.code == 0
+    assert "Journal: 3 lines could not be read and were skipped" in shown.out.splitlines()
+    assert "Renamed" in listed.out
+    assert listed.err == "facilitator: skipped 3 lines of the journal of session live0001 that could not be read\n"
+
+
+async def test_resuming_in_the_app_says_how_many_journal_lines_were_skipped(store_path: Path) -> None:
+    from facilitator.app import make_app
+    from tests.fakes import FakeClock
+
+    with_journal(store_path, GOOD, "not json", "[]")
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.live is not None and app.live.session.title == "Renamed"
+        messages = [n.message for n in app._notifications]
+        assert "2 journal lines could not be read and were skipped; everything else was restored." in messages
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+EVENT_LIKE = st.fixed_dictionaries(
+    {"op": st.sampled_from(["put", "remove", "vote", "set", "undo"])},
+    optional={
+        "kind": st.sampled_from(["idea", "round", "cluster", "action", "timing", "follow_up", "spell"]) | JSON,
+        "item": st.fixed_dictionaries({}, optional={"id": st.sampled_from(["i1", "i9"]) | JSON, "text": JSON, "round": JSON}) | JSON,
+        "key": st.sampled_from(["i1", "a1", 0]) | JSON,
+        "target": st.sampled_from(["i1", "i2"]) | JSON,
+        "dots": st.integers(-2, 5) | JSON,
+        "fields": st.dictionaries(st.sampled_from(sorted(events.SESSION_FIELDS)), JSON, max_size=3) | JSON,
+    },
+)
+LINES = (
+    st.one_of(JSON, EVENT_LIKE).map(json.dumps)
+    | st.text(st.characters(blacklist_characters="\n\r"), max_size=30)
+)
+
+
+@pytest.fixture(scope="module")
+def one_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Session]:
+    """One store for every example: opening a store per example would take seconds."""
+    store = with_journal(tmp_path_factory.mktemp("any-line") / "store.json")
+    return store, store.session("live0001")
+
+
+@settings(max_examples=150, deadline=None, database=None)  # ~0.5 s: generating the lines costs most
+@given(line=LINES)
+def test_any_journal_line_is_applied_or_counted_never_raised(one_store: tuple[Store, Session], line: str) -> None:
+    store, stored = one_store
+    store.journal(stored.id).path.write_bytes(line.encode("utf-8", "surrogatepass") + b"\n")
+
+    session = recovered(stored, store)
+
+    skipped = store.journal_skipped.get(stored.id, 0)
+    assert skipped in (0, 1) if line.strip() else skipped == 0
+    Session.model_validate(session.model_dump())  # still a whole session
+    if skipped:
+        assert session.model_dump() == stored.model_dump()  # nothing half-applied
+
+
+# --- 3. one bad field in a stored session ---------------------------------------------------------
+
+
+def damage(store_path: Path, session_id: str, change) -> bytes:
+    """Edit one stored session document by hand, as a tester would, and return the file's bytes."""
+    data = json.loads(store_path.read_text(encoding="utf-8"))
+    [doc] = [d for d in data["sessions"].values() if d["id"] == session_id]
+    change(doc)
+    store_path.write_text(json.dumps(data), encoding="utf-8")
+    return store_path.read_bytes()
+
+
+@pytest.fixture
+def damaged_store(store_path: Path) -> bytes:
+    """A closed session whose second idea has the round "abc"; another session is whole."""
+    store = Store(store_path)
+    store.save_session(live_session("bad00001", status=SessionStatus.CLOSED))
+    store.save_session(live_session("good0001", status=SessionStatus.CLOSED, actions=[Action(id="g1", text="Other")]))
+    return damage(store_path, "bad00001", lambda doc: doc["ideas"][1].update(round="abc"))
+
+
+def test_a_damaged_session_is_listed_with_what_could_be_read_and_the_field_named(store_path: Path, damaged_store: bytes) -> None:
+    store = Store(store_path)
+
+    sessions = {s.id: s for s in store.sessions()}
+
+    assert set(sessions) == {"bad00001", "good0001"}
+    assert [i.id for i in sessions["bad00001"].ideas] == ["i1"]
+    assert [a.id for a in sessions["bad00001"].actions] == ["a1"]
+    assert store.damaged == {"bad00001": ["ideas[1].round: not a whole number ('abc')"]}
+    assert [r.session.id for r in store.actions()].count("bad00001") == 1
+
+
+def test_an_unknown_status_is_named_and_the_session_still_listed(store_path: Path) -> None:
+    Store(store_path).save_session(live_session("odd00001"))
+    damage(store_path, "odd00001", lambda doc: doc.update(status="paused", title=""))
+    store = Store(store_path)
+
+    [session] = store.sessions()
+
+    assert session.title == "(the title could not be read)"
+    assert store.damaged["odd00001"] == [
+        "title: empty ('')",
+        "status: not one of 'live', 'closed' or 'archived' ('paused')",
+    ]
+
+
+def test_a_damaged_session_is_never_written_over(store_path: Path, damaged_store: bytes) -> None:
+    store = Store(store_path)
+    [salvaged] = [s for s in store.sessions() if s.id == "bad00001"]
+
+    with pytest.raises(LookupError, match="damaged"):
+        store.save_session(salvaged)
+    with pytest.raises(LookupError, match="damaged"):
+        store.set_action_status("a1", ActionStatus.DONE)  # the damaged session's action
+    assert store_path.read_bytes() == damaged_store
+
+
+def test_cli_shows_a_damaged_session_with_its_fields_and_actions(cli, store_path: Path, damaged_store: bytes) -> None:
+    listed = cli("--store", store_path, "sessions", "list")
+    shown = cli("--store", store_path, "sessions", "show", "bad00001")
+    actions = cli("--store", store_path, "actions", "list", "--team", "support")
+    done = cli("--store", store_path, "actions", "done", "a1")
+
+    assert [line.split()[2] for line in listed.out.splitlines()[1:]].count("damaged") == 1
+    assert "session bad00001 is damaged (ideas[1].round: not a whole number ('abc'))" in listed.err
+    assert "Support weekly  [bad00001, damaged]" in shown.out
+    assert "  ideas[1].round: not a whole number ('abc')" in shown.out.splitlines()
+    assert "a1" in shown.out.split("\n\n", 1)[1]
+    assert sorted(line.split()[0] for line in actions.out.splitlines()[1:]) == ["a1", "g1"]
+    assert done.code == 1 and len(done.err.splitlines()) == 1 and "damaged" in done.err
+    assert store_path.read_bytes() == damaged_store
+
+
+def test_a_damaged_live_session_with_a_journaled_close_is_not_folded(store_path: Path) -> None:
+    store = with_journal(store_path, json.dumps(events.set_fields(status=SessionStatus.CLOSED)))
+    before = damage(store_path, "live0001", lambda doc: doc["ideas"][0].update(round="abc"))
+
+    opened = Workspace(store_path=store_path).store  # finishes the closes a crash cut short
+
+    assert "live0001" in opened.damaged
+    assert store_path.read_bytes() == before
+    assert store.journal("live0001").path.exists()
+
+
+async def test_home_lists_a_damaged_session_as_damaged_and_does_not_resume_it(store_path: Path) -> None:
+    from facilitator.app import make_app
+    from facilitator.screens.summary import SummaryScreen
+    from tests.fakes import FakeClock
+    from tests.helpers import screen_text
+
+    Store(store_path).save_session(live_session("bad00001"))
+    before = damage(store_path, "bad00001", lambda doc: doc["ideas"][1].update(round="abc"))
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "damaged" in text and "could not read ideas[1].round" in text
+        await pilot.press("r")
+        assert app.live is None
+        app.screen.query_one("#sessions").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and app.live is None
+    assert store_path.read_bytes() == before
+
+
+# --- 4. a read-only store -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def read_only_folder(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """A store whose folder this process may not write to, told by `os.access` as the system
+    would for anyone but root (who may write anywhere, so a real chmod proves nothing there)."""
+    store = Store(store_path)
+    store.save_session(live_session("done0001", status=SessionStatus.CLOSED))
+    store.save_session(live_session("live0001"))
+    store.journal("live0001").append(events.set_fields(title="Renamed"))
+    real_access = os.access
+
+    def access(path, mode, **kwargs) -> bool:
+        inside = Path(path) == store_path.parent or store_path.parent in Path(path).parents
+        return False if inside and mode & os.W_OK else real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    return store_path.read_bytes()
+
+
+def test_a_read_only_store_opens_for_reviewing_and_refuses_every_write(store_path: Path, read_only_folder: bytes) -> None:
+    store = Store(store_path)
+
+    assert store.read_only
+    assert [s.title for s in current_sessions(store)] == ["Renamed", "Support weekly"]
+    [session, _] = store.sessions()
+    for write in (
+        lambda: store.save_session(session),
+        lambda: store.set_setting("theme", "x"),
+        lambda: store.set_action_status("a1", ActionStatus.DONE),
+        lambda: store.journal("live0001").append({"op": "set", "fields": {}}),
+        lambda: store.session_lock("live0001"),
+        lambda: store.delete_session("live0001"),
+    ):
+        with pytest.raises(StoreReadOnly, match="the store is read-only"):
+            write()
+    assert store_path.read_bytes() == read_only_folder
+
+
+def test_a_store_whose_lock_cannot_be_made_opens_read_only(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from filelock import FileLock
+
+    Store(store_path).save_session(live_session("done0001"))
+
+    def refused(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", self.lock_file)
+
+    monkeypatch.setattr(FileLock, "acquire", refused)
+    store = Store(store_path)
+
+    assert store.read_only
+    assert [s.id for s in store.sessions()] == ["done0001"]
+
+
+def test_cli_on_a_read_only_store_lists_says_so_once_and_refuses_writes_in_one_line(
+    cli, store_path: Path, read_only_folder: bytes
+) -> None:
+    listed = cli("--store", store_path, "sessions", "list")
+    shown = cli("--store", store_path, "sessions", "show", "live0001")
+    actions = cli("--store", store_path, "actions", "list")
+    done = cli("--store", store_path, "actions", "done", "a1")
+
+    note = f"facilitator: the store is read-only, so it is open for reviewing only: {store_path}\n"
+    assert (listed.code, shown.code, actions.code) == (0, 0, 0)
+    assert listed.err == note and shown.err == note and actions.err == note
+    assert "Renamed" in listed.out and "Renamed" in shown.out
+    assert done.code == 1
+    assert done.err == f"facilitator: error: the store is read-only: {store_path}\n"
+    assert store_path.read_bytes() == read_only_folder
+
+
+async def test_home_on_a_read_only_store_lists_sessions_and_offers_no_writes(store_path: Path, read_only_folder: bytes) -> None:
+    from textual.widgets import Button
+
+    from facilitator.app import make_app
+    from tests.fakes import FakeClock
+    from tests.helpers import screen_text
+
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "The store is read-only" in text and text.count("read-only") == 1
+        assert "Renamed" in text
+        assert app.screen.query_one("#new", Button).disabled
+        await pilot.press("n", "r")
+        assert app.live is None
+    assert store_path.read_bytes() == read_only_folder
+
+
+def test_a_damaged_store_in_a_read_only_folder_is_reported_and_left_as_it_is(
+    cli, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_path.write_text("{ not json", encoding="utf-8")
+
+    def refused(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(store_path))
+
+    monkeypatch.setattr(os, "replace", refused)
+    result = cli("--store", store_path, "sessions", "list")
+
+    assert result.code == 1
+    assert result.err.startswith(f"facilitator: store {store_path} cannot be read (not valid JSON")
+    assert result.err.endswith("; the store is read-only, so it was left as it is\n")
+    assert store_path.read_text(encoding="utf-8") == "{ not json" and damaged_copies(store_path) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through chmod 555; the injected test covers the path")
+def test_a_really_read_only_folder_and_file_open_for_reviewing(store_path: Path) -> None:
+    Store(store_path).save_session(live_session("done0001"))
+    store_path.chmod(0o444)
+    store_path.parent.chmod(0o555)
+    try:
+        store = Store(store_path)
+        assert store.read_only and [s.id for s in store.sessions()] == ["done0001"]
+        with pytest.raises(StoreReadOnly):
+            store.set_setting("theme", "x")
+    finally:
+        store_path.parent.chmod(0o755)
+
+
+# --- 5. file modes --------------------------------------------------------------------------------
+
+
+def test_a_save_keeps_the_store_file_mode(store_path: Path) -> None:
+    store = Store(store_path)
+    store.save_session(live_session())
+    store_path.chmod(0o600)
+
+    store.save_session(live_session(title="Again"))
+    store.set_setting("theme", "dark")
+
+    assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
+
+
+def test_a_new_file_gets_the_process_default_mode(tmp_path: Path) -> None:
+    umask = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "new.json", "{}")
+    finally:
+        os.umask(umask)
+
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640
+
+
+def test_an_append_keeps_the_journal_file_mode(store_path: Path) -> None:
+    journal = Store(store_path).journal("live0001")
+    journal.append(events.set_fields(title="One"))
+    journal.path.chmod(0o600)
+
+    journal.append(events.set_fields(title="Two"))
+
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
