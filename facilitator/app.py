@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from facilitator.crash import crash_line, write_crash_log
+from facilitator.draw import CannotDeal
 from facilitator.engine.clock import Clock, SystemClock
 from facilitator.engine.countdown import format_clock
 from facilitator.engine.live import LiveSession, archive
@@ -32,6 +33,7 @@ from facilitator.screens.setup import SetupScreen
 from facilitator.screens.summary import SummaryScreen
 from facilitator.screens.vote import VoteScreen
 from facilitator.store import StaleSession
+from facilitator.widgets.save_banner import SaveBanner
 from facilitator.workspace import Workspace
 
 HIGH_CONTRAST = Theme(
@@ -51,6 +53,7 @@ HIGH_CONTRAST = Theme(
 DEFAULT_THEME = "textual-dark"
 MOVE_GRACE = 2.0
 """Seconds after moving on by itself in which a Ctrl+N is taken as meant for what just ended."""
+CLOSED_NOT_SAVED = "Session closed. Here is the action list."  # the banner at the top says what is not saved yet
 
 SCREENS_BY_PHASE: dict[PhaseKind, type[PhaseScreen]] = {
     PhaseKind.FOLLOW_UP: FollowUpScreen,
@@ -87,11 +90,15 @@ class FacilitatorApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         saved = self.workspace.store.setting("theme", DEFAULT_THEME)
         self.theme = saved if isinstance(saved, str) and saved in self.available_themes else DEFAULT_THEME
+        self.set_interval(1.0, self.keep_saving, name="keep-saving")
         self.push_screen(HomeScreen(self.workspace))
 
     def watch_theme(self, theme: str) -> None:
         if self.is_mounted and theme != self.workspace.store.setting("theme", DEFAULT_THEME):
-            self.workspace.store.set_setting("theme", theme)
+            try:
+                self.workspace.store.set_setting("theme", theme)
+            except OSError as exc:  # a read-only store (or a refusing disk): the theme holds for this run
+                self.notify(f"The theme is used for now but not saved: {exc}", severity="warning", timeout=6, markup=False)
 
     # --- running a session ------------------------------------------------------------------
 
@@ -103,6 +110,9 @@ class FacilitatorApp(App[None]):
 
     def _hold(self, session: Session) -> bool:
         """Take the session's lock, or say that another window is running it."""
+        if self.live is not None and self.live.save_failed is not None:
+            self.notify("The last session is not saved yet; wait until the line at the top is gone.", severity="error", timeout=6, markup=False)
+            return False
         lock = self.workspace.store.session_lock(session.id)
         try:
             lock.acquire(timeout=0)
@@ -141,6 +151,11 @@ class FacilitatorApp(App[None]):
             return
         try:
             self.live = LiveSession.start(session, plan, self._decks_for(session), self.workspace.store, self.clock)
+        except (CannotDeal, OSError) as exc:  # nothing was saved; the set-up stays as it was
+            self._release()
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.notify(f"The session could not start: {reason}", severity="error", timeout=8, markup=False)
+            return
         except BaseException:
             self._release()
             raise
@@ -183,6 +198,9 @@ class FacilitatorApp(App[None]):
         left = format_clock(self.live.countdown.remaining())
         newer = " It had changed since the list was shown; this is the latest." if session.revision != shown.revision else ""
         self.notify(f"Session resumed, paused at {left}, the time that was left. Ctrl+T starts the clock.{newer}", timeout=8, markup=False)
+        if skipped := self.workspace.store.journal_skipped.get(session.id):
+            lines = "1 journal line could not be read and was" if skipped == 1 else f"{skipped} journal lines could not be read and were"
+            self.notify(f"{lines} skipped; everything else was restored.", severity="warning", timeout=10, markup=False)
 
     def on_home_screen_archive(self, message: HomeScreen.Archive) -> None:
         session = message.session
@@ -192,7 +210,7 @@ class FacilitatorApp(App[None]):
                 return
             try:
                 archive(self.workspace.store, session.id)
-            except (LookupError, StaleSession) as exc:
+            except (LookupError, StaleSession, OSError) as exc:
                 self.notify(f"Not archived: {exc}", severity="warning", timeout=6, markup=False)
             else:
                 self.notify("Archived: kept in the store, no longer offered to resume.", timeout=5, markup=False)
@@ -271,9 +289,13 @@ class FacilitatorApp(App[None]):
                 except StaleSession as exc:
                     self._stale(exc)
                     return
-            screen: Screen = SummaryScreen(live.session, "Session saved. Here is the action list.")
-            self.live = None
-            self._release()
+            saved = live.save_failed is None
+            screen: Screen = SummaryScreen(live.session, "Session saved. Here is the action list." if saved else CLOSED_NOT_SAVED)
+            if saved:
+                self.live = None
+                self._release()
+            else:  # kept, and its lock held, until `keep_saving` has written it
+                self.call_after_refresh(self.keep_saving)
         else:
             screen = SCREENS_BY_PHASE[live.phase.kind](live)
             screen.set_class(self.presenter, "-presenter")
@@ -281,6 +303,28 @@ class FacilitatorApp(App[None]):
             self.push_screen(screen)
         else:
             self.switch_screen(screen)
+
+    def keep_saving(self) -> None:
+        """Every second: write what the disk refused once a retry is due, and show how it went
+        on whatever screen is up (the session's screens carry the banner, others get one)."""
+        live = self.live
+        if live is None or live.save_failed is None:  # other writes hide a session screen's banner
+            return
+        try:
+            if live.retry_due:
+                live.retry_saving()
+        except StaleSession as exc:
+            self._stale(exc)
+            return
+        banners = list(self.screen.query(SaveBanner))
+        if not banners and live.save_failed is not None and not self.screen.is_modal:
+            banners = [SaveBanner()]
+            self.screen.mount(banners[0])
+        for banner in banners:
+            banner.show(live.save_failed, live.unsaved)
+        if live.is_closed and live.save_failed is None:  # a close the disk held back is saved now
+            self.live = None
+            self._release()
 
     # --- app-wide commands ------------------------------------------------------------------
 
@@ -302,18 +346,19 @@ class FacilitatorApp(App[None]):
         self.push_screen(KeysModal(keys))
 
     async def action_quit(self) -> None:
-        if self.live is None or self.live.is_closed:
-            self.exit()
+        live = self.live
+        if live is None or (live.is_closed and not live.unsaved):  # a store save still owed is
+            self.exit()  # finished from the journal at the next start
             return
+        question = "A session is running. Quit now? Everything so far is saved; resume it from the home screen."
+        if live.unsaved:
+            question = "Some ideas are not saved yet: the disk is refusing. Quit now and they are lost; free some space and they are saved within seconds."
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:
                 self.exit()
 
-        self.push_screen(
-            ConfirmModal("A session is running. Quit now? Everything so far is saved; resume it from the home screen.", yes="Quit", no="Stay"),
-            answered,
-        )
+        self.push_screen(ConfirmModal(question, yes="Quit", no="Stay"), answered)
 
     def _screen_action(self, action: str) -> None:
         """Run an action of the session screen once the palette has closed."""

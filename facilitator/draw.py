@@ -8,6 +8,9 @@
   any comes up twice.
 * Everything random comes from one seeded generator: the same seed and the same calls give the
   same sequence, so a session can be replayed or resumed.
+
+`dealing_problem` says, before a session exists, whether its decks and routines can deal every
+round of its plan by these rules: set-up asks it, and `LiveSession.start` asks it again.
 """
 
 from __future__ import annotations
@@ -16,7 +19,27 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from facilitator.models import CardKind, Deck, PromptCard
+from facilitator.models import ROUND_PHASES, CardKind, Deck, Plan, PromptCard
+
+
+class CannotDeal(ValueError):
+    """The decks cannot deal a card the session needs; the message is one line for the user."""
+
+
+def dealing_problem(plan: Plan, decks: Sequence[Deck], routines: Sequence[str]) -> str | None:
+    """Why these decks and routines cannot deal every round of `plan`, in one line; None if they can.
+
+    A round phase draws from its own decks (or the session's): each of those must have a card
+    it can show (a deck of routine cards only needs a routine), and a phase that asks for
+    routine cards needs a routine to put on them.
+    """
+    if not decks:
+        return "Pick at least one deck."
+    drawer = CardDrawer(decks, routines, seed=0)
+    for phase in plan.phases:
+        if phase.kind in ROUND_PHASES and (problem := drawer.problem(phase.decks, phase.kinds, phase.label)):
+            return problem
+    return None
 
 
 @dataclass(frozen=True)
@@ -53,7 +76,7 @@ class CardDrawer:
             kinds: only cards of these kinds (default: any). A deck without such a card is passed
                 over; if no deck has one, any kind will do.
         """
-        ids = [d for d in (deck_ids or self.decks) if d in self.decks] or list(self.decks)
+        ids = self.deck_ids(deck_ids)
         wanted = set(kinds)
         having = [d for d in ids if self._has(self.decks[d], wanted)] if wanted else []
         if having:
@@ -65,6 +88,25 @@ class CardDrawer:
         card = self._next_card(deck, wanted)
         routine = self._next_routine() if card.needs_routine else None
         return DrawnCard(deck, card, routine)
+
+    def deck_ids(self, deck_ids: Sequence[str] | None) -> list[str]:
+        """The decks a draw from `deck_ids` takes turns over: those loaded, else every deck."""
+        return [d for d in (deck_ids or self.decks) if d in self.decks] or list(self.decks)
+
+    def problem(self, deck_ids: Sequence[str] | None, kinds: Sequence[CardKind], phase: str) -> str | None:
+        """Why `draw(deck_ids, kinds)` could fail, or miss the routine cards `phase` asks for."""
+        ids = self.deck_ids(deck_ids)
+        wanted = set(kinds)
+        if wanted and any(self._has(self.decks[d], wanted) for d in ids):
+            return None  # the draw keeps to decks with the kinds asked for
+        has_routine_cards = any(c.needs_routine for d in ids for c in self.decks[d].prompts)
+        if CardKind.ROUTINE in wanted and not self.routines and has_routine_cards:
+            return f"{phase} shows routine cards, and no routine is picked: pick at least one routine."
+        for deck_id in ids:
+            if not self._has(self.decks[deck_id], set()):
+                title = self.decks[deck_id].title
+                return f"Deck “{title}” has only routine cards, and no routine is picked: pick a routine, or leave the deck out."
+        return None
 
     def redraw(self, shown: DrawnCard, kinds: Sequence[CardKind] = ()) -> DrawnCard:
         """Another card in place of `shown`, from the same deck and, for a routine card, with the
@@ -84,7 +126,7 @@ class CardDrawer:
         """A deck's cards that can be shown: without routines, routine cards cannot."""
         cards = [c for c in deck.prompts if self.routines or not c.needs_routine]
         if not cards:
-            raise ValueError(f"deck {deck.id} has only routine cards and the session has no routines")
+            raise CannotDeal(f"deck {deck.id} has only routine cards and the session has no routines")
         return cards
 
     def replay(self, deck_id: str | None, card_id: str | None, routine: str | None) -> None:

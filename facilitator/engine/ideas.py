@@ -34,7 +34,8 @@ class IdeaSteps(Steps):
     # --- capture ----------------------------------------------------------------------------
 
     def add_idea(self, text: str, author: str | None = None, *, draft: str = "") -> Idea | None:
-        """Capture an idea; durable in the journal before this returns. Blank text is ignored.
+        """Capture an idea; durable in the journal before this returns, or, while the disk
+        refuses, kept in memory and queued (see `LiveSession.save_failed`). Blank text is ignored.
 
         Args:
             draft: what the idea box holds now (typed after Enter), journaled in the same write.

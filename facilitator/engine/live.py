@@ -5,17 +5,25 @@ then applied. When a phase ends the whole session is folded into the store. So a
 screen survives a crash, and capturing one costs the same however big the store is. Ideas and
 the idea box live in `ideas`, clocks in `timing`, converge and vote in `converge`, act and
 follow-up in `act`.
+
+A disk that refuses a write (full, over quota, read-only, failing) does not stop the room: the
+change is applied in memory all the same and waits, in order, with `save_failed` saying why;
+the waiting changes are written in one go before the next change (or by `retry_saving`), and a
+phase end's save into the store is owed and retried the same way. Once written, nothing is lost.
 """
 
 from __future__ import annotations
 
+import errno
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
 
 from filelock import Timeout
 
-from facilitator.draw import CardDrawer, DrawnCard
+from facilitator.draw import CannotDeal, CardDrawer, DrawnCard, dealing_problem
 from facilitator.engine import events
 from facilitator.engine.act import ActSteps
 from facilitator.engine.clock import Clock, SystemClock
@@ -35,27 +43,56 @@ from facilitator.models import (
     SessionStatus,
 )
 from facilitator.store import StaleSession, Store
+from facilitator.text import clean
 
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"
 BUILD_ON_QUOTE = 200
 """A build-on card quotes this much of a long idea; the idea itself keeps every character."""
+SAVE_RETRY_SECONDS = 3.0
+"""How often a write the disk refused is tried again (an idea tries at once)."""
+DISK_FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
+@dataclass(frozen=True)
+class SaveFailed:
+    """Why the last write to disk failed; the session goes on in memory until it is written."""
+
+    reason: str
+    """The system's words: "No space left on device"."""
+    code: int | None = None
+    """The errno: ENOSPC, EDQUOT, EIO, EROFS…"""
+
+    @classmethod
+    def of(cls, exc: OSError) -> SaveFailed:
+        return cls(clean(exc.strerror or str(exc) or type(exc).__name__), exc.errno)
+
+    @property
+    def disk_full(self) -> bool:
+        """Out of space or over quota: freeing some space fixes it."""
+        return self.code in DISK_FULL
 
 
 def recovered(session: Session, store: Store) -> Session:
     """A live session as it stands with its journal replayed: what it holds after a crash.
 
-    An event that cannot be applied (a journal edited by hand, or from a newer version) is
-    skipped and noted in `store.problems`; the rest still count.
+    A line that cannot be read or applied (torn by a power cut, edited by hand, from a newer
+    version) is skipped and the rest still count. How many were skipped is kept in
+    `store.journal_skipped` and noted in `store.problems`, so whoever shows the session says so.
     """
-    journaled = store.journal(session.id).events()
-    if not journaled:
-        return session
-    copy = session.model_copy(deep=True)
-    for number, event in enumerate(journaled, 1):
+    journaled = store.journal(session.id).read()
+    skipped = journaled.skipped
+    copy = session.model_copy(deep=True) if journaled.events else session
+    for event in journaled.events:
         try:
             events.apply(copy, event)
-        except (KeyError, TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
-            store.problems.append(f"journal of session {session.id}, event {number} skipped: {exc.__class__.__name__}")
+        except events.BadEvent:
+            skipped += 1
+    if skipped:
+        store.journal_skipped[session.id] = skipped
+        lines = "1 line" if skipped == 1 else f"{skipped} lines"
+        store.problems.append(f"{lines} of the journal of session {session.id} that could not be read")
+    else:
+        store.journal_skipped.pop(session.id, None)
     return copy
 
 
@@ -78,6 +115,8 @@ def finish_interrupted(store: Store) -> list[str]:
     Only journals are read, so this costs nothing with a large store; a session that a window
     is running (its lock is held) is left to that window.
     """
+    if store.read_only:  # open for reviewing: nothing may be written, not even this
+        return []
     finished = []
     for path in sorted(store.journal_dir.glob("*.jsonl")):
         journal = store.journal(path.stem)
@@ -94,14 +133,14 @@ def finish_interrupted(store: Store) -> list[str]:
             continue
         try:
             session = next((s for s in store.sessions() if s.id == path.stem), None)
-            if session is None:
+            if session is None or session.id in store.damaged:  # never fold a salvaged copy
                 continue
             if session.status is SessionStatus.LIVE:
                 store.fold(recovered(session, store))
             else:
                 journal.clear()  # folded already, the crash came before the journal was cleared
             finished.append(session.id)
-        except StaleSession:
+        except (StaleSession, OSError):  # saved elsewhere, or a disk that refuses: left for later
             continue
         finally:
             lock.release()
@@ -143,16 +182,34 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         self._undo: list[list[events.Event]] = []
         self._group: list[events.Event] | None = None
         self._undo_key: object = None
+        self.save_failed: SaveFailed | None = None
+        """Set while something is not on disk: changes waiting for the journal, or a save into the
+        store owed since a phase end. The screens show it; a successful write clears it."""
+        self._unwritten: list[events.Event] = []
+        self._unwritten_durable = False
+        self._fold_owed = False
+        self._failed_at = 0.0
         self._open_stopwatch()
 
     # --- starting and resuming --------------------------------------------------------------
 
     @classmethod
     def start(cls, session: Session, plan: Plan, decks: Sequence[Deck], store: Store, clock: Clock | None = None) -> LiveSession:
-        """Save the new session and open its first phase."""
+        """Save the new session and open its first phase.
+
+        Raises `CannotDeal` when the decks cannot deal the plan's cards with the session's
+        routines, and `OSError` when the store cannot be written: either way nothing is saved.
+        """
+        if (problem := dealing_problem(plan, decks, session.routines)) is not None:
+            raise CannotDeal(problem)
         live = cls(session, plan, decks, store, clock)
         store.fold(session)
-        live._enter_phase()
+        try:
+            live._enter_phase()
+        except Exception:
+            with suppress(OSError):  # a session whose first card cannot be drawn is not kept
+                store.delete_session(session.id)
+            raise
         return live
 
     @classmethod
@@ -204,9 +261,74 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
                 else:
                     self._undo.append([undo])
         batch = [event, *also]
-        self.journal.append(*batch, durable=durable)
+        self._journal(batch, durable)
         for each in batch:
             events.apply(self.session, each)
+
+    # --- writing, and a disk that refuses ---------------------------------------------------
+
+    def _journal(self, batch: list[events.Event], durable: bool) -> None:
+        """Append to the journal after any changes a refused write left waiting, in one write.
+
+        While the disk refuses, a keystroke or a heartbeat only joins the queue until a retry is
+        due; anything durable (an idea) tries at once, so it is saved the moment space returns.
+        """
+        waiting = bool(self._unwritten)
+        self._unwritten.extend(batch)
+        self._unwritten_durable = self._unwritten_durable or durable
+        if not waiting or durable or self.retry_due:
+            self._write_unwritten()
+
+    def _write_unwritten(self) -> bool:
+        try:
+            self.journal.append(*self._unwritten, durable=self._unwritten_durable)
+        except OSError as exc:
+            # A new Journal looks for a line the failed write tore, so the retry starts afresh.
+            self.journal = self.store.journal(self.session.id)
+            self._failed(exc)
+            return False
+        self._unwritten.clear()
+        self._unwritten_durable = False
+        if not self._fold_owed:
+            self.save_failed = None
+        return True
+
+    def _fold(self) -> bool:
+        """Save the whole session into the store; refused, it is owed and the session goes on."""
+        try:
+            self.store.fold(self.session)
+        except OSError as exc:
+            self._fold_owed = True
+            self._failed(exc)
+            return False
+        self._fold_owed = False
+        self._unwritten.clear()  # the store holds them now, and the journal starts afresh
+        self._unwritten_durable = False
+        self.save_failed = None
+        return True
+
+    def _failed(self, exc: OSError) -> None:
+        self.save_failed = SaveFailed.of(exc)
+        self._failed_at = self.clock.monotonic()
+
+    @property
+    def unsaved(self) -> int:
+        """Changes applied here and not yet in the journal: they live in memory only."""
+        return len(self._unwritten)
+
+    @property
+    def retry_due(self) -> bool:
+        """Whether a refused write is due to be tried again (every `SAVE_RETRY_SECONDS`)."""
+        return self.save_failed is not None and self.clock.monotonic() - self._failed_at >= SAVE_RETRY_SECONDS
+
+    def retry_saving(self) -> bool:
+        """Write what the disk refused: the waiting changes in order and in one write, then the
+        save into the store a phase end owes. Returns whether everything is on disk now."""
+        if self._unwritten and not self._write_unwritten():
+            return False
+        if self._fold_owed and not self._fold():
+            return False
+        return self.save_failed is None
 
     @contextmanager
     def _one_step(self) -> Iterator[None]:
@@ -289,14 +411,19 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
             self.draft_actions()
 
     def next_phase(self) -> None:
-        """End the phase (and its round), save the whole session, and open the next one."""
+        """End the phase (and its round), save the whole session, and open the next one.
+
+        A store that cannot be written does not hold the room up: the save is owed and retried
+        (`retry_saving`), while the journal, or memory if the journal is refused too, keeps
+        every change.
+        """
         self._end_round()
         following = self.plan.phases[self.session.phase + 1 :]
         if not following or following[0].kind is PhaseKind.CLOSE:  # the close is the summary screen
             self.close()
             return
         self._record(self._timing_event(ended=self.clock.now()), also=[events.set_fields(phase=self.session.phase + 1)])
-        self.store.fold(self.session)
+        self._fold()
         self._undo.clear()
         self._enter_phase()
 
@@ -319,7 +446,7 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
             self._timing_event(ended=self.clock.now()),
             also=[events.set_fields(status=SessionStatus.CLOSED, phase=last, clock=None)],
         )
-        self.store.fold(self.session)
+        self._fold()
         self._undo.clear()
 
     # --- rounds and cards -------------------------------------------------------------------
@@ -330,6 +457,7 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
     def _start_round(self, also: Iterable[events.Event] = ()) -> None:
         number = len(self.session.rounds)
         extra = list(also)
+        fields: dict[str, Any]
         if self.session.card_from is not None:
             idea = self.idea(self.session.card_from)
             quote = idea.text if len(idea.text) <= BUILD_ON_QUOTE else idea.text[: BUILD_ON_QUOTE - 1] + "…"
@@ -342,7 +470,7 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         self._record(events.put("round", new), also=extra)
         self._record(self._clock_event())
 
-    def _drawn_fields(self, instead_of: Round | None = None) -> dict:
+    def _drawn_fields(self, instead_of: Round | None = None) -> dict[str, Any]:
         """A new card for a round; in place of `instead_of`, from its deck and with its routine."""
         shown = self._as_drawn(instead_of) if instead_of is not None else None
         if shown is not None:

@@ -22,6 +22,7 @@ from facilitator.engine.countdown import Countdown, CountdownState
 from facilitator.engine.live import LiveSession
 from facilitator.screens.modals import TextModal
 from facilitator.widgets.agenda import AgendaBar
+from facilitator.widgets.save_banner import SaveBanner
 
 SETTLE = 0.004
 """Seconds after a second's boundary to redraw, so the new second is surely there."""
@@ -71,11 +72,15 @@ class PhaseScreen(Screen[None]):
         # must not ring, or move on by itself, the moment the screen opens.
         self._rang_for: Countdown | None = live.countdown if live.countdown.overtime else None
         self._advance_when_back = False
+        self._save_banner: SaveBanner | None = None
 
     def on_mount(self) -> None:
         # Everything alive now (Textual, the catalog, the session) stays alive: keep it out of the
         # garbage collector's full passes, which otherwise stop the clock for 100 ms or more.
         gc.freeze()
+        if self._save_banner is None:  # Textual runs each class's on_mount: this may come twice
+            self._save_banner = SaveBanner()
+            self.mount(self._save_banner)
         self.tick()
 
     def on_screen_resume(self) -> None:
@@ -94,6 +99,7 @@ class PhaseScreen(Screen[None]):
         self.show_clock()
         self._check_time_up()
         live.heartbeat()
+        self.show_saving()
         self._book_tick()
 
     def _book_tick(self) -> None:
@@ -108,6 +114,11 @@ class PhaseScreen(Screen[None]):
 
     def show_clock(self) -> None:
         """Screens with a big countdown draw it here."""
+
+    def show_saving(self) -> None:
+        """The banner across the top while the disk refuses to save (see `SaveBanner`)."""
+        if self._save_banner is not None:
+            self._save_banner.show(self.live.save_failed, self.live.unsaved)
 
     def _check_time_up(self) -> None:
         countdown = self.live.countdown

@@ -161,6 +161,7 @@ class RoundScreen(PhaseScreen):
         if event.input.id == "idea-input":
             self._box = event.value
             self.live.type_draft(event.value)
+            self.show_saving()
 
     def on_idea_input_captured(self, event: IdeaInput.Captured) -> None:
         event.stop()
@@ -182,6 +183,7 @@ class RoundScreen(PhaseScreen):
         if self.live.is_new_name(idea.author) and fold(idea.author or "") not in {fold(n) for n in self.new_names}:
             self.new_names.append(idea.author or "")
         self._show_status()
+        self.show_saving()  # at once: the room must know if this idea is on screen only
         self.refresh_bindings()
 
     def action_cursor(self, step: int) -> None:

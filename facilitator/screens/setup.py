@@ -1,6 +1,8 @@
 """Set-up: who is in the room, which plan and decks, and the team's routines.
 
-Everything has a sensible default, so Enter in the first field starts a session at once.
+Everything has a sensible default, so Enter in the first field starts a session at once. A
+choice that could not run (decks that cannot deal the plan's cards with the routines picked) is
+refused here, in one line, before any session exists.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from textual.widgets import (
 )
 from textual.widgets._toggle_button import ToggleButton
 
+from facilitator.draw import dealing_problem
 from facilitator.engine.names import split_names
 from facilitator.models import ROUND_PHASES, Plan, Session
 from facilitator.routines import default_routines, parse_routines
@@ -302,6 +305,11 @@ class SetupScreen(Screen[None]):
         if not decks:
             self._error("Pick at least one deck (Space in the deck list).")
             return
+        routines = parse_routines("\n".join(self.query_one("#routines", PickList).picked))
+        chosen = [self.workspace.decks.get(d) for d in decks]
+        if (problem := dealing_problem(plan, chosen, routines)) is not None:
+            self._error(problem)
+            return
         try:
             session = Session(
                 title=value("title") or default_title(plan, value("team"), date.today()),
@@ -310,7 +318,7 @@ class SetupScreen(Screen[None]):
                 participants=split_names(value("participants")),
                 plan=plan.id,
                 decks=decks,
-                routines=parse_routines("\n".join(self.query_one("#routines", PickList).picked)),
+                routines=routines,
                 dots_per_participant=int(value("dots") or 3),
                 seed=int(value("seed")) if value("seed") else None,
                 auto_advance=self.query_one("#auto-advance", Checkbox).value,
