@@ -403,8 +403,8 @@ class Session(Strict):
     auto_advance: bool = False
     """Move on by itself when a phase's (or round's) time is up."""
     status: SessionStatus = SessionStatus.LIVE
-    phase: int = 0
-    revision: int = 0
+    phase: Annotated[int, Field(ge=0)] = 0
+    revision: Annotated[int, Field(ge=0)] = 0
     """Bumped at every save; a window holding an older revision may not write over a newer one."""
     created: datetime = Field(default_factory=now)
     updated: datetime = Field(default_factory=now)

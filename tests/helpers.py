@@ -5,11 +5,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from textual import events
 from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
+
+from facilitator.app import FacilitatorApp, make_app
+from facilitator.workspace import Workspace
+from tests.fakes import FakeClock
 
 
 def screen_text(app: App) -> str:
@@ -57,3 +62,40 @@ def steady(state: Callable[[Pilot], Awaitable[None]]) -> Callable[[Pilot], Await
         await pilot.pause()
 
     return run_before
+
+
+# --- a session driven by keys -------------------------------------------------------------------
+
+
+def new_app(store_path: Path, clock: FakeClock) -> FacilitatorApp:
+    """The app on its own store, with a clock that moves only when the test says so."""
+    return make_app(Workspace(store_path=store_path), clock)
+
+
+async def start(pilot, plan: str = "quick-reflection", *, auto_advance: bool = False, **fields: str) -> None:
+    """Home -> set-up with these values -> the plan's first phase."""
+    await pilot.press("n")
+    await pilot.pause()
+    setup = pilot.app.screen
+    for name, value in fields.items():
+        setup.query_one(f"#{name}").value = value
+    setup.query_one("#plan").value = plan
+    setup.query_one("#auto-advance").value = auto_advance
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+def shown(app) -> str:
+    """The screen's rows of text, as a person reads them."""
+    return "\n".join(screen_lines(app))
+
+
+def notices(app) -> str:
+    """Every notification the app has shown and not yet dismissed."""
+    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+
+
+def box(app) -> str:
+    """What is in the idea box."""
+    return app.screen.query_one("#idea-input").value

@@ -20,7 +20,7 @@ from facilitator.screens.vote import VoteScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import screen_text
+from tests.helpers import screen_text, type_fast
 
 
 def earlier_session(store_path: Path) -> Session:
@@ -40,10 +40,6 @@ def earlier_session(store_path: Path) -> Session:
     return earlier
 
 
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*text)
-
-
 async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock) -> None:
     earlier_session(store_path)
     app = make_app(Workspace(store_path=store_path), clock)
@@ -53,9 +49,9 @@ async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock)
         await pilot.press("enter")
         assert isinstance(app.screen, SetupScreen)
         await pilot.press("tab")
-        await type_text(pilot, "Blue")
+        await type_fast(pilot, "Blue")
         app.screen.query_one("#participants").focus()
-        await type_text(pilot, "Ana, Ben, Chris")
+        await type_fast(pilot, "Ana, Ben, Chris")
         app.screen.query_one("#plan").value = "follow-up"
         await pilot.pause()
         app.screen.query_one("#title").focus()
@@ -78,9 +74,9 @@ async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock)
         assert live is not None
         card = live.current_round.text
         assert card[:30] in screen_text(app)
-        await type_text(pilot, "@ana invite a customer to stand-up")
+        await type_fast(pilot, "@ana invite a customer to stand-up")
         await pilot.press("enter")
-        await type_text(pilot, "[bold]read[/] one complaint aloud @chr")
+        await type_fast(pilot, "[bold]read[/] one complaint aloud @chr")
         await pilot.press("enter")
         await pilot.pause()
         shown = screen_text(app)
@@ -91,10 +87,10 @@ async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock)
 
         # Diverge round 1: build on the first idea of this round, and turn it into the next card.
         assert live.phase.kind.value == "diverge" and live.round_number == 1
-        await type_text(pilot, "weekly customer story")
+        await type_fast(pilot, "weekly customer story")
         await pilot.press("enter")
         await pilot.press("ctrl+b")
-        await type_text(pilot, "story told by the frontline")
+        await type_fast(pilot, "story told by the frontline")
         await pilot.press("enter")
         await pilot.press("up")
         await pilot.press("ctrl+r")
@@ -108,7 +104,7 @@ async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock)
         # Diverge round 2 shows the build-on card.
         assert live.current_round.kind.value == "build-on"
         assert "weekly customer story" in screen_text(app)
-        await type_text(pilot, "rotate who tells it")
+        await type_fast(pilot, "rotate who tells it")
         await pilot.press("enter")
         await pilot.press("ctrl+g")
         await pilot.pause()
@@ -122,7 +118,7 @@ async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock)
         await pilot.press("j")
         await pilot.pause()
         await pilot.press("ctrl+a", "ctrl+k")  # clear the suggested name
-        await type_text(pilot, "Customer stories")
+        await type_fast(pilot, "Customer stories")
         await pilot.press("enter")
         await pilot.pause()
         cluster = live.session.clusters[0]
@@ -155,17 +151,17 @@ async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock)
         assert isinstance(app.screen, ActScreen)
         assert [a.text for a in live.session.actions][0] == "Customer stories"
         await pilot.press("tab", "tab")
-        await type_text(pilot, "Ben")
+        await type_fast(pilot, "Ben")
         due = date(2025, 4, 1)
         app.screen.query_one("#field-due").focus()
-        await type_text(pilot, "2025-13-01")
+        await type_fast(pilot, "2025-13-01")
         await pilot.pause()
         assert "Use a date like" in screen_text(app)
         assert live.session.actions[0].due is None
         await pilot.press(*["backspace"] * 10)
-        await type_text(pilot, due.isoformat())
+        await type_fast(pilot, due.isoformat())
         app.screen.query_one("#field-measure").focus()
-        await type_text(pilot, "a story in 4 of 4 meetings")
+        await type_fast(pilot, "a story in 4 of 4 meetings")
         app.screen.query_one("#field-cadence").value = "weekly"
         await pilot.pause()
         first = live.session.actions[0]
@@ -303,9 +299,9 @@ async def test_resume_offers_the_interrupted_session_at_its_phase(store_path: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "enter")
         await pilot.pause()
-        await type_text(pilot, "first idea")
+        await type_fast(pilot, "first idea")
         await pilot.press("enter", "ctrl+n")
-        await type_text(pilot, "second idea")
+        await type_fast(pilot, "second idea")
         await pilot.press("enter")
         await pilot.pause()
         session_id = app.live.session.id

@@ -30,7 +30,7 @@ def _boom(*args: object) -> None:
 
 
 async def test_a_crash_in_the_app_writes_a_crash_log_and_sets_a_failing_status(store_path: Path, clock, state_dir: Path, monkeypatch) -> None:
-    from tests.test_facilitator_path import new_app
+    from tests.helpers import new_app
 
     monkeypatch.setattr(HomeScreen, "action_new_session", _boom)
     app = new_app(store_path, clock)

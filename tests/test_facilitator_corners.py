@@ -16,9 +16,8 @@ from facilitator.screens.modals import TextModal
 from facilitator.store import StaleSession, Store
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import let_time_pass, type_fast
+from tests.helpers import box, let_time_pass, new_app, notices, shown, start, type_fast
 from tests.room import ACT, VOTE, Room, add_ideas, earlier_session
-from tests.test_facilitator_path import box, new_app, notices, shown, start
 
 
 def send(app, *keys: str) -> None:

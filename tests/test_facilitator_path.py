@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.app import make_app
 from facilitator.models import Action, ActionStatus, Session, SessionStatus
 from facilitator.screens.act import ActScreen
 from facilitator.screens.converge import ConvergeScreen
@@ -20,42 +19,17 @@ from facilitator.screens.round import RoundScreen
 from facilitator.screens.vote import VoteScreen
 from facilitator.store import Store
 from facilitator.widgets.key_line import own_binding_ids
-from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import let_time_pass, screen_lines, type_fast
-
-
-def new_app(store_path: Path, clock: FakeClock):
-    return make_app(Workspace(store_path=store_path), clock)
-
-
-async def start(pilot, plan: str = "quick-reflection", *, auto_advance: bool = False, **fields: str) -> None:
-    """Home -> set-up with these values -> the plan's first phase."""
-    await pilot.press("n")
-    await pilot.pause()
-    setup = pilot.app.screen
-    for name, value in fields.items():
-        setup.query_one(f"#{name}").value = value
-    setup.query_one("#plan").value = plan
-    setup.query_one("#auto-advance").value = auto_advance
-    await pilot.pause()
-    await pilot.press("ctrl+s")
-    await pilot.pause()
-
-
-def shown(app) -> str:
-    """The screen's rows of text, as a person reads them."""
-    return "\n".join(screen_lines(app))
-
-
-def notices(app) -> str:
-    """Every notification the app has shown and not yet dismissed."""
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
-
-
-def box(app) -> str:
-    return app.screen.query_one("#idea-input").value
-
+from tests.helpers import (
+    box,
+    let_time_pass,
+    new_app,
+    notices,
+    screen_lines,
+    shown,
+    start,
+    type_fast,
+)
 
 # --- nothing typed is lost --------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from facilitator.widgets.big_digits import (
 from facilitator.widgets.countdown import CountdownDisplay
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import screen_lines
+from tests.helpers import screen_lines, type_fast
 
 BLOCK = "█"
 SIZES = [(60, 18), (80, 24), (200, 50)]
@@ -213,7 +213,7 @@ async def start_round_with_ideas(pilot, seed: str | None = None) -> RoundScreen:
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, RoundScreen)
-    await pilot.press(*IDEAS[0], "enter")  # typed as a facilitator types
+    await type_fast(pilot, IDEAS[0], "enter")  # typed as a facilitator types
     field = screen.query_one("#idea-input")
     for idea in IDEAS[1:]:  # the rest as a paste lands: typing each key costs a journal write
         field.value = idea

@@ -15,7 +15,7 @@ from facilitator.screens.round import RoundScreen
 from facilitator.screens.setup import PickList, SetupScreen
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import screen_lines
+from tests.helpers import screen_lines, type_fast
 
 TODAY = date.today().isoformat()
 QUICK_AGENDA = (
@@ -77,10 +77,6 @@ def shown_in(app, selector: str) -> str:
     return " ".join(" ".join(rows_in(app, selector)).split())
 
 
-async def press_text(pilot, text: str) -> None:
-    await pilot.press(*text)
-
-
 @pytest.mark.parametrize(
     ("team", "title"),
     [("", f"Quick reflection · {TODAY}"), ("Blue", f"Quick reflection · Blue · {TODAY}")],
@@ -92,7 +88,7 @@ async def test_enter_enter_starts_with_no_participants_and_a_title_that_tells_it
         await open_setup(pilot)
         if team:
             await pilot.press("tab")
-            await press_text(pilot, team)
+            await type_fast(pilot, team)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RoundScreen)
@@ -114,7 +110,7 @@ async def test_the_title_placeholder_follows_plan_and_team(store_path: Path) -> 
         await pilot.pause()
         assert title.placeholder == f"Follow-up · {TODAY}"
         screen.query_one("#team").focus()
-        await press_text(pilot, "Blue")
+        await type_fast(pilot, "Blue")
         await pilot.pause()
         assert title.placeholder == f"Follow-up · Blue · {TODAY}"
         assert f"Follow-up · Blue · {TODAY}" in shown_in(app, "#title")
@@ -127,7 +123,7 @@ async def test_a_typed_title_wins_over_the_placeholder(store_path: Path) -> None
     app = new_app(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_setup(pilot)
-        await press_text(pilot, "Blue in March")
+        await type_fast(pilot, "Blue in March")
         await pilot.press("enter")
         await pilot.pause()
         assert app.live is not None and app.live.session.title == "Blue in March"
@@ -172,7 +168,7 @@ async def test_a_typed_routine_is_added_picked_without_starting_and_is_used(stor
         routines = screen.query_one("#routines", PickList)
         before = routines.picked
         screen.query_one("#add-routine").focus()
-        await press_text(pilot, "customer lunch")
+        await type_fast(pilot, "customer lunch")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and app.live is None
@@ -181,9 +177,9 @@ async def test_a_typed_routine_is_added_picked_without_starting_and_is_used(stor
         routines.scroll_visible(animate=False)
         await pilot.pause()
         assert "✓ customer lunch" in shown_in(app, "#routines")
-        await press_text(pilot, "Daily Stand-up")  # already there: not added twice
+        await type_fast(pilot, "Daily Stand-up")  # already there: not added twice
         await pilot.press("enter")
-        await press_text(pilot, "board meeting")  # typed, not yet added: starting keeps it
+        await type_fast(pilot, "board meeting")  # typed, not yet added: starting keeps it
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.live is not None

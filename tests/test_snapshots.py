@@ -36,7 +36,7 @@ from facilitator.screens.vote import VoteScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import let_time_pass, steady
+from tests.helpers import let_time_pass, steady, type_fast
 
 SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
 SEED = "7"
@@ -132,10 +132,6 @@ def save_earlier_sessions(store_path: Path) -> None:
 # --- the states, each built on the one before -------------------------------------------------
 
 
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*text)
-
-
 async def at_home(pilot: Pilot) -> None:
     assert isinstance(pilot.app.screen, HomeScreen)
 
@@ -180,12 +176,12 @@ async def in_round(pilot: Pilot) -> None:
     """The warm-up with an idea by @name, one in markup-like text, and one that builds on the first."""
     await start_session(pilot)
     assert isinstance(pilot.app.screen, RoundScreen)
-    await type_text(pilot, "@ana invite a customer to stand-up")
+    await type_fast(pilot, "@ana invite a customer to stand-up")
     await pilot.press("enter")
-    await type_text(pilot, "[bold]x[/]")
+    await type_fast(pilot, "[bold]x[/]")
     await pilot.press("enter")
     await pilot.press("up", "ctrl+b")
-    await type_text(pilot, "a customer seat at every stand-up @chr")
+    await type_fast(pilot, "a customer seat at every stand-up @chr")
     await pilot.press("enter")
     await pilot.pause()
 
@@ -254,10 +250,10 @@ async def in_act(pilot: Pilot) -> None:
     assert isinstance(screen, ActScreen)
     for name, text in (("owner", "Ben"), ("due", "2025-04-01"), ("measure", "a customer voice in 4 of 4 stand-ups")):
         screen.query_one(f"#field-{name}", Input).focus()
-        await type_text(pilot, text)
+        await type_fast(pilot, text)
     screen.query_one("#field-cadence", Select).value = "weekly"
     screen.query_one("#field-due", Input).focus()  # focus selects the date: typing replaces it
-    await type_text(pilot, "2025-13-01")
+    await type_fast(pilot, "2025-13-01")
     await pilot.pause()
     assert screen.live.session.actions[0].due == date(2025, 4, 1)
 

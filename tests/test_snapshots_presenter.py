@@ -21,7 +21,7 @@ from facilitator.app import make_app
 from facilitator.screens.round import RoundScreen
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import let_time_pass, steady
+from tests.helpers import let_time_pass, steady, type_fast
 
 SEED = "7"
 IDEAS = [
@@ -41,7 +41,7 @@ async def in_presenter_view(pilot: Pilot) -> None:
     screen = pilot.app.screen
     screen.query_one("#participants", Input).value = "Ana, Ben, Chris"
     screen.query_one("#seed", Input).focus()
-    await pilot.press(*SEED)
+    await type_fast(pilot, SEED)
     await pilot.press("ctrl+s")
     await pilot.pause()
     screen = pilot.app.screen

@@ -204,7 +204,7 @@ def test_output_into_a_closed_pipe_ends_quietly(store_path: Path) -> None:
 async def test_a_pasted_bell_or_escape_never_reaches_the_idea_or_the_wall(store_path: Path, clock) -> None:
     from textual import events
 
-    from tests.test_facilitator_path import new_app, shown, start
+    from tests.helpers import new_app, shown, start
 
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -223,7 +223,7 @@ async def test_a_pasted_bell_or_escape_never_reaches_the_idea_or_the_wall(store_
 
 async def test_home_and_summary_show_hostile_stored_text_cleaned(store_path: Path, clock) -> None:
     from facilitator.screens.summary import SummaryScreen
-    from tests.test_facilitator_path import new_app, shown
+    from tests.helpers import new_app, shown
 
     _hostile_store(store_path)
     app = new_app(store_path, clock)
