@@ -237,3 +237,26 @@ async def test_home_and_summary_show_hostile_stored_text_cleaned(store_path: Pat
         assert isinstance(app.screen, SummaryScreen)
         summary = shown(app)
         assert "ACTION!" in summary and "PWNED" not in summary and _terminal_safe(summary, lines=True)
+
+
+async def test_a_pasted_escape_never_reaches_a_title_or_a_name_at_set_up(store_path: Path, clock) -> None:
+    from textual import events
+
+    from tests.helpers import new_app
+
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        for field in ("title", "team", "facilitator", "participants"):
+            box = app.screen.query_one(f"#{field}")
+            box.value = ""
+            box.post_message(events.Paste(f"{field}\x1b]0;PWNED\x07\x07 ok"))
+        await pilot.pause()
+        for field in ("title", "team", "facilitator", "participants"):
+            assert app.screen.query_one(f"#{field}").value == f"{field} ok"  # on screen as it will be kept
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        session = app.live.session
+        assert (session.title, session.team, session.facilitator) == ("title ok", "team ok", "facilitator ok")
+        assert session.participants == ["participants ok"]

@@ -42,6 +42,7 @@ from facilitator.models import ROUND_PHASES, Plan, Session
 from facilitator.routines import default_routines, parse_routines
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.lists import hanging
+from facilitator.widgets.text_input import TextInput
 from facilitator.workspace import Workspace
 
 DEFAULT_PLAN = "quick-reflection"
@@ -189,13 +190,13 @@ class SetupScreen(Screen[None]):
                 yield Static("Enter starts the session: every field has a default. Tab moves through the fields, then the decks and routines.", id="setup-hint")
                 with Grid(id="setup-grid"):
                     yield Label("Title")
-                    yield Input(id="title", compact=True)
+                    yield TextInput(id="title", compact=True)
                     yield Label("Team")
-                    yield Input(placeholder="the team's name (links follow-ups)", id="team", compact=True)
+                    yield TextInput(placeholder="the team's name (links follow-ups)", id="team", compact=True)
                     yield Label("Facilitator")
-                    yield Input(placeholder="your name", id="facilitator", compact=True)
+                    yield TextInput(placeholder="your name", id="facilitator", compact=True)
                     yield Label("Participants")
-                    yield Input(placeholder="names, separated by commas (for @names, owners, dots)", id="participants", compact=True)
+                    yield TextInput(placeholder="names, separated by commas (for @names, owners, dots)", id="participants", compact=True)
                     yield Label("Plan")
                     yield Select(
                         [(Text(f"{p.title} ({p.minutes} min)"), p.id) for p in plans],
@@ -205,9 +206,9 @@ class SetupScreen(Screen[None]):
                         compact=True,
                     )
                     yield Label("Dots each")
-                    yield Input("3", id="dots", type="integer", compact=True)
+                    yield TextInput("3", id="dots", type="integer", compact=True)
                     yield Label("Seed")
-                    yield Input(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
+                    yield TextInput(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
                     yield Label("Time is up")
                     yield TickBox("move on by itself (act waits for you)", id="auto-advance", compact=True)
                 yield Static(id="plan-info")
@@ -218,7 +219,7 @@ class SetupScreen(Screen[None]):
                 with Vertical(classes="list-cell"):
                     yield Label("Routines (Space picks)")
                     yield PickList(id="routines")
-                    yield Input(placeholder="add a routine: type it, then Enter", id="add-routine", compact=True)
+                    yield TextInput(placeholder="add a routine: type it, then Enter", id="add-routine", compact=True)
             with Vertical(id="setup-actions"):
                 yield Static("", id="setup-error")
                 yield Button("Start session", id="start", variant="primary", compact=True)
