@@ -8,12 +8,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import fill_store, timed  # noqa: E402
+from _common import fill_store, timed
 
-from facilitator.catalog import load_decks, load_plans  # noqa: E402
-from facilitator.engine.live import LiveSession  # noqa: E402
-from facilitator.models import Session  # noqa: E402
-from facilitator.store import Store  # noqa: E402
+from facilitator.catalog import load_decks, load_plans
+from facilitator.engine.live import LiveSession
+from facilitator.models import Session
+from facilitator.store import Store
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
             session = Session(title="bench", plan=plan.id, decks=plan.decks, routines=["daily stand-up"])
             live = LiveSession.start(session, plan, [decks.get(d) for d in plan.decks], store)
             counter = iter(range(1_000_000))
-            median, p95 = timed(lambda: live.add_idea(f"idea {next(counter)}"), 300)
+            median, p95 = timed(lambda live=live, counter=counter: live.add_idea(f"idea {next(counter)}"), 300)
             print(f"add_idea with {size:>6} sessions in the store: median {median:.3f} ms, p95 {p95:.3f} ms "
                   f"(store file {path.stat().st_size / 1e6:.1f} MB)")
 

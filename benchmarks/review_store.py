@@ -9,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import fill_store, timed  # noqa: E402
+from _common import fill_store, timed
 
-from facilitator.store import Store  # noqa: E402
+from facilitator.store import Store
 
 
 def main() -> None:

@@ -84,17 +84,19 @@ class FacilitatorApp(App[None]):
         self._moved_by_itself_at: float | None = None
         self.presenter = False
         self.crash: Exception | None = None
+        self._theme_loaded = False
         self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         saved = self.workspace.store.setting("theme", DEFAULT_THEME)
         self.theme = saved if isinstance(saved, str) and saved in self.available_themes else DEFAULT_THEME
+        self._theme_loaded = True  # from now on a change of theme is the user's, and is kept
         self.set_interval(1.0, self.keep_saving, name="keep-saving")
         self.push_screen(HomeScreen(self.workspace))
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted and theme != self.workspace.store.setting("theme", DEFAULT_THEME):
+        if self._theme_loaded and theme != self.workspace.store.setting("theme", DEFAULT_THEME):
             try:
                 self.workspace.store.set_setting("theme", theme)
             except OSError as exc:  # a read-only store (or a refusing disk): the theme holds for this run
@@ -339,7 +341,7 @@ class FacilitatorApp(App[None]):
             self.screen.dismiss()
             return
         keys = []
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if active.node in (self, self.screen) and binding.description:
                 keys.append((self.get_key_display(binding), binding.tooltip or binding.description))

@@ -43,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = [[str(c) for c in headers], *[["" if c is None else str(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     return "\n".join(lines)
 
 
@@ -238,7 +238,7 @@ def _lookup(fetch: Callable):
 def open_app(ws: Workspace, args: argparse.Namespace) -> int:
     from facilitator.app import make_app  # Textual loads only when the app is wanted
 
-    ws.store  # a damaged store is reported before the screen is taken over
+    _ = ws.store  # a damaged store is reported before the screen is taken over
     app = make_app(ws)
     app.run()  # a crash inside restores the terminal and prints one line (see the app)
     return app.return_code or 0
@@ -269,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=lambda ws, args, p=sub: p.error("say which command"))
         leaves = sub.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
         add_parser = leaves.add_parser
-        leaves.add_parser = lambda *a, **kw: add_parser(*a, parents=[shared], **kw)  # type: ignore[method-assign]
+        leaves.add_parser = lambda *a, **kw: add_parser(*a, parents=[shared], **kw)  # type: ignore[method-assign,list-item]
         return leaves
 
     decks = group("decks", "list, show and validate prompt decks")
@@ -366,9 +366,9 @@ def _silence_stdout() -> None:
     """Send what is left for standard output to /dev/null, so that the flush at exit cannot
     fail a second time on the closed pipe."""
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.__stdout__.fileno())
-    except (OSError, AttributeError, ValueError):
+        if sys.__stdout__ is not None:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+    except (OSError, ValueError):
         pass
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-START = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
+START = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
 
 class FakeClock:

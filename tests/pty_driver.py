@@ -183,7 +183,7 @@ class VirtualScreen:
         elif final == "K":
             mode = numbers[0] if numbers else 0
             row = self.rows[self.y]
-            span = {0: range(self.x, self.columns), 1: range(0, self.x + 1), 2: range(self.columns)}.get(mode, ())
+            span = {0: range(self.x, self.columns), 1: range(self.x + 1), 2: range(self.columns)}.get(mode, ())
             for col in span:
                 row[col] = " "
         elif final == "X":

@@ -431,7 +431,7 @@ def one_run(number: int, moment: str, rng: random.Random, folder: Path, deadline
         run.go()
     except RunFailed as exc:
         run.result.error = str(exc)
-    except Exception:  # noqa: BLE001 - a run's bug is reported with the others, not a crash of the soak
+    except Exception:
         run.result.error = traceback.format_exc()
     run.result.seconds = time.monotonic() - start
     return run.result

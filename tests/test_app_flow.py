@@ -149,7 +149,7 @@ async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock)
 
         # Act: the two voted items are drafts; give the first an owner, a cadence and a date.
         assert isinstance(app.screen, ActScreen)
-        assert [a.text for a in live.session.actions][0] == "Customer stories"
+        assert live.session.actions[0].text == "Customer stories"
         await pilot.press("tab", "tab")
         await type_fast(pilot, "Ben")
         due = date(2025, 4, 1)

@@ -92,7 +92,7 @@ def test_get_unknown_id_lists_what_there_is(tmp_path: Path) -> None:
 
     catalog = load_layers(Deck, [tmp_path / "decks"])
 
-    with pytest.raises(KeyError, match="'gamma'.*alpha, beta"):
+    with pytest.raises(KeyError, match=r"'gamma'.*alpha, beta"):
         catalog.get("gamma")
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -127,7 +127,7 @@ def plan_dir(tmp_path: Path) -> Path:
 def store_path(tmp_path: Path) -> Path:
     """Two teams' sessions with actions across owners, routines, statuses and due dates."""
     path = tmp_path / "store.json"
-    t0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+    t0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
     def action(action_id: str, text: str, **fields) -> Action:
         return Action(id=action_id, text=text, created=t0, **fields)

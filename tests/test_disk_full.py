@@ -44,7 +44,7 @@ class FullDisk:
         self.refused = 0
 
     def open(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        handle = builtins.open(file, mode, *args, **kwargs)  # noqa: SIM115 (the caller closes it)
+        handle = builtins.open(file, mode, *args, **kwargs)
         if self.full and mode[0] in "wax" and self.hits(str(file)):
             return _Filling(handle, self)
         return handle

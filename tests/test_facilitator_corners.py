@@ -130,7 +130,7 @@ def test_a_close_is_not_finished_behind_the_back_of_the_window_running_it(room: 
 
 
 def test_a_crash_between_saving_a_phase_change_and_opening_act_still_drafts_the_actions(room: Room, live: LiveSession, monkeypatch) -> None:
-    a, b = add_ideas(live, "Call a customer", "Read a complaint aloud")
+    a, _b = add_ideas(live, "Call a customer", "Read a complaint aloud")
     while live.session.phase < VOTE:
         live.next_phase()
     live.add_dot(a.id)

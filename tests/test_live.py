@@ -159,7 +159,7 @@ def test_delete_idea(room: Room, live: LiveSession) -> None:
 
 
 def test_undo_of_add_removes_the_idea(room: Room, live: LiveSession) -> None:
-    keep, added = add_ideas(live, "Keep me", "Added by mistake")
+    keep, _added = add_ideas(live, "Keep me", "Added by mistake")
     assert live.undo() is True
     assert live.session.ideas == [keep]
     assert room.reopen(live.session.id).session.ideas == [keep]
@@ -491,7 +491,7 @@ def test_undo_of_a_dot_takes_it_back(live: LiveSession, four: list[Idea]) -> Non
 
 
 def test_entering_act_drafts_actions_from_the_top_votes(room: Room, live: LiveSession, four: list[Idea]) -> None:
-    a, b, c, d = four
+    a, b, c, _d = four
     go_to(live, CONVERGE)
     cluster = live.join([a.id, b.id], name="Hear the customer")
     live.set_routine(cluster.id, "daily stand-up")

@@ -170,7 +170,7 @@ def test_resume_in_a_phase_without_rounds_keeps_its_clock(room: Room, live: Live
 
 def test_the_heartbeat_is_written_once_a_second_without_fsync(room: Room, live: LiveSession, monkeypatch) -> None:
     synced: list[int] = []
-    monkeypatch.setattr("facilitator.store.os.fsync", lambda fd: synced.append(fd))
+    monkeypatch.setattr("facilitator.store.os.fsync", synced.append)
     before = room.journal_length(live)
     live.heartbeat()  # the round's start wrote the clock this very second
     room.clock.advance(1)
@@ -313,7 +313,7 @@ def test_an_unknown_name_is_asked_about_once(room: Room, live: LiveSession) -> N
 
 def test_a_vote_without_participants_waits_for_the_number_of_voters(room: Room) -> None:
     live = room.start(participants=[], dots_per_participant=3)
-    a, b = add_ideas(live, "One", "Two")
+    a, _b = add_ideas(live, "One", "Two")
     assert live.needs_voters and live.budget == 0 and not live.add_dot(a.id)
     live.set_voters("7")
     assert (live.voter_count, live.budget) == (7, 21)

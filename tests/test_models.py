@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from facilitator.models import (
     Vote,
 )
 
-STARTED = datetime(2025, 3, 4, 9, 30, tzinfo=timezone.utc)
+STARTED = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 TODAY = date(2025, 3, 10)
 
 

@@ -276,4 +276,4 @@ async def test_lists_are_taller_on_a_big_screen(store_path: Path) -> None:
             heights[size] = [screen.query_one(f"#{name}").size.height for name in ("decks", "routines")]
             assert screen.has_class("-wide") is (size == (200, 50))
     small, big = heights[(80, 24)], heights[(200, 50)]
-    assert all(b > s + 10 for s, b in zip(small, big)), heights
+    assert all(b > s + 10 for s, b in zip(small, big, strict=True)), heights

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ from facilitator.store import (
 )
 
 TODAY = date(2025, 3, 10)
-T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def make_session(session_id: str, *, created: datetime = T0, **fields) -> Session:
@@ -345,7 +345,7 @@ def test_set_aside_keeps_every_byte_and_frees_the_path(store_path: Path, content
 
 def test_set_aside_in_the_same_second_never_clobbers(store_path: Path) -> None:
     store_path.parent.mkdir(parents=True)
-    frozen = datetime(2025, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
+    frozen = datetime(2025, 3, 10, 12, 0, 0, tzinfo=UTC)
     moved = []
     for n in range(3):
         store_path.write_bytes(f"damage {n}".encode())
@@ -488,11 +488,11 @@ def test_action_rows_carry_their_session(action_store: Store) -> None:
 def test_set_action_status_by_prefix_sets_closed_time_and_persists(
     action_store: Store, store_path: Path, status: ActionStatus
 ) -> None:
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
 
     row = action_store.set_action_status("futu", status)
 
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     assert row.action.id == "future01"
     [reread] = [a for a in Store(store_path).session("support1").actions if a.id == "future01"]
     assert reread.status is status

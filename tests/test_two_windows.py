@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -105,7 +105,7 @@ minutes = 2
 
 def _history(store_path: Path) -> None:
     """An earlier session (no team, like the default set-up) with one action still open."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     Store(store_path).save_session(
         Session(
@@ -113,7 +113,7 @@ def _history(store_path: Path) -> None:
             title="Last month",
             plan="quick-reflection",
             status=SessionStatus.CLOSED,
-            created=datetime.now(timezone.utc) - timedelta(days=30),
+            created=datetime.now(UTC) - timedelta(days=30),
             actions=[Action(id="act00001", text="Call three lost customers", owner="Ana")],
         )
     )

@@ -57,8 +57,8 @@ def known_as(name: str, participants: Sequence[str]) -> str | None:
 def split_names(raw: str) -> list[str]:
     """`Ana, Bo,  ,Chris` -> ["Ana", "Bo", "Chris"]; repeats dropped, Óscar and Oscar being one."""
     names: list[str] = []
-    for name in raw.split(","):
-        name = name.strip()
+    for part in raw.split(","):
+        name = part.strip()
         if name and fold(name) not in {fold(n) for n in names}:
             names.append(name)
     return names

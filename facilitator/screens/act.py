@@ -196,7 +196,7 @@ class ActScreen(PhaseScreen):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         action = self._action()
-        if action is not None and event.value != action.cadence:
+        if action is not None and isinstance(event.value, str) and event.value != action.cadence:
             self._save(action.model_copy(update={"cadence": Cadence(event.value)}), "cadence")
 
     def _save(self, action: Action, field: str) -> None:

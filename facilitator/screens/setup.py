@@ -76,10 +76,14 @@ class TickBox(Checkbox):
     """A checkbox whose box is empty until ticked: on or off is not shown by colour alone."""
 
     def on_mount(self) -> None:
-        self.watch_value(self.value)
+        self._draw_box()
 
-    def watch_value(self, value: bool) -> None:
-        self.BUTTON_INNER = "X" if value else " "
+    def watch_value(self) -> None:
+        super().watch_value()
+        self._draw_box()
+
+    def _draw_box(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
         self.refresh()
 
 
@@ -164,8 +168,8 @@ class PickList(SelectionList[str]):
 
 class SetupScreen(Screen[None]):
     CSS_PATH = "setup.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # noqa: RUF012 (Textual declares it per instance)
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start session", id="start", priority=True),
         Binding("escape", "app.pop_screen", "Back", id="back"),

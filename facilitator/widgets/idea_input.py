@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
@@ -23,7 +23,9 @@ ROUND_KEYS = {"ctrl+e", "ctrl+d", "ctrl+k", "ctrl+x", "enter"}
 """Keys the round screen uses for its commands; the input gives them up (ctrl+e is also End)."""
 
 
-def _without_round_keys(binding: Binding) -> Binding | None:
+def _without_round_keys(binding: BindingType) -> BindingType | None:
+    if not isinstance(binding, Binding):
+        return binding
     keys = [k for k in binding.key.split(",") if k.strip() not in ROUND_KEYS]
     return replace(binding, key=",".join(keys)) if keys else None
 

@@ -133,6 +133,6 @@ class KeyLine(Widget):
             size = len(key.display) + 1 + len(key.description)
             if x <= offset.x < x + size:
                 if key.enabled:
-                    await self.screen.run_action(key.action, key.node)
+                    await self.app.run_action(key.action, key.node)
                 return
             x += size + len(GAP)
