@@ -189,7 +189,7 @@ class FacilitatorApp(App[None]):
         try:
             self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)
             if self.live.is_closed:  # its close was journaled, then a crash came before the save
-                self.workspace.store.fold(self.live.session)
+                self.live.save_now()
         except StaleSession as exc:
             self._stale(exc)
             return

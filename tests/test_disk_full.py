@@ -324,3 +324,50 @@ async def test_a_session_cannot_start_on_a_full_disk_and_the_set_up_says_so(stor
         await pilot.pause()
         assert isinstance(app.screen, RoundScreen) and app.live is not None
         assert [s.id for s in Store(store_path).sessions()] == [app.live.session.id]
+
+
+async def test_a_follow_up_change_the_disk_refuses_is_not_made_and_says_so(store_path: Path, disk: FullDisk) -> None:
+    from facilitator.screens.follow_up import FollowUpScreen
+    from tests.helpers import notices, start
+    from tests.test_facilitator_path import earlier
+
+    earlier(store_path)
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await start(pilot, plan="follow-up", team="Blue")
+        assert isinstance(app.screen, FollowUpScreen)
+        disk.full, disk.hits = True, only_the_store
+        await pilot.press("d")
+        await pilot.pause()
+        assert "Not saved (No space left on device)" in notices(app)
+        assert isinstance(app.screen, FollowUpScreen) and app.return_code is None
+        assert Store(store_path).session("blue0001").actions[0].status.value == "open"
+        assert app.live.session.follow_ups == []  # nothing noted that did not happen
+        disk.full = False
+        await pilot.press("d")
+        await pilot.pause()
+        assert Store(store_path).session("blue0001").actions[0].status.value == "done"
+
+
+async def test_a_close_cut_short_by_a_crash_waits_for_space_and_is_finished_at_the_next_start(store_path: Path, disk: FullDisk) -> None:
+    from facilitator.engine import events
+    from tests.helpers import new_app, start
+
+    clock = FakeClock()
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(pilot)
+        session_id = app.live.session.id
+    # The close reached the journal; the crash came before the save into the store.
+    Store(store_path).journal(session_id).append(events.set_fields(status=SessionStatus.CLOSED))
+    disk.full, disk.hits = True, only_the_store
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:  # starts all the same, on a full disk
+        await pilot.pause()
+        assert app.return_code is None
+    assert Store(store_path).session(session_id).status is SessionStatus.LIVE  # still owed
+    disk.full = False
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    assert Store(store_path).session(session_id).status is SessionStatus.CLOSED

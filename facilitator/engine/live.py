@@ -307,6 +307,11 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         self.save_failed = None
         return True
 
+    def save_now(self) -> bool:
+        """Save the whole session into the store now (a close a crash cut short before its save);
+        refused by the disk, the save is owed and retried like a phase end's."""
+        return self._fold()
+
     def _failed(self, exc: OSError) -> None:
         self.save_failed = SaveFailed.of(exc)
         self._failed_at = self.clock.monotonic()

@@ -136,10 +136,13 @@ class ActScreen(PhaseScreen):
         self.query_one("#form-errors", Static).update(Text("\n".join(lines)))
         action = self._action()
         self.query_one("#form-title", Static).set_class(bool(lines), "-warning")
-        self.query_one("#form-title", Static).update(
-            Text("Not saved until fixed: the other fields are saved." if lines else "Saved as you type.")
-            if action else ""
-        )
+        if lines:
+            state = "Not saved until fixed: the other fields are saved."
+        elif self.live.save_failed is not None:
+            state = "Kept here, not yet on disk: see the line at the top."
+        else:
+            state = "Saved as you type."
+        self.query_one("#form-title", Static).update(Text(state) if action else "")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id == self.current:

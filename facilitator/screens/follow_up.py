@@ -110,6 +110,10 @@ class FollowUpScreen(PhaseScreen):
         except LookupError as exc:
             self.notify(f"Not changed: {exc}.", severity="error", timeout=8, markup=False)
             return False
+        except OSError as exc:  # a full disk or a read-only store: nothing was written
+            reason = exc.strerror or str(exc)
+            self.notify(f"Not saved ({reason}): “{row.action.text}” is unchanged. Try again once the disk takes it.", severity="error", timeout=10, markup=False)
+            return False
         self.refresh_view()
         return True
 
