@@ -18,11 +18,8 @@ phase ends, so capturing an idea costs the same however big the store is.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import secrets
-import stat
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -33,11 +30,23 @@ from typing import Any, TypeGuard, TypeVar
 import platformdirs
 from filelock import FileLock
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
+from facilitator.files import (  # noqa: F401  (re-exported: the store's public face)
+    MAX_DEPTH,
+    TEMP_SUFFIX,
+    StoreReadOnly,
+    atomic_write,
+    damaged_copies,
+    fsync_dir,
+    is_read_only_error,
+    leftover_temp_files,
+    parse_json,
+    set_aside,
+    writable,
+)
+from facilitator.journal import Journal, JournalLines  # noqa: F401
 from facilitator.models import (
     SCHEMA_VERSION,
     Action,
@@ -47,14 +56,11 @@ from facilitator.models import (
     SessionStatus,
     now,
 )
+from facilitator.salvage import salvage, validates
 
 STORE_ENV = "FACILITATOR_STORE"
 SESSIONS = "sessions"
 SETTINGS = "settings"
-TEMP_SUFFIX = ".tmp"
-MAX_DEPTH = 64
-"""Nesting a store or a journal line may have; a session document needs about eight levels.
-Deeper data is damage (or mischief): it would exhaust Python's recursion on the next read or write."""
 T = TypeVar("T")
 
 
@@ -76,18 +82,6 @@ class StoreDamaged(Exception):
         super().__init__(f"store {path} cannot be read ({reason})")
         self.path = path
         self.reason = reason
-
-
-class StoreReadOnly(PermissionError):
-    """The store may be read but not written (its folder or file is read-only): it is open for
-    reviewing only. A `PermissionError`, so whoever reports those reports this in one line too."""
-
-    def __init__(self, path: Path, code: int | None = None) -> None:
-        super().__init__(code or errno.EACCES, "the store is read-only", str(path))
-        self.path = path
-
-    def __str__(self) -> str:
-        return f"the store is read-only: {self.path} can be looked at, but nothing can be saved to it"
 
 
 class SessionDamaged(LookupError):
@@ -130,116 +124,6 @@ class StoreSetAside(Exception):
         self.copies = copies
 
 
-def damaged_copies(path: Path) -> list[Path]:
-    """Copies of `path` set aside as damaged, oldest first."""
-    return sorted(path.parent.glob(f"{path.name}.damaged-*"))
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, text: str, *, before_replace: Callable[[Path], None] | None = None) -> None:
-    """Write `text` to `path` so that a crash leaves either the old content or the new.
-
-    Args:
-        before_replace: a hook run after the temp file is durable and before it replaces the
-            target; tests use it to simulate a crash at the worst moment.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = None  # a new file: the process's default (its umask), as `open` gives
-    try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            if mode is not None:  # a store someone made private (0600) stays private
-                os.fchmod(handle.fileno(), mode)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if before_replace is not None:
-            before_replace(temp)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def leftover_temp_files(path: Path) -> list[Path]:
-    """Temp files an interrupted `atomic_write` of `path` left behind."""
-    return sorted(path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"))
-
-
-def set_aside(path: Path, clock: Callable[[], datetime] = now) -> Path:
-    """Move a damaged file out of the way, keeping every byte, and return where it went."""
-    stamp = clock().strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
-    try:
-        os.replace(path, target)
-    except OSError as exc:
-        if _is_read_only(exc):
-            raise StoreReadOnly(path, exc.errno) from exc
-        raise
-    _fsync_dir(path.parent)
-    return target
-
-
-def _too_deep(data: object, limit: int = MAX_DEPTH) -> bool:
-    """Whether JSON data nests deeper than `limit`, found without recursion."""
-    level: list[object] = [data]
-    for _ in range(limit):
-        level = [
-            child
-            for value in level
-            if isinstance(value, (dict, list))
-            for child in (value.values() if isinstance(value, dict) else value)
-            if isinstance(child, (dict, list))
-        ]
-        if not level:
-            return False
-    return True
-
-
-def parse_json(text: str) -> object:
-    """JSON as read from a file someone may have edited; too deep a nesting is a `ValueError`.
-
-    Raises:
-        ValueError: not JSON (`json.JSONDecodeError`), or nested deeper than `MAX_DEPTH`.
-    """
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from None
-    if _too_deep(data):
-        raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
-    return data
-
-
-def _is_read_only(error: OSError) -> bool:
-    return isinstance(error, PermissionError) or error.errno == errno.EROFS
-
-
-def _writable(path: Path) -> bool:
-    """Whether this process may replace `path` in its folder (and, if it exists, write it)."""
-    return os.access(path.parent, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
-
-
 def _looks_like_store(data: object) -> TypeGuard[dict[str, Any]]:
     """Tables of documents keyed by number: what TinyDB wrote, and all it can read."""
     return isinstance(data, dict) and all(
@@ -277,7 +161,7 @@ class AtomicJSONStorage(Storage):
         try:
             atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
         except OSError as exc:
-            if _is_read_only(exc):
+            if is_read_only_error(exc):
                 raise StoreReadOnly(self.path, exc.errno) from exc
             raise
 
@@ -311,13 +195,13 @@ class Store:
         self._lock: AbstractContextManager[object] = FileLock(str(self.path) + ".lock")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not _writable(self.path):
+            if not writable(self.path):
                 raise StoreReadOnly(self.path)
             with self._lock:
                 for temp in leftover_temp_files(self.path):
                     temp.unlink(missing_ok=True)
         except OSError as exc:
-            if not _is_read_only(exc):
+            if not is_read_only_error(exc):
                 raise
             self.read_only = True
             self._lock = nullcontext()  # nothing is written, so nothing to guard: each read is whole
@@ -356,7 +240,7 @@ class Store:
         with self._db() as db:
             table = db.table(SESSIONS)
             stored = table.get(Query().id == session.id)
-            if isinstance(stored, dict) and not _validates(stored):
+            if isinstance(stored, dict) and not validates(stored):
                 raise SessionDamaged(session.id)
             if check:
                 revision = stored.get("revision", 0) if isinstance(stored, dict) else None
@@ -390,7 +274,7 @@ class Store:
                 continue
             except ValidationError as exc:
                 first = exc.errors()[0]["msg"]
-            salvaged, damage = _salvage(doc)
+            salvaged, damage = salvage(doc, doc.doc_id)
             if salvaged is None:
                 self.problems.append(f"session {doc.get('id', '?')}: {first}")
             else:
@@ -432,7 +316,7 @@ class Store:
                 raise StoreReadOnly(self.path)
             self.journal_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            if _is_read_only(exc):
+            if is_read_only_error(exc):
                 raise StoreReadOnly(self.path, exc.errno) from exc
             raise
         return FileLock(str(self.journal_dir / f"{session_id}.lock"))
@@ -534,204 +418,3 @@ def _one(items: list[T], ref: str, what: str, key: Callable[[T], str]) -> T:
     return matches[0]
 
 
-def _validates(doc: dict[str, Any]) -> bool:
-    try:
-        Session.model_validate(doc)
-    except ValidationError:
-        return False
-    return True
-
-
-_PLACEHOLDERS = {"title": "(the title could not be read)", "plan": "", "status": SessionStatus.ARCHIVED.value}
-"""Stand-ins for fields that failed, so the rest of a damaged session still shows. A status that
-cannot be read is taken as archived: neither running (to resume) nor closed (with agreed actions)."""
-
-
-def _salvage(doc: Document) -> tuple[Session | None, list[str]]:
-    """What can be read of a session document that failed validation, and what could not.
-
-    A failing item of a list (an idea, an action) is left out and any other failing field falls
-    back to its default, so the rest still shows. A document from a newer facilitator is not
-    damaged but not understood: nothing is salvaged from it.
-
-    Returns:
-        The salvaged session (None if nothing could be), and each failing field with its reason.
-    """
-    version = doc.get("schema_version")
-    if isinstance(version, int) and version > SCHEMA_VERSION:
-        return None, []
-    data = dict(doc)
-    damage = []
-    if not isinstance(data.get("id"), str):
-        damage.append("id: missing" if "id" not in data else "id: not text")
-        data["id"] = f"document-{doc.doc_id}"  # stable, unlike a default id drawn afresh
-    for _ in range(3):  # leaving out a field can only reveal errors in rare cases; never loop on
-        try:
-            return Session.model_validate(data), damage
-        except ValidationError as exc:
-            errors = exc.errors()
-        damage.extend(f"{_where(e['loc'])}: {_plainly(e)}" for e in errors)
-        data = _leave_out(data, errors)
-    return None, damage
-
-
-def _leave_out(data: dict[str, Any], errors: list[ErrorDetails]) -> dict[str, Any]:
-    data = dict(data)
-    items: dict[str, set[int]] = {}
-    for error in errors:
-        field, *rest = error["loc"] or ("",)
-        if rest and isinstance(rest[0], int) and isinstance(data.get(str(field)), list):
-            items.setdefault(str(field), set()).add(rest[0])
-        elif field in _PLACEHOLDERS:
-            data[str(field)] = _PLACEHOLDERS[str(field)]
-        else:
-            data.pop(str(field), None)
-    for field, bad in items.items():
-        if isinstance(data.get(field), list):
-            data[field] = [item for number, item in enumerate(data[field]) if number not in bad]
-    return data
-
-
-def _where(loc: tuple[int | str, ...]) -> str:
-    """`ideas[3].round`: where a failing value sits, as a person would point at it."""
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else part
-    return path or "the document"
-
-
-_PLAIN = {
-    "missing": "missing",
-    "extra_forbidden": "not a field facilitator knows",
-    "int_parsing": "not a whole number",
-    "int_type": "not a whole number",
-    "int_from_float": "not a whole number",
-    "float_parsing": "not a number",
-    "float_type": "not a number",
-    "bool_parsing": "not true or false",
-    "bool_type": "not true or false",
-    "string_type": "not text",
-    "string_too_short": "empty",
-    "list_type": "not a list",
-    "model_type": "not a group of fields",
-    "model_attributes_type": "not a group of fields",
-    "dict_type": "not a group of fields",
-    "datetime_parsing": "not a date and time",
-    "datetime_from_date_parsing": "not a date and time",
-    "datetime_type": "not a date and time",
-    "date_parsing": "not a date",
-    "date_from_datetime_parsing": "not a date",
-    "date_from_datetime_inexact": "not a date",
-    "date_type": "not a date",
-}
-
-
-def _plainly(error: ErrorDetails) -> str:
-    """Why a value failed, in words a coach reads, with the value itself when it is short."""
-    value = error.get("input")
-    shown = f" ({value!r})" if isinstance(value, (int, float, str)) and len(repr(value)) <= 40 else ""
-    if error["type"] == "enum":
-        return f"not one of {error.get('ctx', {}).get('expected', 'the known values')}{shown}"
-    if plain := _PLAIN.get(error["type"]):
-        return plain + ("" if error["type"] == "missing" else shown)
-    message = error["msg"].removeprefix("Value error, ").replace("Input should be", "should be")
-    return message[:1].lower() + message[1:] + shown
-
-
-@dataclass(frozen=True)
-class JournalLines:
-    """A journal as read: its events in order, and how many lines were not one."""
-
-    events: list[dict[str, Any]]
-    skipped: int
-
-
-class Journal:
-    """An append-only log of a live session's events, durable line by line.
-
-    Appending costs one small write and one fsync, independent of the store's size. A line that
-    is not an event (torn by a power cut, edited by hand) is skipped on replay and counted, so
-    the room is told rather than left wondering where an idea went.
-    """
-
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        self.path = path
-        self.read_only = read_only
-        self._checked_tail = False
-
-    def _torn_tail(self) -> bool:
-        """Whether the file ends in a line a crash cut short, which the next event must not join."""
-        try:
-            with open(self.path, "rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                if handle.tell() == 0:
-                    return False
-                handle.seek(-1, os.SEEK_END)
-                return handle.read(1) != b"\n"
-        except FileNotFoundError:
-            return False
-
-    def append(self, *events: dict[str, Any], durable: bool = True) -> None:
-        """Append events in one write and (by default) one fsync: an idea and the cleared draft
-        that goes with it reach the disk together.
-
-        Args:
-            durable: fsync before returning. A heartbeat of the clock skips it: the write
-                survives the process being killed, and only a power cut could lose it.
-
-        Raises:
-            StoreReadOnly: the store is open for reviewing only.
-        """
-        if self.read_only:
-            raise StoreReadOnly(self.path)
-        lines = "".join(json.dumps(event, ensure_ascii=False, default=str) + "\n" for event in events)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            created = not self.path.exists()
-            if not self._checked_tail:
-                self._checked_tail = True
-                if self._torn_tail():
-                    lines = "\n" + lines
-            with open(self.path, "a", encoding="utf-8") as handle:
-                handle.write(lines)
-                handle.flush()
-                if durable:
-                    os.fsync(handle.fileno())
-        except OSError as exc:
-            if _is_read_only(exc):
-                raise StoreReadOnly(self.path, exc.errno) from exc
-            raise
-        if created:  # the new file's name must survive a power cut too, not only its bytes
-            _fsync_dir(self.path.parent)
-
-    def read(self) -> JournalLines:
-        """Every event in order; a line that is not a JSON object, or nests too deep, is counted
-        in `skipped` and left out."""
-        try:
-            raw = self.path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return JournalLines([], 0)
-        events = []
-        skipped = 0
-        for line in raw.split("\n"):
-            if not line.strip():
-                continue
-            try:
-                event = parse_json(line)
-            except ValueError:
-                event = None
-            if isinstance(event, dict):
-                events.append(event)
-            else:
-                skipped += 1
-        return JournalLines(events, skipped)
-
-    def events(self) -> list[dict[str, Any]]:
-        """The events alone, for a reader that looks for one and need not report the rest."""
-        return self.read().events
-
-    def clear(self) -> None:
-        if self.read_only:
-            raise StoreReadOnly(self.path)
-        self.path.unlink(missing_ok=True)
-        _fsync_dir(self.path.parent)

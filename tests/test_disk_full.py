@@ -11,7 +11,8 @@ from typing import Any, Self
 
 import pytest
 
-from facilitator import store as store_module
+from facilitator import files as files_module
+from facilitator import journal as journal_module
 from facilitator.app import make_app
 from facilitator.engine.live import SAVE_RETRY_SECONDS, LiveSession, fresh_session
 from facilitator.models import SessionStatus
@@ -74,7 +75,8 @@ class _Filling:
 @pytest.fixture
 def disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
     disk = FullDisk()
-    monkeypatch.setattr(store_module, "open", disk.open, raising=False)
+    for module in (files_module, journal_module):  # the store's own file, and the journal
+        monkeypatch.setattr(module, "open", disk.open, raising=False)
     return disk
 
 

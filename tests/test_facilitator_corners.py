@@ -211,6 +211,7 @@ async def test_a_routine_that_looks_like_markup_can_be_added_at_set_up(store_pat
         await pilot.pause()
         app.screen.query_one("#add-routine").focus()
         await type_fast(pilot, "retro [/b] review", "enter")
+        await pilot.pause()  # the list scrolls to the new routine on the next frame
         assert "retro [/b] review" in shown(app)
 
 
