@@ -18,7 +18,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -57,15 +56,38 @@ class Strict(BaseModel):
     _keeps_lines: ClassVar[frozenset[str]] = frozenset()
     """Fields whose text may hold several lines; in every other field a line break is a space."""
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _through_the_gate(cls, value: object, info: ValidationInfo) -> object:
-        lines = info.field_name in cls._keeps_lines
-        if isinstance(value, str):
-            return clean(value, lines=lines)
-        if isinstance(value, list) and any(isinstance(v, str) for v in value):
-            return [clean(v, lines=lines) if isinstance(v, str) else v for v in value]
-        return value
+    def _through_the_gate(cls, data: object) -> object:
+        # One call per model rather than one per field: reading a store validates thousands.
+        if not isinstance(data, dict):
+            return data
+        changed = None
+        for name, value in data.items():
+            kind = type(value)
+            if (kind is str and value.isprintable()) or (kind is not str and kind is not list):
+                continue  # the common case, decided without a call
+            cleaned = _gated(value, name in cls._keeps_lines)
+            if cleaned is not value:
+                changed = changed or dict(data)
+                changed[name] = cleaned
+        return data if changed is None else changed
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # An assignment skips the model validator above; it passes the gate here.
+        super().__setattr__(name, _gated(value, name in self._keeps_lines))
+
+
+def _gated(value: object, lines: bool) -> object:
+    """`value` itself if it holds no text to clean (the common case, found cheaply), else a
+    cleaned copy: a string, or a list of strings."""
+    if type(value) is str:
+        return value if value.isprintable() else clean(value, lines=lines)
+    if type(value) is list and value and type(value[0]) is str:
+        if all(type(v) is not str or v.isprintable() for v in value):
+            return value
+        return [clean(v, lines=lines) if type(v) is str else v for v in value]
+    return value
 
 
 # --- Decks -------------------------------------------------------------------------------------
