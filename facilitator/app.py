@@ -6,10 +6,14 @@ up; the app calls the engine and pushes the next screen down.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import codecs
+import functools
+import io
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+from rich.console import Console, RenderableType
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -136,13 +140,29 @@ class FacilitatorApp(App[None]):
     # --- when the program itself fails ------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
-        # Textual restores the terminal and stops; the details go to a file, not the wall.
-        self.crash_log = write_crash_log(error)
-        self.crash = error
+        # Textual restores the terminal and stops; the details go to a file, not the wall. Only
+        # the first error is the cause: what fails after it (a screen half torn down) is not.
+        if self.crash is None:
+            self.crash = error
+            self.crash_log = write_crash_log(error)
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
         """One line on exit instead of a screenful of traceback (Textual's default)."""
+        self._stop_with_one_line()
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's own threads (the one that reads the keyboard) report a failure here rather
+        than through `_handle_exception`: it is a crash all the same."""
+        if self.crash_log is None:
+            text = io.StringIO()
+            report = Console(file=text, width=120, color_system=None)
+            for renderable in renderables:
+                report.print(renderable)
+            self.crash_log = write_crash_log(text.getvalue())
+        self._stop_with_one_line()
+
+    def _stop_with_one_line(self) -> None:
         line = crash_line("facilitator", self.crash, self.crash_log, in_session=self.live is not None)
         self.exit(return_code=1, message=Text(line))
 
@@ -196,10 +216,13 @@ class FacilitatorApp(App[None]):
         except BaseException:
             self._release()
             raise
-        self._show_phase(push=True)
         left = format_clock(self.live.countdown.remaining())
-        newer = " It had changed since the list was shown; this is the latest." if session.revision != shown.revision else ""
-        self.notify(f"Session resumed, paused at {left}, the time that was left. Ctrl+T starts the clock.{newer}", timeout=8, markup=False)
+        self._show_phase(push=True)
+        if self.live is None:  # it had reached its close: the summary is up, nothing to resume
+            self.notify("That session had reached its end; here is its action list.", timeout=8, markup=False)
+        else:
+            newer = " It had changed since the list was shown; this is the latest." if session.revision != shown.revision else ""
+            self.notify(f"Session resumed, paused at {left}, the time that was left. Ctrl+T starts the clock.{newer}", timeout=8, markup=False)
         if skipped := self.workspace.store.journal_skipped.get(session.id):
             lines = "1 journal line could not be read and was" if skipped == 1 else f"{skipped} journal lines could not be read and were"
             self.notify(f"{lines} skipped; everything else was restored.", severity="warning", timeout=10, markup=False)
@@ -318,8 +341,12 @@ class FacilitatorApp(App[None]):
         except StaleSession as exc:
             self._stale(exc)
             return
-        banners = list(self.screen.query(SaveBanner))
-        if not banners and live.save_failed is not None and not self.screen.is_modal:
+        if isinstance(self.screen, PhaseScreen):  # it mounts its own banner, once it is mounted
+            self.screen.show_saving()
+            banners = []
+        else:
+            banners = list(self.screen.query(SaveBanner))
+        if not banners and not isinstance(self.screen, PhaseScreen) and live.save_failed is not None and not self.screen.is_modal:
             banners = [SaveBanner()]
             self.screen.mount(banners[0])
         for banner in banners:
@@ -390,6 +417,22 @@ class FacilitatorApp(App[None]):
         self.push_screen(SetupScreen(self.workspace))
 
 
+def _read_keys_leniently() -> None:
+    """A terminal may send bytes that are not UTF-8 (a stray 0xff, an 8-bit control character);
+    Textual's keyboard thread decodes them strictly and stops the app. Read them as U+FFFD."""
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:  # not a POSIX terminal: another driver, another decoder
+        return
+    strict = codecs.getincrementaldecoder
+
+    def lenient(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+        return functools.partial(strict(encoding), errors="replace")
+
+    linux_driver.getincrementaldecoder = lenient  # type: ignore[assignment]
+
+
 def make_app(workspace: Workspace | None = None, clock: Clock | None = None) -> FacilitatorApp:
     """The one way to build the app, so the CLI and tests get the same thing."""
+    _read_keys_leniently()
     return FacilitatorApp(workspace or Workspace(), clock)

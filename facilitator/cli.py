@@ -346,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # The reader went away (`| head`): stop quietly, as standard tools do.
             _silence_stdout()
             return 128 + 13  # what a shell shows for a tool ended by SIGPIPE
+        except KeyboardInterrupt:
+            return 130  # Ctrl+C: stopped on purpose, nothing to report
         except Exception as exc:  # a bug, not bad input: the details go to a file
             print(crash_line(PROG, exc, write_crash_log(exc)), file=sys.stderr)
             return 1
@@ -355,7 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _gated_output() -> Iterator[None]:
     """Everything printed passes `facilitator.text`, whatever code path printed it."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = CleanWriter(sys.stdout), CleanWriter(sys.stderr)
+    # A stream the shell closed (`>&-`) is None: printing to it does nothing, and stays so.
+    sys.stdout = CleanWriter(sys.stdout) if sys.stdout is not None else None
+    sys.stderr = CleanWriter(sys.stderr) if sys.stderr is not None else None
     try:
         yield
     finally:

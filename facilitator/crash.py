@@ -25,27 +25,35 @@ def crash_dir() -> Path:
     return Path(platformdirs.user_state_dir("facilitator"))
 
 
-def write_crash_log(error: BaseException) -> Path | None:
-    """Write the traceback to a new file in `crash_dir()` and return its path (None if even
-    that failed: a crash report must never raise in its turn)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    details = "".join(traceback.format_exception(error))
-    header = f"facilitator crashed at {datetime.now().isoformat(timespec='seconds')}\npython {sys.version}\n\n"
+def write_crash_log(error: BaseException | str) -> Path | None:
+    """Write the traceback (or a report already rendered as text) to a new file in
+    `crash_dir()` and return its path (None if even that failed: a crash report must never raise
+    in its turn). A second crash in the same second gets a file of its own."""
+    moment = datetime.now()
+    details = error if isinstance(error, str) else "".join(traceback.format_exception(error))
+    header = f"facilitator crashed at {moment.isoformat(timespec='seconds')}\npython {sys.version}\n\n"
     try:
         folder = crash_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{stamp}-{os.getpid()}.log"
-        path.write_text(header + details, encoding="utf-8", errors="replace")
+        stem = f"crash-{moment:%Y%m%d-%H%M%S}-{os.getpid()}"
+        for number in range(1, 100):
+            path = folder / (f"{stem}.log" if number == 1 else f"{stem}-{number}.log")
+            try:
+                with open(path, "x", encoding="utf-8", errors="replace") as handle:
+                    handle.write(header + details)
+            except FileExistsError:
+                continue
+            return path
     except OSError:
-        return None
-    return path
+        pass
+    return None
 
 
 def crash_line(prog: str, error: BaseException | None, log: Path | None, *, in_session: bool = False) -> str:
     """The one line the user sees."""
     where = f"the details are in {log}" if log else "no crash log could be written"
-    kind = type(error).__name__ if error is not None else "unknown"
-    line = f"{prog}: stopped by an unexpected error ({kind}); {where}."
+    kind = f" ({type(error).__name__})" if error is not None else ""
+    line = f"{prog}: stopped by an unexpected error{kind}; {where}."
     if in_session:
         line += " Nothing typed is lost: start facilitator again to resume."
     return line

@@ -52,7 +52,7 @@ class Strict(BaseModel):
     string passes the text gate (`facilitator.text`) on its way in, from a file, the store, a
     journal or the keyboard: stored text written before the gate existed is cleaned as it loads."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
     _keeps_lines: ClassVar[frozenset[str]] = frozenset()
     """Fields whose text may hold several lines; in every other field a line break is a space."""
 

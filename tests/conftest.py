@@ -14,6 +14,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("FACILITATOR_STORE", str(home / "store.json"))
+    monkeypatch.setenv("FACILITATOR_STATE", str(home / "state"))  # crash logs of a failing test
     return home
 
 

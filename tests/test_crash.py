@@ -91,3 +91,42 @@ def test_a_crash_mid_round_restores_the_terminal_and_the_session_resumes(tmp_pat
     from facilitator.engine.live import recovered
 
     assert [i.text for i in recovered(session, Store(store_path)).ideas] == ["Ask a customer to the stand-up"]
+
+
+def test_two_crashes_in_the_same_second_keep_a_log_each(state_dir: Path) -> None:
+    from facilitator.crash import write_crash_log
+
+    first = write_crash_log(RuntimeError("first"))
+    second = write_crash_log(RuntimeError("second"))
+    assert first is not None and second is not None and first != second
+    assert "first" in first.read_text(encoding="utf-8") and "second" in second.read_text(encoding="utf-8")
+
+
+async def test_a_failure_in_textuals_own_threads_is_a_crash_too(store_path: Path, clock, state_dir: Path) -> None:
+    """Textual's keyboard thread reports a failure through `panic`, not as an exception."""
+    from rich.text import Text
+
+    from tests.helpers import new_app
+
+    app = new_app(store_path, clock)
+    async with app.run_test() as pilot:
+        app.call_later(app.panic, Text("the keyboard thread failed"))
+        await pilot.pause()
+    assert app.return_code == 1
+    (log,) = state_dir.glob("crash-*.log")
+    assert app.crash_log == log and "the keyboard thread failed" in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_bytes_that_are_not_utf8_from_the_terminal_do_not_stop_the_app(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(TERM="xterm-256color", FACILITATOR_STATE=str(tmp_path / "state"), PYTHONPATH=str(REPO))
+    command = [sys.executable, "-m", "facilitator", "--store", str(tmp_path / "store.json")]
+    with PtyProcess(command, columns=100, lines=30, env=env, cwd=tmp_path) as app:
+        app.wait_for("New session (n)", STEP_SECONDS, "the home screen")
+        os.write(app.master, b"\xff\x9b\xfe")  # a stray byte, an 8-bit CSI, another stray byte
+        app.send("n")
+        app.wait_for("Enter starts the session", STEP_SECONDS, "the set-up screen, keys still read")
+        app.send("\x11")  # Ctrl+Q
+        assert app.wait_exit(STEP_SECONDS) == 0
+    assert not (tmp_path / "state").exists()

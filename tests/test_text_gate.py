@@ -260,3 +260,13 @@ async def test_a_pasted_escape_never_reaches_a_title_or_a_name_at_set_up(store_p
         session = app.live.session
         assert (session.title, session.team, session.facilitator) == ("title ok", "team ok", "facilitator ok")
         assert session.participants == ["participants ok"]
+
+
+def test_a_command_with_its_output_closed_by_the_shell_ends_quietly(tmp_path: Path) -> None:
+    """`facilitator sessions list >&-`: Python sees no standard output at all; not a crash."""
+    result = subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m facilitator decks list >&-'],
+        capture_output=True, timeout=60, cwd=REPO, env={**os.environ, "FACILITATOR_STATE": str(tmp_path / "state")},
+    )
+    assert result.returncode == 0 and result.stderr == b""
+    assert not (tmp_path / "state").exists()
