@@ -1,12 +1,13 @@
 """Files that must survive a crash and a hand editor: atomic writes that keep the file's mode,
-damaged files set aside and never overwritten, JSON read with a limit on nesting, and a
-read-only folder told apart from a failure.
+damaged files set aside and never overwritten, JSON read with a limit on nesting and written
+whatever text it holds, and a read-only folder told apart from a failure.
 
 Plain Python; used by the store and by the journal.
 """
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
@@ -17,11 +18,13 @@ from datetime import datetime
 from pathlib import Path
 
 from facilitator.models import now
+from facilitator.text import clean
 
 TEMP_SUFFIX = ".tmp"
-MAX_DEPTH = 64
-"""Nesting a store or a journal line may have; a session document needs about eight levels.
-Deeper data is damage (or mischief): it would exhaust Python's recursion on the next read or write."""
+MAX_JSON_DEPTH = 64
+"""Nesting the JSON of a store or a journal line may have; a session document needs about eight
+levels. Deeper data is damage (or mischief): it would exhaust Python's recursion on the next read
+or write. (Deck and plan files are TOML, with their own limit in `catalog`.)"""
 
 
 class StoreReadOnly(PermissionError):
@@ -55,8 +58,9 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, text: str, *, before_replace: Callable[[Path], None] | None = None) -> None:
-    """Write `text` to `path` so that a crash leaves either the old content or the new.
+def atomic_write(path: Path, text: str | bytes, *, before_replace: Callable[[Path], None] | None = None) -> None:
+    """Write `text` (UTF-8 if it is a `str`) to `path` so that a crash leaves either the old
+    content or the new.
 
     Args:
         before_replace: a hook run after the temp file is durable and before it replaces the
@@ -68,11 +72,12 @@ def atomic_write(path: Path, text: str, *, before_replace: Callable[[Path], None
         mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         mode = None  # a new file: the process's default (its umask), as `open` gives
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with open(temp, "w", encoding="utf-8") as handle:
+        with open(temp, "wb") as handle:
             if mode is not None:  # a store someone made private (0600) stays private
                 os.fchmod(handle.fileno(), mode)
-            handle.write(text)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if before_replace is not None:
@@ -107,7 +112,7 @@ def set_aside(path: Path, clock: Callable[[], datetime] = now) -> Path:
     return target
 
 
-def too_deep(data: object, limit: int = MAX_DEPTH) -> bool:
+def json_too_deep(data: object, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether JSON data nests deeper than `limit`, found without recursion."""
     level: list[object] = [data]
     for _ in range(limit):
@@ -123,19 +128,62 @@ def too_deep(data: object, limit: int = MAX_DEPTH) -> bool:
     return True
 
 
+_JSON_WORDS = [
+    ("Expecting property name", "expected a key in double quotes"),
+    ("Expecting ':'", "expected a : after a key"),
+    ("Expecting ','", "expected a comma between two items"),
+    ("Expecting value", "expected a value"),
+    ("Unterminated string", "a text has no closing quote"),
+    ("Invalid control character", "a control character inside a text"),
+    ("Invalid \\", "a \\ escape in a text is not valid"),
+    ("Extra data", "more follows the end of the data"),
+]
+"""The JSON parser's words for what is wrong, and a coach's."""
+
+
 def parse_json(text: str) -> object:
-    """JSON as read from a file someone may have edited; too deep a nesting is a `ValueError`.
+    """JSON as read from a file someone may have edited.
 
     Raises:
-        ValueError: not JSON (`json.JSONDecodeError`), or nested deeper than `MAX_DEPTH`.
+        ValueError: not JSON, or nested deeper than `MAX_JSON_DEPTH`; its message says so in
+            plain words, with the line and column.
     """
     try:
         data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = next((words for start, words in _JSON_WORDS if exc.msg.startswith(start)), clean(exc.msg).lower())
+        raise ValueError(f"not valid JSON (line {exc.lineno}, column {exc.colno}): {reason}") from None
     except RecursionError:
-        raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from None
-    if too_deep(data):
-        raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
+        raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep") from None
+    if json_too_deep(data):
+        raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep")
     return data
+
+
+def read_json(raw: bytes) -> object:
+    """JSON from a file's bytes: UTF-8, with or without the byte order mark some editors add.
+
+    Raises:
+        ValueError: not UTF-8 text, not JSON, or nested too deep, said in plain words.
+    """
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    try:
+        text = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (byte 0x{raw[bom + exc.start]:02x} at byte {bom + exc.start})") from None
+    return parse_json(text)
+
+
+def json_bytes(data: object, *, indent: int | None = None, default: Callable[[object], object] | None = None) -> bytes:
+    """`data` as UTF-8 JSON, readable by hand; all in ASCII escapes if some text cannot be UTF-8.
+
+    A lone surrogate (which JSON can hold, as `"\\ud800"`) has no UTF-8 form. Escaped, every
+    string reads back exactly as it was, so a document written by hand is never altered here.
+    """
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=indent, default=default).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, indent=indent, default=default).encode("ascii")
 
 
 def is_read_only_error(error: OSError) -> bool:

@@ -1,17 +1,22 @@
 """A live session's journal: one append-only file of events, durable line by line.
 
-Plain Python; the store hands out one per live session.
+Plain Python; the store hands out one per live session. A journal is a plain file or nothing:
+anything else in its place (a folder, a named pipe someone made) is never opened in a way that
+could wait, never read as events, and never removed.
 """
 
 from __future__ import annotations
 
-import json
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from facilitator.files import StoreReadOnly, fsync_dir, is_read_only_error, parse_json
+from facilitator.files import StoreReadOnly, fsync_dir, is_read_only_error, json_bytes, parse_json
+
+SUFFIX = ".jsonl"
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,13 @@ class JournalLines:
     skipped: int
 
 
+class NotAPlainFile(OSError):
+    """Something other than a plain file stands where a journal belongs; it is left alone."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.EINVAL, "the journal is not a plain file", str(path))
+
+
 class Journal:
     """An append-only log of a live session's events, durable line by line.
 
@@ -30,22 +42,50 @@ class Journal:
     the room is told rather than left wondering where an idea went.
     """
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, mode: int | None = None) -> None:
+        """
+        Args:
+            mode: the permission bits a new journal is made with (the store's, so that ideas
+                are as private as the store); None for the process's default.
+        """
         self.path = path
         self.read_only = read_only
+        self.mode = mode
         self._checked_tail = False
 
-    def _torn_tail(self) -> bool:
-        """Whether the file ends in a line a crash cut short, which the next event must not join."""
+    @staticmethod
+    def not_plain(folder: Path) -> list[str]:
+        """The sessions whose journal in `folder` is not a plain file (a folder, a named pipe),
+        found from the folder's listing alone: nothing is opened."""
         try:
-            with open(self.path, "rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                if handle.tell() == 0:
-                    return False
-                handle.seek(-1, os.SEEK_END)
-                return handle.read(1) != b"\n"
-        except FileNotFoundError:
-            return False
+            entries = list(os.scandir(folder))
+        except OSError:  # no journals yet, or none that can be listed: nothing to report
+            return []
+        return sorted(entry.name.removesuffix(SUFFIX) for entry in entries if entry.name.endswith(SUFFIX) and not _is_plain(entry))
+
+    def _open_plain(self, path: str, flags: int) -> int:
+        """An `opener` that opens the journal without waiting (a named pipe would wait for a
+        writer, or a reader) and only if it is a plain file; a new one gets `mode`.
+
+        Raises:
+            NotAPlainFile: something else stands in its place.
+        """
+        try:
+            fd = os.open(path, flags | os.O_NONBLOCK, 0o666 if self.mode is None else self.mode)
+        except IsADirectoryError:
+            raise NotAPlainFile(self.path) from None
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:  # a pipe with no reader, or a socket
+                raise NotAPlainFile(self.path) from None
+            raise
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise NotAPlainFile(self.path)
+            os.set_blocking(fd, True)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
 
     def append(self, *events: dict[str, Any], durable: bool = True) -> None:
         """Append events in one write and (by default) one fsync: an idea and the cleared draft
@@ -57,18 +97,19 @@ class Journal:
 
         Raises:
             StoreReadOnly: the store is open for reviewing only.
+            NotAPlainFile: something other than a journal stands in its place.
         """
         if self.read_only:
             raise StoreReadOnly(self.path)
-        lines = "".join(json.dumps(event, ensure_ascii=False, default=str) + "\n" for event in events)
+        lines = b"".join(json_bytes(event, default=str) + b"\n" for event in events)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
-            if not self._checked_tail:
-                self._checked_tail = True
-                if self._torn_tail():
-                    lines = "\n" + lines
-            with open(self.path, "a", encoding="utf-8") as handle:
+            with open(self.path, "a+b", opener=self._open_plain) as handle:
+                if not self._checked_tail:
+                    self._checked_tail = True
+                    if _torn_tail(handle):
+                        lines = b"\n" + lines
                 handle.write(lines)
                 handle.flush()
                 if durable:
@@ -82,10 +123,12 @@ class Journal:
 
     def read(self) -> JournalLines:
         """Every event in order; a line that is not a JSON object, or nests too deep, is counted
-        in `skipped` and left out."""
+        in `skipped` and left out. A journal that is not a plain file holds no events (the store
+        names it in `problems`)."""
         try:
-            raw = self.path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
+            with open(self.path, "rb", opener=self._open_plain) as handle:
+                raw = handle.read().decode("utf-8", errors="replace").removeprefix("\ufeff")
+        except (FileNotFoundError, NotAPlainFile):
             return JournalLines([], 0)
         events = []
         skipped = 0
@@ -107,7 +150,26 @@ class Journal:
         return self.read().events
 
     def clear(self) -> None:
+        """Remove the journal once the store holds its events; anything but a plain file in its
+        place is not the journal, and is left alone."""
         if self.read_only:
             raise StoreReadOnly(self.path)
-        self.path.unlink(missing_ok=True)
-        fsync_dir(self.path.parent)
+        if self.path.is_file():
+            self.path.unlink(missing_ok=True)
+            fsync_dir(self.path.parent)
+
+
+def _is_plain(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _torn_tail(handle: BinaryIO) -> bool:
+    """Whether the file ends in a line a crash cut short, which the next event must not join."""
+    end = handle.seek(0, os.SEEK_END)
+    if end == 0:
+        return False
+    handle.seek(end - 1)
+    return handle.read(1) != b"\n"

@@ -1,7 +1,8 @@
 """Reading a damaged session document: what can be read is kept, what cannot is named.
 
 A stored session that fails validation (edited by hand, damaged on disk) still shows its other
-data, its actions above all, with each failing field named in plain words. Plain Python.
+data, its actions above all, with each failing field named in plain words. What is said quotes
+stored data (keys, values), so it passes the text gate. Plain Python.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pydantic_core import ErrorDetails
 
 from facilitator.models import SCHEMA_VERSION, Session, SessionStatus
 from facilitator.problems import dotted
+from facilitator.text import clean
 
 
 def validates(doc: dict[str, Any]) -> bool:
@@ -51,9 +53,14 @@ def salvage(doc: dict[str, Any], number: int) -> tuple[Session | None, list[str]
             return Session.model_validate(data), damage
         except ValidationError as exc:
             errors = exc.errors()
-        damage.extend(f"{dotted(e['loc']) or 'the document'}: {_plainly(e)}" for e in errors)
+        damage.extend(clean(f"{_where(e['loc'])}: {plainly(e)}") for e in errors)
         data = _leave_out(data, errors)
     return None, damage
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """The dotted path of a failing field, each key cleaned: an unknown key may be all escapes."""
+    return dotted(tuple(p if isinstance(p, int) else clean(p) or "(an unreadable key)" for p in loc)) or "the document"
 
 
 def _leave_out(data: dict[str, Any], errors: list[ErrorDetails]) -> dict[str, Any]:
@@ -96,16 +103,38 @@ _PLAIN = {
     "date_from_datetime_parsing": "not a date",
     "date_from_datetime_inexact": "not a date",
     "date_type": "not a date",
+    "finite_number": "not a finite number",
+    "string_pattern_mismatch": "not in the expected form",
 }
+_BOUNDS = {
+    "less_than_equal": ("at most", "le"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "greater_than": ("more than", "gt"),
+}
+"""Each bound pydantic checks, in words, and the key of its limit in the error's `ctx`."""
 
 
-def _plainly(error: ErrorDetails) -> str:
-    """Why a value failed, in words a coach reads, with the value itself when it is short."""
+def plainly(error: ErrorDetails) -> str:
+    """Why a value failed, in words a coach reads, with the value itself when it is short.
+    Not cleaned: the caller cleans the whole line it makes."""
+    kind, ctx = error["type"], error.get("ctx") or {}
     value = error.get("input")
     shown = f" ({value!r})" if isinstance(value, (int, float, str)) and len(repr(value)) <= 40 else ""
-    if error["type"] == "enum":
-        return f"not one of {error.get('ctx', {}).get('expected', 'the known values')}{shown}"
-    if plain := _PLAIN.get(error["type"]):
-        return plain + ("" if error["type"] == "missing" else shown)
-    message = error["msg"].removeprefix("Value error, ").replace("Input should be", "should be")
+    if kind in ("enum", "literal_error"):
+        return f"not one of {ctx.get('expected', 'the known values')}{shown}"
+    if kind in _BOUNDS:
+        words, key = _BOUNDS[kind]
+        return f"{words} {ctx.get(key, 'the limit')}{shown}"
+    if kind in ("too_long", "string_too_long"):
+        unit = "characters" if kind == "string_too_long" else "items"
+        return f"too long (at most {ctx.get('max_length', '?')} {unit})"
+    if kind == "too_short":
+        return f"too short (at least {ctx.get('min_length', '?')} items)"
+    if plain := _PLAIN.get(kind):
+        return plain + ("" if kind == "missing" else shown)
+    message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    message = message.replace("Input should be", "should be")
+    if kind in ("value_error", "assertion_error"):  # our own words, which say what the value was
+        shown = ""
     return message[:1].lower() + message[1:] + shown

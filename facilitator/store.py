@@ -18,8 +18,8 @@ phase ends, so capturing an idea costs the same however big the store is.
 
 from __future__ import annotations
 
-import json
 import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -34,15 +34,16 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from facilitator.files import (  # noqa: F401  (re-exported: the store's public face)
-    MAX_DEPTH,
+    MAX_JSON_DEPTH,
     TEMP_SUFFIX,
     StoreReadOnly,
     atomic_write,
     damaged_copies,
     fsync_dir,
     is_read_only_error,
+    json_bytes,
     leftover_temp_files,
-    parse_json,
+    read_json,
     set_aside,
     writable,
 )
@@ -56,7 +57,8 @@ from facilitator.models import (
     SessionStatus,
     now,
 )
-from facilitator.salvage import salvage, validates
+from facilitator.salvage import plainly, salvage, validates
+from facilitator.text import clean
 
 STORE_ENV = "FACILITATOR_STORE"
 SESSIONS = "sessions"
@@ -148,9 +150,9 @@ class AtomicJSONStorage(Storage):
         if not raw.strip():
             raise StoreDamaged(self.path, "the file is empty")
         try:
-            data = parse_json(raw.decode("utf-8"))
-        except ValueError as exc:  # not UTF-8, not JSON, or nested too deep
-            raise StoreDamaged(self.path, f"not valid JSON: {exc}") from exc
+            data = read_json(raw)
+        except ValueError as exc:  # not UTF-8, not JSON, or nested too deep: said plainly
+            raise StoreDamaged(self.path, str(exc)) from exc
         if not _looks_like_store(data):
             raise StoreDamaged(self.path, "not a facilitator store: unexpected structure")
         return data
@@ -159,7 +161,9 @@ class AtomicJSONStorage(Storage):
         if self.read_only:
             raise StoreReadOnly(self.path)
         try:
-            atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+            # Other sessions' documents go back as they were read, not cleaned: `json_bytes`
+            # writes them whatever text they hold (one lone surrogate must not stop every save).
+            atomic_write(self.path, json_bytes(data, indent=1))
         except OSError as exc:
             if is_read_only_error(exc):
                 raise StoreReadOnly(self.path, exc.errno) from exc
@@ -192,7 +196,7 @@ class Store:
         """Lines of each live session's journal that could not be read or applied when last replayed."""
         self.read_only = False
         """The folder or the file may not be written: the store is open for reviewing only."""
-        self._lock: AbstractContextManager[object] = FileLock(str(self.path) + ".lock")
+        self._lock: AbstractContextManager[object] = _file_lock(Path(str(self.path) + ".lock"), self._file_mode())
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not writable(self.path):
@@ -258,9 +262,10 @@ class Store:
     def sessions(self) -> list[Session]:
         """Every session, newest first.
 
-        A document that fails validation is listed with what could be read (see `_salvage`) and
-        its failing fields in `damaged`; one written by a newer facilitator is left out and noted
-        in `problems`.
+        A document that fails validation is listed with what could be read (see
+        `salvage.salvage`) and its failing fields in `damaged`; one written by a newer facilitator
+        is left out and noted in `problems`, as is a journal that is not a plain file. Everything
+        these say passes the text gate: it quotes stored data, which may hold escapes.
         """
         with self._db() as db:
             docs = db.table(SESSIONS).all()
@@ -273,13 +278,17 @@ class Store:
                 sessions.append(Session.model_validate(doc))
                 continue
             except ValidationError as exc:
-                first = exc.errors()[0]["msg"]
+                first = plainly(exc.errors()[0])
             salvaged, damage = salvage(doc, doc.doc_id)
             if salvaged is None:
-                self.problems.append(f"session {doc.get('id', '?')}: {first}")
+                self.problems.append(clean(f"session {doc.get('id', '?')}: {first}"))
             else:
                 sessions.append(salvaged)
                 self.damaged[salvaged.id] = damage
+        self.problems += [
+            f"the journal of session {clean(name)}, which is not a plain file; it was left alone"
+            for name in Journal.not_plain(self.journal_dir)
+        ]
         sessions.sort(key=lambda s: s.created, reverse=True)
         return sessions
 
@@ -303,7 +312,16 @@ class Store:
         return self.path.with_name(self.path.name + ".journal")
 
     def journal(self, session_id: str) -> Journal:
-        return Journal(self.journal_dir / f"{session_id}.jsonl", read_only=self.read_only)
+        """The session's journal, made (when it is new) as private as the store file."""
+        return Journal(self.journal_dir / f"{session_id}.jsonl", read_only=self.read_only, mode=self._file_mode())
+
+    def _file_mode(self) -> int | None:
+        """The store file's permission bits, for the files made beside it (journals, locks), and
+        read and write for their owner, who must use them; None before the store exists."""
+        try:
+            return stat.S_IMODE(os.stat(self.path).st_mode) | 0o600
+        except OSError:
+            return None
 
     def session_lock(self, session_id: str) -> FileLock:
         """Held by the one window that runs a session, so two cannot run (and fold) the same one.
@@ -319,7 +337,7 @@ class Store:
             if is_read_only_error(exc):
                 raise StoreReadOnly(self.path, exc.errno) from exc
             raise
-        return FileLock(str(self.journal_dir / f"{session_id}.lock"))
+        return _file_lock(self.journal_dir / f"{session_id}.lock", self._file_mode())
 
     def fold(self, session: Session) -> None:
         """Save the live session as a whole and start its journal afresh.
@@ -402,6 +420,11 @@ class Store:
     def set_setting(self, key: str, value: Any) -> None:
         with self._db() as db:
             db.table(SETTINGS).upsert({"key": key, "value": value}, Query().key == key)
+
+
+def _file_lock(path: Path, mode: int | None) -> FileLock:
+    """A lock file, made as private as the store where `mode` is given."""
+    return FileLock(str(path)) if mode is None else FileLock(str(path), mode=mode)
 
 
 def _one(items: list[T], ref: str, what: str, key: Callable[[T], str]) -> T:

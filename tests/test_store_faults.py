@@ -1,23 +1,33 @@
 """The store and the journal under faults a tester found: too deep JSON, journal lines of any
-shape, one bad field in a stored session, a read-only store, and file modes kept by saves."""
+shape, one bad field in a stored session, a read-only store, file modes kept by saves, escapes
+quoted from stored data, a lone surrogate, messages in plain words, and journals that are not
+plain files."""
 
 from __future__ import annotations
 
 import errno
 import json
 import os
+import re
 import stat
+import subprocess
+import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import Field, TypeAdapter, ValidationError
 
 from facilitator.cli import main
 from facilitator.engine import events
 from facilitator.engine.live import current_sessions, recovered
+from facilitator.journal import NotAPlainFile
 from facilitator.models import Action, ActionStatus, Idea, Session, SessionStatus, Vote
+from facilitator.salvage import plainly
 from facilitator.store import (
     Store,
     StoreDamaged,
@@ -507,3 +517,265 @@ def test_an_append_keeps_the_journal_file_mode(store_path: Path) -> None:
     journal.append(events.set_fields(title="Two"))
 
     assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
+
+
+def test_a_new_journal_and_the_locks_are_as_private_as_the_store(store_path: Path) -> None:
+    store_path.write_text("{}", encoding="utf-8")
+    store_path.chmod(0o600)
+    store = Store(store_path)
+
+    store.journal("live0001").append(events.set_fields(title="One"))
+    store.session_lock("live0001").acquire()
+
+    made = [store.journal("live0001").path, store.journal_dir / "live0001.lock", Path(f"{store_path}.lock")]
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in made} == {p.name: "0o600" for p in made}
+
+
+# --- 6. text quoted from stored data --------------------------------------------------------------
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+HOSTILE = "\u001b]0;TITLE\u0007\u001b[2J\u009b7m"
+
+
+def write_store(store_path: Path, *docs: dict) -> None:
+    sessions = {str(number): doc for number, doc in enumerate(docs, 1)}
+    store_path.write_text(json.dumps({"sessions": sessions}), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"schema_version": 99, "id": "n" + HOSTILE, "title": "t", "plan": "p"},
+        {"id": "extra001", "title": "t", "plan": "p", HOSTILE + "KEY": 1},
+        {"id": "extra002", "title": "t", "plan": "p", "ideas": [{"id": "i1", "text": "x", "round": 0, HOSTILE: 1}]},
+        {"id": "value001", "title": "t", "plan": "p", "status": "paused" + HOSTILE, "ideas": [{"id": "i1", "text": "x", "round": HOSTILE}]},
+        {"id": "n" + HOSTILE, "title": HOSTILE, "plan": 5},
+        {"id": 5, "title": "t", "plan": "p", "voters": "many" + HOSTILE},
+    ],
+    ids=["newer, with an escape in its id", "an unknown key of escapes", "an unknown key in an idea", "escapes in values", "escapes in a damaged one's id", "no id"],
+)
+def test_problems_and_damage_quoting_stored_data_hold_no_control_characters(store_path: Path, doc: dict) -> None:
+    write_store(store_path, doc)
+    store = Store(store_path)
+    (store.journal_dir / f"x{HOSTILE}.jsonl").mkdir(parents=True)
+
+    store.sessions()
+
+    said = [*store.problems, *store.damaged, *(line for lines in store.damaged.values() for line in lines)]
+    assert said and all(text and not CONTROL.search(text) for text in said), said
+
+
+def test_an_unknown_key_of_nothing_but_escapes_is_still_named(store_path: Path) -> None:
+    write_store(store_path, {"id": "extra001", "title": "t", "plan": "p", HOSTILE: 1})
+    store = Store(store_path)
+
+    store.sessions()
+
+    assert store.damaged == {"extra001": ["(an unreadable key): not a field facilitator knows (1)"]}
+
+
+# --- 7. a lone surrogate --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lone_surrogate(store_path: Path) -> Store:
+    """Two closed sessions; A's idea holds a lone surrogate, as the escape `\\ud800` in the file."""
+    store = Store(store_path)
+    store.save_session(live_session("sessA001", status=SessionStatus.CLOSED, actions=[]))
+    store.save_session(live_session("sessB001", status=SessionStatus.CLOSED, actions=[Action(id="b1", text="Do it")]))
+    store_path.write_text(store_path.read_text(encoding="utf-8").replace('"Quote wall"', '"lone \\ud800"'), encoding="utf-8")
+    return Store(store_path)
+
+
+def stored_docs(store_path: Path) -> dict[str, dict]:
+    return {doc["id"]: doc for doc in json.loads(store_path.read_bytes())["sessions"].values()}
+
+
+@pytest.mark.parametrize(
+    "save",
+    [
+        lambda store: store.set_action_status("b1", ActionStatus.DONE),
+        lambda store: store.save_session(live_session("sessC001")),
+        lambda store: store.set_setting("theme", "dark"),
+    ],
+    ids=["an action of another session", "a new session", "a setting"],
+)
+def test_a_lone_surrogate_in_one_session_does_not_stop_saving_the_others(store_path: Path, lone_surrogate: Store, save) -> None:
+    before = stored_docs(store_path)["sessA001"]
+
+    save(lone_surrogate)
+
+    after = stored_docs(store_path)
+    assert after["sessA001"] == before and after["sessA001"]["ideas"][1]["text"] == "lone \ud800"
+    assert len(after) >= 2 and Store(store_path).sessions()
+
+
+def test_the_store_goes_back_to_plain_utf8_once_the_lone_surrogate_is_gone(store_path: Path, lone_surrogate: Store) -> None:
+    lone_surrogate.set_action_status("b1", ActionStatus.DONE)
+    assert store_path.read_bytes().isascii()
+    Store(store_path).delete_session("sessA001")
+
+    Store(store_path).save_session(live_session("sessC001", title="Café"))
+
+    assert "Café" in store_path.read_text(encoding="utf-8")
+
+
+# --- 8. messages in plain words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b'{"s\xff":1}', "not UTF-8 text (byte 0xff at byte 3)"),
+        (b'\xef\xbb\xbf{"s\xff":1}', "not UTF-8 text (byte 0xff at byte 6)"),
+        (b"{ not json", "not valid JSON (line 1, column 3): expected a key in double quotes"),
+        (b'{"sessions": {}}\n{"more": 1}', "not valid JSON (line 2, column 1): more follows the end of the data"),
+        (b'{"sessions": {"1": {"title": "no end}}}', "not valid JSON (line 1, column 30): a text has no closing quote"),
+        (b'{"sessions" {}}', "not valid JSON (line 1, column 13): expected a : after a key"),
+    ],
+    ids=["not UTF-8", "not UTF-8 after a BOM", "not JSON", "extra data", "no closing quote", "no colon"],
+)
+def test_a_store_that_cannot_be_read_says_why_in_plain_words(store_path: Path, content: bytes, reason: str) -> None:
+    store_path.write_bytes(content)
+
+    with pytest.raises(StoreDamaged) as raised:
+        Store(store_path)
+
+    assert raised.value.reason == reason
+
+
+def test_a_store_that_starts_with_a_byte_order_mark_is_read_and_kept(cli, store_path: Path) -> None:
+    Store(store_path).save_session(live_session("bom00001", status=SessionStatus.CLOSED))
+    store_path.write_bytes(b"\xef\xbb\xbf" + store_path.read_bytes())
+
+    listed = cli("--store", store_path, "sessions", "list")
+    done = cli("--store", store_path, "actions", "done", "a1")
+
+    assert (listed.code, done.code, listed.err, done.err) == (0, 0, "", "")
+    assert "bom00001" in listed.out
+    assert damaged_copies(store_path) == []
+    assert Store(store_path).session("bom00001").actions[0].status is ActionStatus.DONE
+
+
+def test_a_session_from_a_newer_facilitator_is_skipped_in_plain_words(store_path: Path) -> None:
+    write_store(store_path, {"schema_version": 99, "id": "n", "title": "t", "plan": "p"})
+    store = Store(store_path)
+
+    store.sessions()
+
+    assert store.problems == ["session n: written by a newer facilitator (schema 99, this one reads 2)"]
+
+
+def test_a_value_out_of_bounds_is_named_in_plain_words(store_path: Path) -> None:
+    write_store(store_path, {"id": "s1", "title": "t", "plan": "p", "dots_per_participant": 999, "voters": 0})
+    store = Store(store_path)
+
+    store.sessions()
+
+    assert store.damaged == {"s1": ["dots_per_participant: at most 50 (999)", "voters: at least 1 (0)"]}
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "words"),
+    [
+        (Annotated[int, Field(le=50)], 999, "at most 50 (999)"),
+        (Annotated[int, Field(ge=1)], 0, "at least 1 (0)"),
+        (Annotated[int, Field(lt=5)], 5, "less than 5 (5)"),
+        (Annotated[int, Field(gt=0)], 0, "more than 0 (0)"),
+        (Annotated[float, Field(allow_inf_nan=False)], float("inf"), "not a finite number (inf)"),
+        (SessionStatus, "paused", "not one of 'live', 'closed' or 'archived' ('paused')"),
+        (Literal["a", "b"], "c", "not one of 'a' or 'b' ('c')"),
+        (Annotated[str, Field(pattern="^[a-z]+$")], "A1", "not in the expected form ('A1')"),
+        (Annotated[list[int], Field(max_length=2)], [1, 2, 3], "too long (at most 2 items)"),
+        (Annotated[str, Field(max_length=3)], "abcd", "too long (at most 3 characters)"),
+    ],
+    ids=["le", "ge", "lt", "gt", "finite", "enum", "literal", "pattern", "too long", "string too long"],
+)
+def test_each_kind_of_failing_value_is_said_in_plain_words(kind: object, value: object, words: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        TypeAdapter(kind).validate_python(value)
+
+    [error] = raised.value.errors()
+    assert plainly(error) == words
+
+
+# --- 9. journals that are not plain files ---------------------------------------------------------
+
+
+NOT_PLAIN = "skipped the journal of session {}, which is not a plain file; it was left alone"
+
+
+def test_a_folder_where_a_journal_belongs_is_reported_once_and_left_alone(cli, store_path: Path) -> None:
+    store = with_journal(store_path, json.dumps(events.set_fields(status=SessionStatus.CLOSED)))
+    store.journal("live0001").path.unlink()
+    for name in ("live0001", "abc"):
+        (store.journal_dir / f"{name}.jsonl").mkdir()
+
+    opened = Workspace(store_path=store_path).store  # finishes the closes a crash cut short
+    [session] = current_sessions(opened)
+    listed = cli("--store", store_path, "sessions", "list")
+    opened.delete_session("live0001")
+
+    assert session.status is SessionStatus.LIVE and recovered(session, opened) == session
+    assert opened.problems == [NOT_PLAIN.format(n).removeprefix("skipped ") for n in ("abc", "live0001")]
+    assert listed.code == 0 and listed.err.splitlines() == ["facilitator: " + NOT_PLAIN.format(n) for n in ("abc", "live0001")]
+    assert opened.sessions() == []
+    assert (store.journal_dir / "live0001.jsonl").is_dir() and (store.journal_dir / "abc.jsonl").is_dir()
+    with pytest.raises(NotAPlainFile, match="not a plain file"):
+        opened.journal("live0001").append(events.set_fields(title="Lost?"))
+
+
+def test_a_folder_in_place_of_the_journal_does_not_stop_a_fold(store_path: Path) -> None:
+    store = with_journal(store_path)
+    store.journal("live0001").path.unlink()
+    store.journal("live0001").path.mkdir()
+
+    store.fold(live_session(title="Folded", revision=1))
+
+    assert store.session("live0001").title == "Folded"
+    assert store.journal("live0001").path.is_dir()
+
+
+FIFO_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from facilitator.cli import main
+    from facilitator.engine.live import current_sessions, finish_interrupted, recovered
+    from facilitator.journal import NotAPlainFile
+    from facilitator.store import Store
+
+    store = Store(Path(sys.argv[1]))
+    finish_interrupted(store)
+    [session] = current_sessions(store)
+    assert recovered(session, store).title == "Support weekly", "a pipe's lines are no events"
+    try:
+        store.journal("live0001").append({"op": "set", "fields": {"title": "x"}})
+    except NotAPlainFile:
+        pass
+    else:
+        raise AssertionError("appended to a pipe")
+    store.journal("live0001").clear()
+    print(store.problems)
+    sys.exit(main(["--store", sys.argv[1], "sessions", "list"]))
+    """
+)
+
+
+def test_a_named_pipe_where_a_journal_belongs_never_hangs(store_path: Path) -> None:
+    """Run in a process of its own: a regression would wait on the pipe for ever, and the timeout
+    turns that into a failure."""
+    store = with_journal(store_path, json.dumps(events.set_fields(status=SessionStatus.CLOSED)))
+    for name in ("live0001", "abc"):
+        fifo = store.journal_dir / f"{name}.jsonl"
+        fifo.unlink(missing_ok=True)
+        os.mkfifo(fifo)
+
+    ran = subprocess.run(
+        [sys.executable, "-c", FIFO_SCRIPT, str(store_path)], capture_output=True, text=True, timeout=20, check=False
+    )
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr.splitlines() == ["facilitator: " + NOT_PLAIN.format(n) for n in ("abc", "live0001")]
+    assert "live0001" in ran.stdout
+    assert all(stat.S_ISFIFO(os.stat(store.journal_dir / f"{n}.jsonl").st_mode) for n in ("abc", "live0001"))
