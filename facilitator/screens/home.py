@@ -8,7 +8,9 @@ with what could be read, and is never resumed; a read-only store is open for loo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -22,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from facilitator.engine.live import current_sessions
 from facilitator.models import Session, SessionStatus
+from facilitator.problems import LoadProblem
 from facilitator.widgets.key_line import KeyLine
 from facilitator.workspace import Workspace
 
@@ -151,7 +154,11 @@ class HomeScreen(Screen[None]):
     def _show_problems(self, store_problems: list[str]) -> None:
         """Files and records that were skipped, so nothing goes missing without a word; and,
         first, that the store is read-only, so nobody wonders why nothing can be started."""
-        problems = [*self.workspace.decks.problems, *self.workspace.plans.problems, *store_problems]
+        problems = [
+            *_one_per_file(self.workspace.decks.problems, "decks"),
+            *_one_per_file(self.workspace.plans.problems, "plans"),
+            *store_problems,
+        ]
         notice = self.query_one("#problems", Static)
         lines = [READ_ONLY] if self.read_only else []
         lines += [f"Skipped {p}" for p in problems[:3]]
@@ -259,3 +266,16 @@ class HomeScreen(Screen[None]):
         if session is None:
             return
         self.post_message(self.Resume(session) if self._resumable(session) else self.Open(session))
+
+
+def _one_per_file(problems: Sequence[LoadProblem], kind: str) -> list[str]:
+    """A file's first problem, and how many more it has: the wall has room for a few lines, and
+    `facilitator decks validate` lists them all."""
+    by_file: dict[Path, list[LoadProblem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.path, []).append(problem)
+    lines = []
+    for path, found in by_file.items():
+        more = f" (and {len(found) - 1} more: facilitator {kind} validate {path})" if len(found) > 1 else ""
+        lines.append(f"{found[0]}{more}")
+    return lines
