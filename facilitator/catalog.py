@@ -26,15 +26,7 @@ import platformdirs
 from pydantic import ValidationError
 
 from facilitator.models import Deck, Plan
-from facilitator.problems import (
-    LoadProblem,
-    capped,
-    line_index,
-    quote,
-    toml_problem,
-    unknown_decks,
-    validation_problems,
-)
+from facilitator.problems import LoadProblem, file_problems, line_index, quote, toml_problem
 
 __all__ = ["Catalog", "LoadProblem", "load_decks", "load_file", "load_layers", "load_plans", "validate_paths"]
 
@@ -235,11 +227,11 @@ def load_file(model: type[M], path: Path, *, decks: Collection[str] | None = Non
     try:
         item = model.model_validate(data)
     except ValidationError as exc:
-        return capped(validation_problems(path, model, exc, data, text))
-    if decks is not None and isinstance(item, Plan):
-        problems = unknown_decks(path, item, decks, text)
+        return file_problems(path, model, data, text, exc, decks=decks)
+    if decks is not None:
+        problems = file_problems(path, model, data, text, decks=decks)
         if problems:
-            return capped(problems)
+            return problems
     return item
 
 

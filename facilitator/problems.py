@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, time
+from functools import partial
 from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from facilitator.models import Phase, PhaseKind, Plan, PromptCard, Source
+from facilitator.models import Deck, Phase, PhaseKind, Plan, PromptCard, Source
 from facilitator.text import clean
 
 MAX_PROBLEMS = 50
@@ -48,14 +49,6 @@ def quote(value: object, limit: int = 40) -> str:
     """A value from the file, safe to print and short enough for one line."""
     text = clean(str(value))
     return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
-
-
-def capped(problems: list[LoadProblem]) -> list[LoadProblem]:
-    """The first `MAX_PROBLEMS` problems, and one line counting the rest."""
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    rest = len(problems) - MAX_PROBLEMS
-    return [*problems[:MAX_PROBLEMS], LoadProblem(path=problems[0].path, reason=f"and {rest} more problems")]
 
 
 # --- TOML syntax -------------------------------------------------------------------------------
@@ -181,31 +174,60 @@ _PATTERNS = {
 }
 
 
-def validation_problems(
-    path: Path, model: type[BaseModel], error: ValidationError, data: dict[str, Any], text: str
+def file_problems(
+    path: Path,
+    model: type[BaseModel],
+    data: dict[str, Any],
+    text: str,
+    error: ValidationError | None = None,
+    *,
+    decks: Collection[str] | None = None,
 ) -> list[LoadProblem]:
-    """Every validation error in a file, in plain words and in the order of the file."""
+    """Every problem in a file that is valid TOML, in plain words and in the order of the file.
+
+    That is each validation error in `error`, each card id used a second time and, with `decks`,
+    each deck a plan names that is not among them. The last two are read from `data` as it is, so
+    they are reported with the rest rather than only once everything else is fixed. Only the
+    first `MAX_PROBLEMS` are put in words, then one line counts the rest: time grows with the
+    number of errors, never with its square, however many broken cards a file holds.
+    """
+    found: list[tuple[Loc, Any]] = []
+    """Each problem's path and its cause: a validation error, or a function that says what it is."""
+    twice = _ids_used_twice(data) if model is Deck else []
+    misspelt: dict[Loc, tuple[Loc, str]] = {}
+    if error is not None:
+        errors = error.errors(include_url=False)
+        misspelt = _misspelt(errors)
+        explained = set(misspelt.values())
+        for e in errors:
+            loc: Loc = e["loc"]  # a tuple of str and int: TOML keys are always text
+            kind = e["type"]
+            if kind == "missing" and (loc[:-1], loc[-1]) in explained:
+                continue  # an unknown key beside it is this one misspelt, and says so
+            if twice and kind == "value_error" and loc == ("prompts",) and "duplicate card id" in e["msg"]:
+                continue  # named below, at each card that repeats an id
+            found.append((loc, e))
+    found += [(loc, _used_twice) for loc in twice]
+    if decks is not None and model is Plan:
+        found += _unknown_decks(data, decks)
+    if not found:
+        return []
     index = line_index(text)
-    errors = error.errors(include_url=False)
-    guessed = {(e["loc"][:-1], _suggest(model, e, errors)) for e in errors if e["type"] == "extra_forbidden"}
-    problems = [
-        _problem(path, model, e, errors, data, index)
-        for e in errors
-        if not (e["type"] == "missing" and (e["loc"][:-1], str(e["loc"][-1])) in guessed)
-    ]
-    return sorted(problems, key=lambda p: p.line or 0)
+    lines = [line_of(index, loc) for loc, _ in found]
+    order = sorted(range(len(found)), key=lambda n: lines[n] or 0)
+    problems = []
+    for n in order[:MAX_PROBLEMS]:
+        loc, cause = found[n]
+        reason = cause() if callable(cause) else _reason(model, cause, loc, misspelt.get(loc))
+        where, _ = _where(model, loc, data)
+        problems.append(LoadProblem(path=path, line=lines[n], where=where, field=dotted(loc), reason=reason))
+    if len(found) > MAX_PROBLEMS:
+        problems.append(LoadProblem(path=path, reason=f"and {len(found) - MAX_PROBLEMS} more problems"))
+    return problems
 
 
-def _problem(
-    path: Path, model: type[BaseModel], error: Any, errors: list[Any], data: dict[str, Any], index: dict[Loc, int]
-) -> LoadProblem:
-    loc: Loc = tuple(p if isinstance(p, int) else str(p) for p in error["loc"])
-    reason = _reason(model, error, errors, loc)
-    if error["type"] == "value_error" and loc == ("prompts",) and "duplicate card id" in reason:
-        loc = _second_card(data)
-        reason = "this card id is used twice in the deck"
-    where, _ = _where(model, loc, data)
-    return LoadProblem(path=path, line=line_of(index, loc), where=where, field=dotted(loc), reason=reason)
+def _used_twice() -> str:
+    return "this card id is used twice in the deck"
 
 
 def _where(model: type[BaseModel], loc: Loc, data: dict[str, Any]) -> tuple[str | None, Loc]:
@@ -221,12 +243,12 @@ def _where(model: type[BaseModel], loc: Loc, data: dict[str, Any]) -> tuple[str 
     label = f"{_THINGS.get(inner, inner.__name__.lower())} {loc[1] + 1}"
     if inner is PromptCard and isinstance(item.get("id"), str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", item["id"]):
         label = f"card {item['id']}"
-    elif inner is Phase and item.get("kind") in set(PhaseKind):
+    elif inner is Phase and isinstance(item.get("kind"), str) and item["kind"] in set(PhaseKind):
         label += f" ({item['kind']})"
     return label, loc[2:]
 
 
-def _reason(model: type[BaseModel], error: Any, errors: list[Any], loc: Loc) -> str:
+def _reason(model: type[BaseModel], error: Any, loc: Loc, misspelt: tuple[Loc, str] | None) -> str:
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     _, rest = _where(model, loc, {})
     key = next((str(p) for p in reversed(rest) if isinstance(p, str)), "")
@@ -237,10 +259,10 @@ def _reason(model: type[BaseModel], error: Any, errors: list[Any], loc: Loc) -> 
     if kind == "missing":
         return f"{subject} is missing; every {_thing(_model_at(model, loc[:-1]) or model)} needs one"
     if kind == "extra_forbidden":
-        close = _suggest(model, error, errors)
+        parent = _model_at(model, loc[:-1]) or model
+        close = misspelt[1] if misspelt else closest(key, parent.model_fields)
         if close:
             return f"unknown key {quote(key)} (did you mean {quote(close)}?)"
-        parent = _model_at(model, loc[:-1]) or model
         return f"unknown key {quote(key)}; a {_thing(parent)} has {_listed(parent.model_fields)}"
     if kind == "enum":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
@@ -271,12 +293,30 @@ def _reason(model: type[BaseModel], error: Any, errors: list[Any], loc: Loc) -> 
     return message if kind in ("value_error", "assertion_error") else f"{subject}: {message}"
 
 
-def _suggest(model: type[BaseModel], error: Any, errors: list[Any]) -> str | None:
-    """The key an unknown key was probably meant to be: a missing one first, then any."""
-    loc = tuple(error["loc"])
-    missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and tuple(e["loc"][:-1]) == loc[:-1]]
-    parent = _model_at(model, loc[:-1]) or model
-    return closest(str(loc[-1]), missing) or closest(str(loc[-1]), list(parent.model_fields))
+def _misspelt(errors: list[Any]) -> dict[Loc, tuple[Loc, str]]:
+    """Each unknown key that is a key missing beside it misspelt, such as `txet` for `text`, with
+    the missing key's path. One pass over the errors, and each different pair of an unknown
+    key and the keys missing beside it is compared once, so many broken cards stay quick."""
+    missing: dict[Loc, list[str]] = {}
+    unknown: list[Loc] = []
+    for e in errors:
+        if e["type"] == "missing":
+            missing.setdefault(e["loc"][:-1], []).append(e["loc"][-1])
+        elif e["type"] == "extra_forbidden":
+            unknown.append(e["loc"])
+    compared: dict[tuple[str, tuple[str, ...]], str | None] = {}
+    misspelt: dict[Loc, tuple[Loc, str]] = {}
+    for loc in unknown:
+        beside = missing.get(loc[:-1])
+        if not beside:
+            continue
+        pair = (str(loc[-1]), tuple(beside))
+        if pair not in compared:
+            compared[pair] = closest(*pair)
+        close = compared[pair]
+        if close:
+            misspelt[loc] = (loc[:-1], close)
+    return misspelt
 
 
 def closest(word: str, options: Iterable[str]) -> str | None:
@@ -285,15 +325,23 @@ def closest(word: str, options: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def _second_card(data: dict[str, Any]) -> Loc:
-    """Where a duplicate card id is used the second time."""
-    seen: set[object] = set()
-    for number, card in enumerate(data.get("prompts") or []):
+def _ids_used_twice(data: dict[str, Any]) -> list[Loc]:
+    """Each card that uses an id an earlier card has, read from the file as it is: the deck's own
+    check only runs once every card is valid. Ids are compared as the text gate leaves them."""
+    cards = data.get("prompts")
+    if not isinstance(cards, list):
+        return []
+    seen: set[str] = set()
+    twice: list[Loc] = []
+    for number, card in enumerate(cards):
         card_id = card.get("id") if isinstance(card, dict) else None
+        if not isinstance(card_id, str):
+            continue
+        card_id = clean(card_id)
         if card_id in seen:
-            return ("prompts", number)
+            twice.append(("prompts", number))
         seen.add(card_id)
-    return ("prompts",)
+    return twice
 
 
 def _model_at(model: type[BaseModel], loc: Iterable[str | int]) -> type[BaseModel] | None:
@@ -352,27 +400,29 @@ def _kind_of(value: object) -> str:
 # --- plans and their decks ---------------------------------------------------------------------
 
 
-def unknown_decks(path: Path, plan: Plan, known: Collection[str], text: str) -> list[LoadProblem]:
-    """A problem for each deck a plan names that is not among the decks that loaded."""
-    index = line_index(text)
-    named: list[tuple[Loc, str | None, str]] = [(("decks",), None, d) for d in plan.decks]
-    for number, phase in enumerate(plan.phases):
-        label = f"phase {number + 1} ({phase.kind.value})"
-        named += [(("phases", number, "decks"), label, d) for d in phase.decks]
-    problems = []
-    for loc, where, deck in named:
-        if deck in known:
-            continue
-        close = closest(deck, known)
-        hint = f" (did you mean {quote(close)}?)" if close else ""
-        decks = ", ".join(sorted(known)) or "none"
-        problems.append(
-            LoadProblem(
-                path=path,
-                line=line_of(index, loc),
-                where=where,
-                field=dotted(loc),
-                reason=f"there is no deck {quote(deck)}{hint}; known decks: {decks}",
-            )
-        )
-    return problems
+_DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def _unknown_decks(data: dict[str, Any], known: Collection[str]) -> list[tuple[Loc, Callable[[], str]]]:
+    """Each deck a plan names that is not among `known`, read from the file as it is, so it is
+    reported with the plan's other problems. A name that is not a deck id at all is left to
+    the plan's own check, which says so."""
+    known = set(known)
+    named: list[tuple[Loc, object]] = []
+    if isinstance(data.get("decks"), list):
+        named += [(("decks",), d) for d in data["decks"]]
+    phases = data.get("phases")
+    for number, phase in enumerate(phases if isinstance(phases, list) else []):
+        if isinstance(phase, dict) and isinstance(phase.get("decks"), list):
+            named += [(("phases", number, "decks"), d) for d in phase["decks"]]
+    return [
+        (loc, partial(_no_deck, deck, known))
+        for loc, deck in named
+        if isinstance(deck, str) and deck not in known and _DECK_ID.fullmatch(deck)
+    ]
+
+
+def _no_deck(deck: str, known: Collection[str]) -> str:
+    close = closest(deck, known)
+    hint = f" (did you mean {quote(close)}?)" if close else ""
+    return f"there is no deck {quote(deck)}{hint}; known decks: {', '.join(sorted(known)) or 'none'}"

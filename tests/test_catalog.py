@@ -357,6 +357,25 @@ def test_every_error_in_a_file_is_a_line_of_its_own(tmp_path: Path) -> None:
         _assert_one_line_naming(problem, broken, f"{field} is missing")
 
 
+def test_a_repeated_card_id_is_named_with_the_other_problems_not_after_them(tmp_path: Path) -> None:
+    def break_cards(d: Data) -> None:
+        d["prompts"][0]["kind"] = "quiz"
+        d["prompts"][2]["id"] = "q1"
+        d["prompts"] += [{"id": "q1", "kind": "question", "text": "Again?", "colour": "red"}]
+
+    broken = write_toml(tmp_path / "decks" / "broken.toml", changed(deck_data(), break_cards))
+
+    catalog = load_layers(Deck, [tmp_path / "decks"])
+
+    assert [(p.field, p.where, p.reason.split(" (")[0]) for p in catalog.problems] == [
+        ("prompts[0].kind", "card q1", 'kind "quiz" is not one of question, routine, perspective, stimulus'),
+        ("prompts[2]", "card q1", "this card id is used twice in the deck"),
+        ("prompts[4]", "card q1", "this card id is used twice in the deck"),
+        ("prompts[4].colour", "card q1", 'unknown key "colour"; a card has id, kind and text'),
+    ]
+    assert all(p.path == broken and p.line for p in catalog.problems)
+
+
 # --- malformed plans ---------------------------------------------------------------------------
 
 
@@ -376,6 +395,11 @@ MALFORMED_PLANS = [
     ),
     pytest.param(
         lambda p: p.update(phases=[]), ["a plan needs at least one phase"], id="no-phases"
+    ),
+    pytest.param(
+        lambda p: p["phases"][0].update(kind=[1]),
+        [": phase 1: kind is not one of follow-up, warm-up"],
+        id="phase-kind-is-a-list",
     ),
     pytest.param(
         lambda p: p["phases"][1].update(timer=True),
@@ -500,4 +524,34 @@ def test_render_leaves_other_cards_as_written(kind: CardKind) -> None:
 
     assert card.render() == "Who is the [bold]customer[/bold] here?"
     assert card.render("daily stand-up") == "Who is the [bold]customer[/bold] here?"
+
+
+# --- plans and the decks they name -------------------------------------------------------------
+
+
+def test_a_plan_naming_a_missing_deck_says_so_with_its_other_problems(tmp_path: Path) -> None:
+    def break_plan(p: Data) -> None:
+        p["decks"] = ["customer-voise"]
+        p["phases"][0]["decks"] = ["nowhere"]
+        p["phases"][1]["timer"] = True
+
+    broken = write_toml(tmp_path / "plans" / "broken.toml", changed(plan_data(), break_plan))
+
+    catalog = load_layers(Plan, [tmp_path / "plans"], decks=["customer-voice"])
+
+    assert catalog.items == {}
+    assert [(p.field, p.where, p.reason) for p in catalog.problems] == [
+        ("decks", None, 'there is no deck "customer-voise" (did you mean "customer-voice"?); known decks: customer-voice'),
+        ("phases[0].decks", "phase 1 (warm-up)", 'there is no deck "nowhere"; known decks: customer-voice'),
+        ("phases[1].timer", "phase 2 (diverge)", 'unknown key "timer"; a phase has kind, minutes, rounds, title, decks and kinds'),
+    ]
+    assert all(p.path == broken for p in catalog.problems)
+
+
+def test_a_deck_name_that_is_not_an_id_is_one_problem_not_two(tmp_path: Path) -> None:
+    write_toml(tmp_path / "plans" / "broken.toml", changed(plan_data(), lambda p: p.update(decks=["Customer Voice"])))
+
+    catalog = load_layers(Plan, [tmp_path / "plans"], decks=["customer-voice"])
+
+    assert [(p.field, p.reason.split(" must")[0]) for p in catalog.problems] == [("decks[0]", '"Customer Voice" in decks')]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -119,14 +118,14 @@ def test_deep_nesting_in_the_user_deck_folder_is_skipped_at_start_up() -> None:
         pytest.param("[" + "a." * 200_000 + "b]", id="long-table-header"),
     ],
 )
-def test_other_deep_or_slow_nesting_is_refused_quickly(tmp_path: Path, text: str) -> None:
+def test_other_deep_or_slow_nesting_is_refused_before_parsing(tmp_path: Path, text: str) -> None:
+    """The scan refuses these before the TOML parser sees them (it would take seconds on them);
+    how fast that is belongs to the benchmarks, not here."""
     path = tmp_path / "deep.toml"
     path.write_text(text, encoding="utf-8")
 
-    started = time.perf_counter()
     result = load_file(Deck, path)
 
-    assert time.perf_counter() - started < 0.5
     assert problems_of(result) == [f"{path}:1: nested more than 32 levels deep"]
 
 
@@ -152,10 +151,14 @@ def test_a_recursion_error_never_escapes_even_without_the_scan(tmp_path: Path, m
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 
 
-def run_facilitator(*argv: object) -> subprocess.CompletedProcess[str]:
+def run_facilitator(*argv: object, timeout: float = 20) -> subprocess.CompletedProcess[str]:
     """The command in a fresh process that may not hang: a blocked read fails the test."""
     return subprocess.run(
-        [sys.executable, "-m", "facilitator", *map(str, argv)], check=False, capture_output=True, text=True, timeout=20
+        [sys.executable, "-m", "facilitator", *map(str, argv)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -357,6 +360,80 @@ def test_a_hostile_key_or_value_cannot_put_escapes_on_the_terminal(tmp_path: Pat
     assert "must be lower-case letters" in lines[0] and "unknown key" in lines[1]
 
 
+# --- many broken cards ------------------------------------------------------------------------
+
+
+def up_to_the_size_limit(head: str, card: str) -> tuple[str, int]:
+    """`head` and as many copies of `card` as stay under `MAX_BYTES`, and how many that is."""
+    count = (catalog.MAX_BYTES - len(head) - 10) // len(card)
+    return head + card * count, count
+
+
+BROKEN_CARD = "[[prompts]]\nzz = 1\n"
+"""A card with an unknown key and none of the three it needs: four problems."""
+
+
+def many_broken_cards() -> list[object]:
+    head = 'id = "x"\n'
+    full, count = up_to_the_size_limit(head, BROKEN_CARD)
+    inline, empty = up_to_the_size_limit(head + "prompts = [", "{},")
+    return [
+        pytest.param(head + BROKEN_CARD * 5000, 4 * 5000, 20, id="5000-cards"),
+        pytest.param(full, 4 * count, 60, id="1MB-of-cards"),
+        pytest.param(inline + "]\n", 3 * empty, 60, id="1MB-of-empty-inline-cards"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "card_problems", "timeout"), many_broken_cards())
+def test_a_file_of_thousands_of_broken_cards_is_checked_without_hanging(
+    tmp_path: Path, text: str, card_problems: int, timeout: float
+) -> None:
+    """Each problem used to be compared with every other one: 5,000 cards took a minute, 1 MB
+    hours. Run in a fresh process with a generous timeout, so a regression fails, not hangs."""
+    path = tmp_path / "many.toml"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size <= catalog.MAX_BYTES
+
+    result = run_facilitator("decks", "validate", path, timeout=timeout)
+
+    assert (result.returncode, result.stdout) == (1, "")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 51
+    assert lines[0] == f"{path}: title is missing; every deck needs one"
+    assert lines[-1] == f"{path}: and {card_problems + 3 - 50} more problems"  # title, trait and summary too
+
+
+def test_a_file_of_thousands_of_broken_cards_does_not_hold_up_start_up() -> None:
+    path = in_user_decks("many.toml")
+    path.write_text(up_to_the_size_limit('id = "x"\n', BROKEN_CARD)[0], encoding="utf-8")
+
+    result = run_facilitator("decks", "list", timeout=60)
+
+    assert result.returncode == 0
+    assert "frontline" in result.stdout
+    assert f"{path}: and " in result.stderr
+
+
+def test_repeated_misspelt_cards_are_each_named_and_so_is_their_repeated_id(tmp_path: Path) -> None:
+    path = tmp_path / "typos.toml"
+    path.write_text(GOOD_DECK + '\n[[prompts]]\nid = "t"\nknid = "question"\ntxet = "Why?"\n' * 3, encoding="utf-8")
+
+    lines = problems_of(load_file(Deck, path))
+
+    knid, txet = 'unknown key "knid" (did you mean "kind"?)', 'unknown key "txet" (did you mean "text"?)'
+    twice = "this card id is used twice in the deck"
+    assert lines == [
+        f"{path}:13: card t: {knid}",
+        f"{path}:14: card t: {txet}",
+        f"{path}:16: card t: {twice}",
+        f"{path}:18: card t: {knid}",
+        f"{path}:19: card t: {txet}",
+        f"{path}:21: card t: {twice}",
+        f"{path}:23: card t: {knid}",
+        f"{path}:24: card t: {txet}",
+    ]
+
+
 # --- plans and the decks they name -------------------------------------------------------------
 
 
@@ -425,17 +502,15 @@ def fuzz_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fuzz") / "file.toml"
 
 
-@settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=st.binary(max_size=2000) | mutated_files(), model=st.sampled_from([Deck, Plan]))
 def test_any_bytes_give_a_model_or_plain_problem_lines(
     fuzz_file: Path, content: bytes, model: type[Deck | Plan]
 ) -> None:
     fuzz_file.write_bytes(content)
 
-    started = time.perf_counter()
     result = load_file(model, fuzz_file, decks=["frontline"])
 
-    assert time.perf_counter() - started < 1.5
     if not isinstance(result, model):
         assert isinstance(result, list) and result
         for problem in result:
