@@ -8,6 +8,7 @@ Plain Python; used by the store and by the journal.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import json
 import os
@@ -66,17 +67,21 @@ def atomic_write(path: Path, text: str | bytes, *, before_replace: Callable[[Pat
         before_replace: a hook run after the temp file is durable and before it replaces the
             target; tests use it to simulate a crash at the worst moment.
     """
+    if path.is_symlink():  # a store linked into a synced or shared folder stays linked there
+        path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+        before: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
-        mode = None  # a new file: the process's default (its umask), as `open` gives
+        before = None  # a new file: the process's default (its umask), as `open` gives
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         with open(temp, "wb") as handle:
-            if mode is not None:  # a store someone made private (0600) stays private
-                os.fchmod(handle.fileno(), mode)
+            if before is not None:  # a store someone made private (0600), or a team's, stays so
+                os.fchmod(handle.fileno(), stat.S_IMODE(before.st_mode))
+                with contextlib.suppress(OSError):  # only the owner's own groups are allowed
+                    os.fchown(handle.fileno(), -1, before.st_gid)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -202,7 +202,7 @@ class Store:
             if not writable(self.path):
                 raise StoreReadOnly(self.path)
             with self._lock:
-                for temp in leftover_temp_files(self.path):
+                for temp in leftover_temp_files(self.path.resolve() if self.path.is_symlink() else self.path):
                     temp.unlink(missing_ok=True)
         except OSError as exc:
             if not is_read_only_error(exc):

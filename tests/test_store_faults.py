@@ -779,3 +779,25 @@ def test_a_named_pipe_where_a_journal_belongs_never_hangs(store_path: Path) -> N
     assert ran.stderr.splitlines() == ["facilitator: " + NOT_PLAIN.format(n) for n in ("abc", "live0001")]
     assert "live0001" in ran.stdout
     assert all(stat.S_ISFIFO(os.stat(store.journal_dir / f"{n}.jsonl").st_mode) for n in ("abc", "live0001"))
+
+
+def test_a_store_linked_from_elsewhere_stays_a_link_and_keeps_its_group(tmp_path: Path) -> None:
+    """A store symlinked into a synced or shared folder: saves go to the real file, which keeps
+    its mode and group, and the link stays a link."""
+    from facilitator.models import Session
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "store.json"
+    Store(real).save_session(Session(plan="quick-reflection", title="First"))
+    os.chmod(real, 0o640)
+    group = os.stat(real).st_gid
+    link = tmp_path / "store.json"
+    link.symlink_to(real)
+
+    Store(link).save_session(Session(plan="quick-reflection", title="Second"))
+
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert {s.title for s in Store(real).sessions()} == {"First", "Second"}
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640 and os.stat(real).st_gid == group
+    assert not list(shared.glob(".*.tmp")) and not list(tmp_path.glob(".*.tmp"))
