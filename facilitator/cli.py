@@ -14,17 +14,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import tomli_w
-
-from facilitator.catalog import LoadProblem, validate_paths
 from facilitator.crash import crash_line, write_crash_log
-from facilitator.engine.live import current_sessions, recovered
-from facilitator.models import Action, ActionStatus, Deck, Plan, Session, SessionStatus
-from facilitator.store import Store, StoreDamaged, StoreSetAside, set_aside
 from facilitator.text import CleanWriter, clean
-from facilitator.workspace import Workspace
+from facilitator.vocabulary import ActionStatus, SessionStatus
+
+if TYPE_CHECKING:  # each command loads what it uses: `--help` loads neither pydantic nor TinyDB
+    from facilitator.catalog import LoadProblem
+    from facilitator.models import Action, Deck, Plan, Session
+    from facilitator.store import Store, StoreDamaged, StoreSetAside
+    from facilitator.workspace import Workspace
 
 PROG = "facilitator"
 
@@ -64,6 +64,8 @@ def decks_list(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def decks_show(ws: Workspace, args: argparse.Namespace) -> int:
+    import tomli_w
+
     _warn(ws.decks.problems)
     deck = _get(ws.decks, args.id, "deck")
     if args.toml:
@@ -95,10 +97,15 @@ def _validate(results: Iterable[tuple[Path, Deck | Plan | list[LoadProblem]]]) -
 
 
 def decks_validate(ws: Workspace, args: argparse.Namespace) -> int:
+    from facilitator.catalog import validate_paths
+    from facilitator.models import Deck
+
     return _validate(validate_paths(Deck, [Path(p) for p in args.paths]))
 
 
 def decks_schema(ws: Workspace, args: argparse.Namespace) -> int:
+    from facilitator.models import Deck
+
     print(json.dumps(Deck.model_json_schema(), indent=2))
     return 0
 
@@ -130,6 +137,9 @@ def plans_show(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def plans_validate(ws: Workspace, args: argparse.Namespace) -> int:
+    from facilitator.catalog import validate_paths
+    from facilitator.models import Plan
+
     """Plans are checked against the decks this run knows, `--decks` folders included."""
     return _validate(validate_paths(Plan, [Path(p) for p in args.paths], decks=ws.decks.items))
 
@@ -145,6 +155,8 @@ def _get(catalog, item_id: str, what: str):
 
 
 def sessions_list(ws: Workspace, args: argparse.Namespace) -> int:
+    from facilitator.engine.live import current_sessions
+
     sessions = current_sessions(ws.store)
     _store_notes(ws.store)
     rows = [
@@ -156,6 +168,8 @@ def sessions_list(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def sessions_show(ws: Workspace, args: argparse.Namespace) -> int:
+    from facilitator.engine.live import recovered
+
     session = _lookup(lambda: ws.store.session(args.id))
     if session.status is SessionStatus.LIVE:
         session = recovered(session, ws.store)
@@ -319,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _store_damaged(exc: StoreDamaged | StoreSetAside, interactive: bool) -> bool:
     """Say what happened to the store in one line (setting a damaged file aside first), and
     return True only if the user, asked at a terminal, wants a new, empty store."""
+    from facilitator.store import StoreDamaged, set_aside
+
     if isinstance(exc, StoreDamaged):
         try:
             moved = set_aside(exc.path)
@@ -377,7 +393,10 @@ def _silence_stdout() -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # `--help` and a bad option end here, having loaded little
+    from facilitator.store import StoreDamaged, StoreSetAside
+    from facilitator.workspace import Workspace
+
     ws = Workspace(deck_dirs=args.decks, plan_dirs=args.plans, new_after_damage=args.new_store)
     if args.store is not None:
         ws.store_path = args.store.expanduser()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Annotated, ClassVar
 
 from pydantic import (
@@ -23,6 +22,15 @@ from pydantic import (
 )
 
 from facilitator.text import clean
+from facilitator.vocabulary import (
+    ROUND_PHASES,
+    ActionStatus,
+    Cadence,
+    CardKind,
+    PhaseKind,
+    PromptKind,
+    SessionStatus,
+)
 
 SCHEMA_VERSION = 2
 """Version of the stored document format; bumped when a stored field is added or changes meaning.
@@ -91,25 +99,6 @@ def _gated(value: object, lines: bool) -> object:
 
 
 # --- Decks -------------------------------------------------------------------------------------
-
-
-class CardKind(StrEnum):
-    """The kinds of card a deck file may hold."""
-
-    QUESTION = "question"
-    ROUTINE = "routine"
-    PERSPECTIVE = "perspective"
-    STIMULUS = "stimulus"
-
-
-class PromptKind(StrEnum):
-    """What a round showed: a deck card's kind, or a card the app built from an idea."""
-
-    QUESTION = "question"
-    ROUTINE = "routine"
-    PERSPECTIVE = "perspective"
-    STIMULUS = "stimulus"
-    BUILD_ON = "build-on"
 
 
 class PromptCard(Strict):
@@ -188,19 +177,6 @@ class Deck(Strict):
 # --- Plans -------------------------------------------------------------------------------------
 
 
-class PhaseKind(StrEnum):
-    FOLLOW_UP = "follow-up"
-    WARM_UP = "warm-up"
-    DIVERGE = "diverge"
-    CONVERGE = "converge"
-    VOTE = "vote"
-    ACT = "act"
-    CLOSE = "close"
-
-
-ROUND_PHASES = (PhaseKind.WARM_UP, PhaseKind.DIVERGE)
-
-
 class Phase(Strict):
     """One step of the agenda; warm-up and diverge phases are split into timed rounds."""
 
@@ -258,26 +234,6 @@ class Plan(Strict):
 
 
 # --- Sessions ----------------------------------------------------------------------------------
-
-
-class Cadence(StrEnum):
-    ONCE = "once"
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-
-
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    DROPPED = "dropped"
-
-
-class SessionStatus(StrEnum):
-    LIVE = "live"
-    CLOSED = "closed"
-    ARCHIVED = "archived"
-    """Abandoned while live and put away from the home screen; kept, never deleted."""
 
 
 class Round(Strict):

@@ -107,3 +107,23 @@ def test_the_static_check_finds_textual_imports(source: str) -> None:
 )
 def test_the_static_check_ignores_other_imports(source: str) -> None:
     assert imports_textual(source) == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["actions", "list", "--help"], ["sessions", "--bogus"]], ids=" ".join)
+def test_help_and_a_bad_option_load_neither_pydantic_nor_the_store(argv: list[str]) -> None:
+    """A person waits for `--help`: it loads argparse and the words it shows, nothing more."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from facilitator.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        "    try:\n"
+        f"        main({argv!r})\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'tinydb', 'textual', 'filelock', 'tomli_w'}))\n"
+    )
+
+    result = _imported_in_a_fresh_python(code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
