@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from facilitator.crash import crash_line, write_crash_log
 from facilitator.text import CleanWriter, clean
@@ -233,10 +233,33 @@ def actions_list(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
-def actions_done(ws: Workspace, args: argparse.Namespace) -> int:
-    row = _lookup(lambda: ws.store.set_action_status(args.id, ActionStatus.DONE))
-    print(f"done {row.action.id}: {row.action.text}")
+def actions_mark(ws: Workspace, args: argparse.Namespace) -> int:
+    """`actions done|drop|reopen ID`: the status the room agreed, saved at once."""
+    row = _lookup(lambda: ws.store.set_action_status(args.id, args.status))
+    print(f"{args.status.value} {row.action.id}: {row.action.text}")
     return 0
+
+
+def actions_set(ws: Workspace, args: argparse.Namespace) -> int:
+    """`actions set ID --due DATE --owner NAME`: a new date or owner for an open action."""
+    changes: dict[str, Any] = {}
+    if args.due is not None:
+        changes["due"] = None if args.due.strip().casefold() in {"", "none", "-"} else _date(args.due)
+    if args.owner is not None:
+        changes["owner"] = clean(args.owner).strip() or None
+    if not changes:
+        raise CliError("say what to change: --due DATE (or --due none) and/or --owner NAME (or --owner '')")
+    row = _lookup(lambda: ws.store.update_action(args.id, **changes))
+    due = row.action.due.isoformat() if row.action.due else "no date"
+    print(f"set {row.action.id}: {row.action.text} (due {due}, owner {row.action.owner or 'nobody'})")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(f"{text!r} is not a date; write it as YYYY-MM-DD, like 2026-12-31") from None
 
 
 def _lookup(fetch: Callable):
@@ -316,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("id", help="the session id (or its first characters)")
     cmd.set_defaults(run=sessions_show)
 
-    actions = group("actions", "list actions across sessions and mark them done")
+    actions = group("actions", "list actions across sessions, mark them done, dropped or open, re-date and re-own them")
     cmd = actions.add_parser("list", help="list actions, soonest due first")
     cmd.add_argument("--team", help="only this team's")
     cmd.add_argument("--owner", help="only this owner's")
@@ -324,9 +347,19 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--status", choices=[s.value for s in ActionStatus], help="only those with this status")
     cmd.add_argument("--overdue", action="store_true", help="only open actions past their due date")
     cmd.set_defaults(run=actions_list)
-    cmd = actions.add_parser("done", help="mark an action done")
+    for name, status, says in (
+        ("done", ActionStatus.DONE, "mark an action done"),
+        ("drop", ActionStatus.DROPPED, "mark an action dropped: the team decided not to do it"),
+        ("reopen", ActionStatus.OPEN, "open a done or dropped action again"),
+    ):
+        cmd = actions.add_parser(name, help=says)
+        cmd.add_argument("id", help="the action id (or its first characters)")
+        cmd.set_defaults(run=actions_mark, status=status)
+    cmd = actions.add_parser("set", help="give an action a new due date or owner")
     cmd.add_argument("id", help="the action id (or its first characters)")
-    cmd.set_defaults(run=actions_done)
+    cmd.add_argument("--due", metavar="DATE", help="the new due date, YYYY-MM-DD (none: no date)")
+    cmd.add_argument("--owner", metavar="NAME", help="the new owner ('': nobody)")
+    cmd.set_defaults(run=actions_set)
     return parser
 
 

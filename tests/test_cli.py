@@ -724,3 +724,40 @@ def test_after_a_damaged_store_was_set_aside_no_command_starts_a_new_one_unasked
     agreed = cli("--store", path, "--new-store", "sessions", "list")
     assert agreed.code == 0 and path.exists()
     assert cli("--store", path, "sessions", "list").code == 0
+
+
+@pytest.mark.parametrize(("command", "status"), [("drop", ActionStatus.DROPPED), ("done", ActionStatus.DONE)])
+def test_actions_drop_and_reopen_change_the_status_and_back(cli, store_path: Path, command: str, status: ActionStatus) -> None:
+    result = cli("--store", store_path, "actions", command, "a2fu")
+    assert result.code == 0 and result.out.strip() == f"{status.value} a2future: Share a customer quote"
+    [stored] = [a for a in Store(store_path).session("s1aaaaaa").actions if a.id == "a2future"]
+    assert stored.status is status and stored.closed is not None
+
+    result = cli("--store", store_path, "actions", "reopen", "a2fu")
+    assert result.code == 0 and result.out.startswith("open a2future")
+    [stored] = [a for a in Store(store_path).session("s1aaaaaa").actions if a.id == "a2future"]
+    assert stored.status is ActionStatus.OPEN and stored.closed is None
+
+
+def test_actions_set_gives_a_new_date_and_owner_and_can_clear_them(cli, store_path: Path) -> None:
+    result = cli("--store", store_path, "actions", "set", "a2fu", "--due", "2031-02-03", "--owner", "Chris")
+    assert result.code == 0 and "due 2031-02-03, owner Chris" in result.out
+    [stored] = [a for a in Store(store_path).session("s1aaaaaa").actions if a.id == "a2future"]
+    assert (stored.due, stored.owner) == (date(2031, 2, 3), "Chris")
+
+    result = cli("--store", store_path, "actions", "set", "a2fu", "--due", "none", "--owner", "")
+    assert result.code == 0 and "due no date, owner nobody" in result.out
+    [stored] = [a for a in Store(store_path).session("s1aaaaaa").actions if a.id == "a2future"]
+    assert (stored.due, stored.owner) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [((), "say what to change"), (("--due", "31/12/2031"), "is not a date; write it as YYYY-MM-DD")],
+    ids=["nothing-to-change", "bad-date"],
+)
+def test_actions_set_refuses_in_one_line_and_changes_nothing(cli, store_path: Path, args: tuple[str, ...], message: str) -> None:
+    before = store_path.read_bytes()
+    result = cli("--store", store_path, "actions", "set", "a2fu", *args)
+    assert result.code == 1 and len(result.err_lines) == 1 and message in result.err_lines[0]
+    assert store_path.read_bytes() == before
