@@ -192,6 +192,28 @@ def sessions_show(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def sessions_archive(ws: Workspace, args: argparse.Namespace) -> int:
+    """Put away an abandoned live session, as `a` on the home screen does: kept, never deleted."""
+    from filelock import Timeout
+
+    from facilitator.engine.live import archive
+
+    store = ws.store
+    session = _lookup(lambda: store.session(args.id))
+    lock = store.session_lock(session.id)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise CliError(f"session {session.id} is open in a window; finish or quit it there first") from None
+    try:
+        archived = _lookup(lambda: archive(store, session.id))
+    finally:
+        lock.release()
+    ideas = len(archived.ideas)
+    print(f"archived {archived.id}: {archived.title} (kept with its {ideas} idea{'' if ideas == 1 else 's'}; no longer offered to resume)")
+    return 0
+
+
 def _status(store: Store, session: Session) -> str:
     return "damaged" if session.id in store.damaged else session.status.value
 
@@ -332,12 +354,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("paths", nargs="+", metavar="PATH")
     cmd.set_defaults(run=plans_validate)
 
-    sessions = group("sessions", "list and show saved sessions")
+    sessions = group("sessions", "list, show and archive saved sessions")
     cmd = sessions.add_parser("list", help="list saved sessions, newest first")
     cmd.set_defaults(run=sessions_list)
     cmd = sessions.add_parser("show", help="show one session and its action list")
     cmd.add_argument("id", help="the session id (or its first characters)")
     cmd.set_defaults(run=sessions_show)
+    cmd = sessions.add_parser("archive", help="put away an unfinished session: kept, no longer offered to resume")
+    cmd.add_argument("id", help="the session id (or its first characters)")
+    cmd.set_defaults(run=sessions_archive)
 
     actions = group("actions", "list actions across sessions, mark them done, dropped or open, re-date and re-own them")
     cmd = actions.add_parser("list", help="list actions, soonest due first")

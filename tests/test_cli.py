@@ -761,3 +761,37 @@ def test_actions_set_refuses_in_one_line_and_changes_nothing(cli, store_path: Pa
     result = cli("--store", store_path, "actions", "set", "a2fu", *args)
     assert result.code == 1 and len(result.err_lines) == 1 and message in result.err_lines[0]
     assert store_path.read_bytes() == before
+
+
+def _live_with_a_journaled_idea(path: Path) -> Session:
+    from facilitator.engine import events
+
+    store = Store(path)
+    session = Session(id="l1ve0001", title="Left running", team="Sales", plan="quick-reflection")
+    store.save_session(session)
+    store.journal(session.id).append(events.put("idea", Idea(text="kept idea", round=0)))
+    return session
+
+
+def test_sessions_archive_puts_away_a_live_session_with_its_journal(cli, tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    _live_with_a_journaled_idea(path)
+
+    result = cli("--store", path, "sessions", "archive", "l1ve")
+
+    assert result.code == 0 and result.out.startswith("archived l1ve0001: Left running (kept with its 1 idea;")
+    stored = Store(path).session("l1ve0001")
+    assert stored.status is SessionStatus.ARCHIVED and [i.text for i in stored.ideas] == ["kept idea"]
+    assert not Store(path).journal("l1ve0001").path.exists()
+
+
+def test_sessions_archive_refuses_a_finished_session_or_one_open_in_a_window(cli, tmp_path: Path, store_path: Path) -> None:
+    closed = cli("--store", store_path, "sessions", "archive", "s1aa")
+    assert closed.code == 1 and len(closed.err_lines) == 1 and "only an unfinished one can be archived" in closed.err_lines[0]
+
+    path = tmp_path / "other" / "store.json"
+    _live_with_a_journaled_idea(path)
+    with Store(path).session_lock("l1ve0001"):
+        held = cli("--store", path, "sessions", "archive", "l1ve")
+    assert held.code == 1 and "open in a window" in held.err_lines[0]
+    assert Store(path).session("l1ve0001").status is SessionStatus.LIVE
