@@ -214,6 +214,30 @@ def sessions_archive(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def export(ws: Workspace, args: argparse.Namespace) -> int:
+    """One session as Markdown, CSV or JSON: to a file named after its title, a file or folder
+    given with `-o`, or standard output with `-o -`."""
+    from facilitator.engine.live import recovered
+    from facilitator.exports import FORMATS
+    from facilitator.filenames import free_path
+    from facilitator.files import atomic_write
+
+    session = _lookup(lambda: ws.store.session(args.id))
+    if session.status is SessionStatus.LIVE:
+        session = recovered(session, ws.store)
+    suffix, render = FORMATS[args.format]
+    text = render(session)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output).expanduser() if args.output else Path.cwd()
+    if target.is_dir():
+        target = free_path(target, session.title, suffix, fallback=f"session-{session.id}")
+    atomic_write(target, text)
+    print(f"wrote {target}")
+    return 0
+
+
 def _status(store: Store, session: Session) -> str:
     return "damaged" if session.id in store.damaged else session.status.value
 
@@ -320,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(parser, defaults=True)
     parser.set_defaults(run=open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    shared = argparse.ArgumentParser(add_help=False)
+    shared = _Parser(add_help=False)
     _global_options(shared, defaults=False)
 
     def group(name: str, help_text: str) -> argparse._SubParsersAction:
@@ -328,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=lambda ws, args, p=sub: p.error("say which command"))
         leaves = sub.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
         add_parser = leaves.add_parser
-        leaves.add_parser = lambda *a, **kw: add_parser(*a, parents=[shared], **kw)  # type: ignore[method-assign,list-item]
+        leaves.add_parser = lambda *a, **kw: add_parser(*a, parents=[shared], **kw)  # type: ignore[method-assign]
         return leaves
 
     decks = group("decks", "list, show and validate prompt decks")
@@ -363,6 +387,12 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = sessions.add_parser("archive", help="put away an unfinished session: kept, no longer offered to resume")
     cmd.add_argument("id", help="the session id (or its first characters)")
     cmd.set_defaults(run=sessions_archive)
+
+    cmd = commands.add_parser("export", parents=[shared], help="write one session as Markdown, CSV or JSON", description="write one session as Markdown, CSV or JSON")
+    cmd.add_argument("id", help="the session id (or its first characters)")
+    cmd.add_argument("--format", choices=["md", "csv", "json"], default="md", help="md (default) for a wiki or an email, csv for a spreadsheet, json for another facilitator")
+    cmd.add_argument("-o", "--output", metavar="PATH", help="a file, a folder (a file named after the title goes there) or - for standard output; default: the current folder")
+    cmd.set_defaults(run=export)
 
     actions = group("actions", "list actions across sessions, mark them done, dropped or open, re-date and re-own them")
     cmd = actions.add_parser("list", help="list actions, soonest due first")
