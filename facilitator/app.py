@@ -341,16 +341,16 @@ class FacilitatorApp(App[None]):
         except StaleSession as exc:
             self._stale(exc)
             return
-        if isinstance(self.screen, PhaseScreen):  # it mounts its own banner, once it is mounted
-            self.screen.show_saving()
-            banners = []
-        else:
-            banners = list(self.screen.query(SaveBanner))
-        if not banners and not isinstance(self.screen, PhaseScreen) and live.save_failed is not None and not self.screen.is_modal:
-            banners = [SaveBanner()]
-            self.screen.mount(banners[0])
-        for banner in banners:
-            banner.show(live.save_failed, live.unsaved)
+        screen = self.screen
+        if isinstance(screen, PhaseScreen):  # it mounts its own banner, once it is mounted
+            screen.show_saving()
+        elif not screen.is_modal:
+            banners = list(screen.query(SaveBanner))
+            if not banners and live.save_failed is not None:
+                banners = [SaveBanner()]
+                screen.mount(banners[0])
+            for banner in banners:
+                banner.show(live.save_failed, live.unsaved)
         if live.is_closed and live.save_failed is None:  # a close the disk held back is saved now
             self.live = None
             self._release()

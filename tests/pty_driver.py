@@ -42,6 +42,24 @@ _STRING = re.compile(r"\x1b[\]P_^X].*?(?:\x07|\x1b\\)", re.DOTALL)
 _SHORT = re.compile(r"\x1b(?:[ -/][0-~]|[0-~])")
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
+def app_env(columns: int, lines: int, **extra: str) -> dict[str, str]:
+    """The environment of the real app on a pty: this checkout first on the path, a known
+    terminal of this size, and none of the caller's Textual settings or NO_COLOR."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k != "NO_COLOR"}
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(columns),
+        LINES=str(lines),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
 def _char_width(char: str) -> int:
     if unicodedata.combining(char):
         return 0

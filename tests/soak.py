@@ -23,7 +23,6 @@ as a failed run, never waited out. Only the standard library and the project's o
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import shutil
@@ -41,6 +40,7 @@ from facilitator.engine.live import current_sessions
 from facilitator.models import ROUND_PHASES, PhaseKind, Plan, Session, SessionStatus
 from facilitator.store import STORE_ENV, Store
 from tests.pty_driver import ENTER, PtyProcess, PtyTimeout, VirtualScreen
+from tests.pty_driver import app_env as pty_app_env
 
 REPO = Path(__file__).resolve().parent.parent
 COLUMNS, LINES = 100, 30
@@ -110,19 +110,10 @@ class WatchedPty(PtyProcess):
 
 def app_env(run_dir: Path) -> dict[str, str]:
     """The environment of the app: its own store, config and data folders, a known terminal."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-    env.pop("NO_COLOR", None)
-    env.update(
-        TERM="xterm-256color",
-        COLUMNS=str(COLUMNS),
-        LINES=str(LINES),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
-        PYTHONUNBUFFERED="1",
-        XDG_CONFIG_HOME=str(run_dir / "config"),
-        XDG_DATA_HOME=str(run_dir / "data"),
+    return pty_app_env(
+        COLUMNS, LINES, XDG_CONFIG_HOME=str(run_dir / "config"), XDG_DATA_HOME=str(run_dir / "data"),
+        **{STORE_ENV: str(run_dir / "store.json")},
     )
-    env[STORE_ENV] = str(run_dir / "store.json")
-    return env
 
 
 _IDEA_ROW = re.compile(r"^ *│ +\d+\. (.*)$")  # the round's idea list: `│   3. text`

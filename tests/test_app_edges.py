@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.app import make_app
 from facilitator.engine.countdown import CountdownState
 from facilitator.models import Action, Session, SessionStatus
 from facilitator.screens.act import ActScreen
@@ -16,13 +15,8 @@ from facilitator.screens.follow_up import FollowUpScreen
 from facilitator.screens.home import HomeScreen
 from facilitator.screens.round import RoundScreen
 from facilitator.store import Store
-from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import screen_text, type_fast
-
-
-def new_app(store_path: Path, clock: FakeClock):
-    return make_app(Workspace(store_path=store_path), clock)
+from tests.helpers import new_app, screen_text, type_fast
 
 
 async def start_session(pilot, plan: str = "quick-reflection", **fields: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from facilitator.cli import main
 from facilitator.screens.home import HomeScreen
 from facilitator.store import Store
-from tests.pty_driver import ENTER, PtyProcess
+from tests.pty_driver import ENTER, PtyProcess, app_env
 
 REPO = Path(__file__).resolve().parent.parent
 STEP_SECONDS = 15
@@ -66,8 +66,7 @@ def test_a_crash_mid_round_restores_the_terminal_and_the_session_resumes(tmp_pat
         "from facilitator.cli import main\n"
         f"sys.exit(main(['--store', {str(store_path)!r}]))\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-    env.update(TERM="xterm-256color", FACILITATOR_STATE=str(state), PYTHONPATH=str(REPO))
+    env = app_env(100, 30, FACILITATOR_STATE=str(state))
     with PtyProcess([sys.executable, "-c", planted], columns=100, lines=30, env=env, cwd=tmp_path) as app:
         app.wait_for("New session (n)", STEP_SECONDS, "the home screen")
         app.send(ENTER)
@@ -119,8 +118,7 @@ async def test_a_failure_in_textuals_own_threads_is_a_crash_too(store_path: Path
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_bytes_that_are_not_utf8_from_the_terminal_do_not_stop_the_app(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-    env.update(TERM="xterm-256color", FACILITATOR_STATE=str(tmp_path / "state"), PYTHONPATH=str(REPO))
+    env = app_env(100, 30, FACILITATOR_STATE=str(tmp_path / "state"))
     command = [sys.executable, "-m", "facilitator", "--store", str(tmp_path / "store.json")]
     with PtyProcess(command, columns=100, lines=30, env=env, cwd=tmp_path) as app:
         app.wait_for("New session (n)", STEP_SECONDS, "the home screen")

@@ -11,7 +11,6 @@ The program is driven only through its terminal: keys in, screen out (see `pty_d
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from facilitator.engine import events
 from facilitator.engine.countdown import format_clock
 from facilitator.models import Session, SessionStatus
 from facilitator.store import Store
-from tests.pty_driver import CTRL_Q, ENTER, PtyProcess, VirtualScreen
+from tests.pty_driver import CTRL_Q, ENTER, PtyProcess, VirtualScreen, app_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
@@ -41,16 +40,7 @@ CTRL_B = "\x02"
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-    env.update(
-        TERM="xterm-256color",
-        COLUMNS=str(COLUMNS),
-        LINES=str(LINES),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("NO_COLOR", None)
-    return env
+    return app_env(COLUMNS, LINES)
 
 
 def _start(store_path: Path, cwd: Path) -> PtyProcess:

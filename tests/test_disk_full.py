@@ -13,7 +13,6 @@ import pytest
 
 from facilitator import files as files_module
 from facilitator import journal as journal_module
-from facilitator.app import make_app
 from facilitator.engine.live import SAVE_RETRY_SECONDS, LiveSession, fresh_session
 from facilitator.models import SessionStatus
 from facilitator.screens.converge import ConvergeScreen
@@ -23,9 +22,8 @@ from facilitator.screens.setup import SetupScreen
 from facilitator.screens.summary import SummaryScreen
 from facilitator.store import Store
 from facilitator.widgets.save_banner import SaveBanner
-from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import let_time_pass, screen_lines, type_fast
+from tests.helpers import let_time_pass, new_app, screen_lines, type_fast
 from tests.room import DIVERGE, WARM_UP, Room, add_ideas
 
 NO_SPACE = "No space left on device"
@@ -189,9 +187,6 @@ def test_other_write_errors_are_named_in_the_systems_words(room: Room, live: Liv
 # --- the app ----------------------------------------------------------------------------------
 
 
-def new_app(store_path: Path, clock: FakeClock):
-    return make_app(Workspace(store_path=store_path), clock)
-
 
 async def start(pilot, participants: str = "") -> None:
     await pilot.press("n")
@@ -334,7 +329,7 @@ async def test_a_follow_up_change_the_disk_refuses_is_not_made_and_says_so(store
     from tests.test_facilitator_path import earlier
 
     earlier(store_path)
-    app = make_app(Workspace(store_path=store_path), FakeClock())
+    app = new_app(store_path, FakeClock())
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await start(pilot, plan="follow-up", team="Blue")
         assert isinstance(app.screen, FollowUpScreen)

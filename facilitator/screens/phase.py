@@ -79,9 +79,8 @@ class PhaseScreen(Screen[None]):
         # garbage collector's full passes, which otherwise stop the clock for 100 ms or more.
         gc.freeze()
         if self._save_banner is None:  # Textual runs each class's on_mount: this may come twice
-            self._save_banner = next(iter(self.query(SaveBanner)), None) or SaveBanner()
-            if not self._save_banner.is_attached:
-                self.mount(self._save_banner)
+            self._save_banner = SaveBanner()
+            self.mount(self._save_banner)
         self.tick()
 
     def on_screen_resume(self) -> None:
