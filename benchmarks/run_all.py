@@ -78,20 +78,40 @@ class Bench:
     # --- stores ---------------------------------------------------------------------------
 
     def make_store(self, sessions: int, ideas: int, actions: int, seed: int) -> dict:
+        """A single-file store as earlier versions wrote it; where the checkout keeps its store in a
+        folder, it then moves in (the one-time migration, timed as a whole process)."""
         path = self.work / "stores" / f"store-{sessions}.json"
+        shutil.rmtree(path.with_suffix(""), ignore_errors=True)
         out = subprocess.run(
             [sys.executable, str(BENCH / "make_store.py"), "--sessions", str(sessions), "--out", str(path), "--force",
              "--json", "--ideas", str(ideas), "--actions", str(actions), "--seed", str(seed)],
             env=self.env, capture_output=True, text=True, check=True,
         )
-        return {**json.loads(out.stdout), "path": path}
+        made = {**json.loads(out.stdout), "path": path}
+        if (self.checkout / "facilitator" / "layout.py").exists():
+            made["migration"] = self.migrate(path)
+        return made
+
+    def migrate(self, path: Path) -> Run:
+        """Open the store once as a whole process: a single-file store moves into its folder."""
+        start = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-c", f"from pathlib import Path; from facilitator.store import Store; Store(Path({str(path)!r}))"],
+                                 env=self.env, cwd=self.work, start_new_session=True)
+        finished, code, end, rss = self._reap(child.pid, start + self.timeout * 4)
+        if not finished or code != 0:
+            raise RuntimeError(f"moving {path} into its folder failed ({code})")
+        return Run(end - start, rss)
 
     def fresh_copy(self, pristine: Path) -> Path:
-        """The store and its journals copied afresh, for a measurement that writes."""
+        """The store (its folder, or its single file and journals) copied afresh, for a
+        measurement that writes."""
         target = self.work / "copy"
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir()
-        shutil.copyfile(pristine, target / "store.json")
+        if pristine.with_suffix("").is_dir():
+            shutil.copytree(pristine.with_suffix(""), target / "store")
+        if pristine.exists():
+            shutil.copyfile(pristine, target / "store.json")
         journals = pristine.with_name(pristine.name + ".journal")
         if journals.is_dir():
             shutil.copytree(journals, target / "store.json.journal")
@@ -273,6 +293,7 @@ ROWS = [
     ("close", "close a session (`close`)", "smallest", False),
     ("filter", "filter actions by team and overdue, in-process (`Store.actions`)", "smallest", False),
     ("engine", "peak memory of the in-process session (all of the above)", None, True),
+    ("migration", "move the single-file store into its folder (once, whole process)", None, True),
 ]
 
 LABELS = {key: label.split(" (")[0] for key, label, _, _ in ROWS}
@@ -309,11 +330,16 @@ def main() -> None:
     def say(text: str) -> None:
         print(f"[{time.perf_counter() - began:6.0f} s] {text}", file=sys.stderr, flush=True)
 
+    runs_migration: dict[int, Run] = {}
     try:
         stores = {}
         for size in sizes:
             stores[size] = bench.make_store(size, args.ideas, args.actions, args.seed)
-            say(f"wrote {size:,} sessions ({stores[size]['bytes'] / 1e6:.1f} MB)")
+            moved = stores[size].get("migration")
+            say(f"wrote {size:,} sessions ({stores[size]['bytes'] / 1e6:.1f} MB)"
+                + (f", moved into a folder in {duration(moved.seconds or 0)}, {megabytes(moved.rss)}" if moved else ""))
+            if moved:
+                runs_migration[size] = moved
         smallest = stores[sizes[0]]["path"]
         bench.command("--help"), bench.bare(), bench.app(smallest), bench.command("--store", str(smallest), "sessions", "list")
         bench.engine(bench.fresh_copy(smallest), 5)  # warm-up: bytecode compiled, files cached
@@ -354,6 +380,8 @@ def main() -> None:
                 engine = [r for op in ENGINE_OPS for r in runs.get((op, size), [])[-1:]]
                 if engine:
                     runs.setdefault(("engine", size), []).append(Run(0.0, max(r.rss for r in engine)))
+        for size, moved in runs_migration.items():
+            runs[("migration", size)] = [moved]
         loaded = modules_loaded(bench)
         report(args, sizes, stores, runs, loaded, time.perf_counter() - began, (load, os.getloadavg()[0]))
         if args.raw:

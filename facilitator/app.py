@@ -24,7 +24,7 @@ from facilitator.crash import crash_line, write_crash_log
 from facilitator.draw import CannotDeal
 from facilitator.engine.clock import Clock, SystemClock
 from facilitator.engine.countdown import format_clock
-from facilitator.engine.live import LiveSession, archive
+from facilitator.engine.live import LiveSession, archive, fresh_session
 from facilitator.models import PhaseKind, Session, SessionStatus
 from facilitator.screens.act import ActScreen
 from facilitator.screens.converge import ConvergeScreen
@@ -37,6 +37,7 @@ from facilitator.screens.setup import SetupScreen
 from facilitator.screens.summary import SummaryScreen
 from facilitator.screens.vote import VoteScreen
 from facilitator.store import StaleSession
+from facilitator.summaries import SessionSummary
 from facilitator.widgets.save_banner import SaveBanner
 from facilitator.workspace import Workspace
 
@@ -114,7 +115,7 @@ class FacilitatorApp(App[None]):
     def on_home_screen_new_session(self, message: HomeScreen.NewSession) -> None:
         self.push_screen(SetupScreen(self.workspace))
 
-    def _hold(self, session: Session) -> bool:
+    def _hold(self, session: Session | SessionSummary) -> bool:
         """Take the session's lock, or say that another window is running it."""
         if self.live is not None and self.live.save_failed is not None:
             self.notify("The last session is not saved yet; wait until the line at the top is gone.", severity="error", timeout=6, markup=False)
@@ -254,7 +255,13 @@ class FacilitatorApp(App[None]):
                 screen.reload()
 
     def on_home_screen_open(self, message: HomeScreen.Open) -> None:
-        self.push_screen(SummaryScreen(message.session))
+        try:
+            session = fresh_session(self.workspace.store, message.session.id)
+        except LookupError as exc:
+            self.notify(f"That session cannot be shown: {exc}", severity="warning", timeout=6, markup=False)
+            self._reload_home()
+            return
+        self.push_screen(SummaryScreen(session))
 
     def on_phase_screen_advance(self, message: PhaseScreen.Advance) -> None:
         live = self.live

@@ -22,8 +22,10 @@ from facilitator.vocabulary import ActionStatus, SessionStatus
 
 if TYPE_CHECKING:  # each command loads what it uses: `--help` loads neither pydantic nor TinyDB
     from facilitator.catalog import LoadProblem
+    from facilitator.index import Index
     from facilitator.models import Action, Deck, Plan, Session
     from facilitator.store import Store, StoreDamaged, StoreSetAside
+    from facilitator.summaries import ActionSummary, SessionSummary
     from facilitator.workspace import Workspace
 
 PROG = "facilitator"
@@ -155,16 +157,62 @@ def _get(catalog, item_id: str, what: str):
 
 
 def sessions_list(ws: Workspace, args: argparse.Namespace) -> int:
-    from facilitator.engine.live import current_sessions
+    if (quick := _quick_index(ws, journals_matter=True)) is not None:
+        sessions = quick.summaries()
+    else:
+        from facilitator.engine.live import current_summaries
 
-    sessions = current_sessions(ws.store)
-    _store_notes(ws.store)
+        sessions = current_summaries(ws.store)
+        _store_notes(ws.store)
     rows = [
-        (s.id, s.created.date().isoformat(), _status(ws.store, s), s.team, len(s.ideas), len(s.actions), s.title)
+        (s.id, s.created.date().isoformat(), "damaged" if s.damaged else s.status.value, s.team, s.ideas, s.actions, s.title)
         for s in sessions
     ]
     print(_table(("ID", "DATE", "STATUS", "TEAM", "IDEAS", "ACTIONS", "TITLE"), rows))
     return 0
+
+
+def _quick_index(ws: Workspace, *, journals_matter: bool = False) -> Index | None:
+    """The store's index, read as it is without opening the store (which loads pydantic and
+    TinyDB), when nothing needs the store's care first; with its notes said on stderr.
+
+    None, and the caller opens the store, when there is a single-file store to move in, no
+    index, a session file the index has not read, a journal to finish (or, with
+    `journals_matter`, any live session's journal, which the counts must include), or a
+    damaged store the user must be asked about.
+    """
+    from facilitator.index import Index, IndexUnusable
+    from facilitator.layout import StoreLayout
+
+    layout = StoreLayout.of(ws.store_path)
+    if "store" in ws.__dict__ or (layout.legacy is not None and layout.legacy.exists()):
+        return None
+    try:
+        index = Index.open(layout.index, read_only=True)
+    except IndexUnusable:
+        return None
+    try:
+        journals = [p for p in layout.journal.glob("*.jsonl") if p.is_file()] if layout.journal.is_dir() else []
+        if journals_matter and any(p.stat().st_size for p in journals):
+            return None
+        if any(b'"status"' in p.read_bytes() for p in journals):
+            return None  # perhaps a close a crash interrupted: the store finishes it
+        if any(index.stale_files(layout.sessions)):
+            return None
+    except OSError:
+        return None
+    if not os.access(layout.folder, os.W_OK | os.X_OK):
+        print(f"{PROG}: the store is read-only, so it is open for reviewing only: {layout.folder}", file=sys.stderr)
+    for session_id, damage in index.damaged().items():
+        _say_damaged(session_id, damage)
+    copies = sorted(layout.sessions.glob("*.damaged-*"))
+    _warn([*index.skipped(), *(f"sessions file set aside as damaged: {c.name}" for c in copies)])
+    return index
+
+
+def _say_damaged(session_id: str, damage: Sequence[str]) -> None:
+    fields = "; ".join(damage[:3]) + (f"; and {len(damage) - 3} more" if len(damage) > 3 else "")
+    print(f"{PROG}: session {session_id} is damaged ({fields}); the rest of it is shown", file=sys.stderr)
 
 
 def sessions_show(ws: Workspace, args: argparse.Namespace) -> int:
@@ -215,26 +263,126 @@ def sessions_archive(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def export(ws: Workspace, args: argparse.Namespace) -> int:
-    """One session as Markdown, CSV or JSON: to a file named after its title, a file or folder
-    given with `-o`, or standard output with `-o -`."""
-    from facilitator.engine.live import recovered
-    from facilitator.exports import FORMATS
+    """One session, a team's history, or a filtered action list, as Markdown, CSV, JSON, a
+    calendar or an HTML report: to a file named after its title, a file or folder given with
+    `-o`, or standard output with `-o -`."""
     from facilitator.filenames import free_path
     from facilitator.files import atomic_write
 
-    session = _lookup(lambda: ws.store.session(args.id))
-    if session.status is SessionStatus.LIVE:
-        session = recovered(session, ws.store)
-    suffix, render = FORMATS[args.format]
-    text = render(session)
+    content, name, fallback = _export_content(ws, args)
+    data = content.encode("utf-8") if isinstance(content, str) else content
     if args.output == "-":
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        out = sys.__stdout__.buffer if sys.__stdout__ is not None else None
+        if out is not None:
+            out.write(data)
+            out.flush()
         return 0
     target = Path(args.output).expanduser() if args.output else Path.cwd()
     if target.is_dir():
-        target = free_path(target, session.title, suffix, fallback=f"session-{session.id}")
-    atomic_write(target, text)
+        target = free_path(target, name, _SUFFIXES[args.format], fallback=fallback)
+    atomic_write(target, data)
     print(f"wrote {target}")
+    return 0
+
+
+_SUFFIXES = {"md": ".md", "csv": ".csv", "json": ".json", "ics": ".ics", "html": ".html"}
+
+
+def _export_content(ws: Workspace, args: argparse.Namespace) -> tuple[str | bytes, str, str]:
+    """What to write, the title its file is named after, and the name if the title gives none."""
+    from facilitator import calendar_export, exports
+
+    fmt = args.format
+    if args.id is not None:
+        if args.actions or args.team:
+            raise CliError("give a session id, or --team, or --actions, not more than one")
+        from facilitator.engine.live import fresh_session
+
+        session = _lookup(lambda: fresh_session(ws.store, args.id))
+        if fmt == "ics":
+            return calendar_export.sessions_calendar([session]), session.title, f"session-{session.id}"
+        if fmt == "html":
+            from facilitator.report import session_report
+
+            return session_report(session), session.title, f"session-{session.id}"
+        return exports.FORMATS[fmt][1](session), session.title, f"session-{session.id}"
+    if args.actions:
+        rows = ws.store.actions(
+            team=args.team, owner=args.owner, routine=args.routine,
+            status=ActionStatus(args.status) if args.status else None,
+            overdue_on=date.today() if args.overdue else None,
+        )
+        if fmt == "ics":
+            return calendar_export.rows_calendar(rows), "actions", "actions"
+        if fmt not in exports.ACTION_LIST_FORMATS:
+            raise CliError(f"an action list exports as md, csv or ics; {fmt} exports whole sessions: give an id or --team")
+        return exports.ACTION_LIST_FORMATS[fmt][1](rows), "actions", "actions"
+    if args.team is None:
+        raise CliError("say what to export: a session id, --team TEAM for a team's history, or --actions")
+    if args.owner or args.routine or args.status or args.overdue:
+        raise CliError("--owner, --routine, --status and --overdue filter an action list: add --actions")
+    team = args.team
+    summaries = [s for s in ws.store.summaries() if s.team.casefold() == team.casefold()]
+    if not summaries:
+        raise CliError(f"no sessions of team {team!r}")
+    team = summaries[0].team
+    title = f"{team} history"
+    if fmt == "html":
+        from facilitator.report import team_report
+
+        rows = ws.store.actions(team=team)
+        return team_report(team, summaries, rows, _traits(ws)), title, "team"
+    from facilitator.engine.live import fresh_session
+
+    sessions = [fresh_session(ws.store, s.id) for s in reversed(summaries)]  # oldest first
+    if fmt == "ics":
+        return calendar_export.sessions_calendar(sessions), title, "team"
+    return exports.HISTORY_FORMATS[fmt][1](sessions), title, "team"
+
+
+def _traits(ws: Workspace) -> dict[str, str]:
+    """Each deck's trait, by deck id: sessions name their decks, the room thinks in traits."""
+    return {deck.id: deck.trait for deck in ws.decks}
+
+
+def import_sessions(ws: Workspace, args: argparse.Namespace) -> int:
+    """Merge sessions exported elsewhere: new ones added, newer revisions taken, nothing doubled."""
+    from facilitator.imports import ImportProblem, read_sessions_file
+
+    path = Path(args.file).expanduser()
+    try:
+        sessions = read_sessions_file(path)
+    except ImportProblem as exc:
+        raise CliError(f"{path}: {exc}; nothing was imported") from None
+    merged = ws.store.merge([s.model_dump(mode="json") for s in sessions])
+    parts = [f"{len(merged.added)} added", f"{len(merged.updated)} updated", f"{len(merged.unchanged)} already here"]
+    print(f"imported {path}: " + ", ".join(parts))
+    for session_id in merged.refused:
+        print(f"{PROG}: session {session_id} is damaged in this store, so the imported copy was not written over it", file=sys.stderr)
+    return 0
+
+
+def store_check(ws: Workspace, args: argparse.Namespace) -> int:
+    """Build the index again from the session files and say whether it was right."""
+    store = ws.store
+    differences = store.check()
+    _store_notes(store)
+    for line in differences:
+        print(f"fixed: {line}")
+    count = store.index.count()
+    print(f"the index holds {count} session{'' if count == 1 else 's'}" + (", now right" if differences else ", and was right"))
+    return 0
+
+
+def actions_stats(ws: Workspace, args: argparse.Namespace) -> int:
+    """Actions made and done per session over time, per routine and per trait."""
+    from facilitator.progress import stats_text
+
+    summaries = ws.store.summaries()
+    rows = ws.store.actions()
+    _store_notes(ws.store)
+    print(stats_text(summaries, rows, _traits(ws), team=args.team), end="")
     return 0
 
 
@@ -250,12 +398,11 @@ def _store_notes(store: Store, *, sessions: bool = True) -> None:
     if not sessions:
         return
     for session_id, damage in store.damaged.items():
-        fields = "; ".join(damage[:3]) + (f"; and {len(damage) - 3} more" if len(damage) > 3 else "")
-        print(f"{PROG}: session {session_id} is damaged ({fields}); the rest of it is shown", file=sys.stderr)
+        _say_damaged(session_id, damage)
     _warn(store.problems)
 
 
-def _print_actions(rows: Sequence[tuple[Action, Session]]) -> None:
+def _print_actions(rows: Sequence[tuple[Action | ActionSummary, Session | SessionSummary]]) -> None:
     if not rows:
         print("No actions.")
         return
@@ -267,14 +414,18 @@ def _print_actions(rows: Sequence[tuple[Action, Session]]) -> None:
 
 
 def actions_list(ws: Workspace, args: argparse.Namespace) -> int:
-    rows = ws.store.actions(
+    filters: dict[str, Any] = dict(
         team=args.team,
         owner=args.owner,
         routine=args.routine,
         status=ActionStatus(args.status) if args.status else None,
         overdue_on=date.today() if args.overdue else None,
     )
-    _store_notes(ws.store)
+    if (quick := _quick_index(ws)) is not None:
+        rows = quick.actions(**filters)
+    else:
+        rows = ws.store.actions(**filters)
+        _store_notes(ws.store)
     _print_actions([(r.action, r.session) for r in rows])
     return 0
 
@@ -388,11 +539,31 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("id", help="the session id (or its first characters)")
     cmd.set_defaults(run=sessions_archive)
 
-    cmd = commands.add_parser("export", parents=[shared], help="write one session as Markdown, CSV or JSON", description="write one session as Markdown, CSV or JSON")
-    cmd.add_argument("id", help="the session id (or its first characters)")
-    cmd.add_argument("--format", choices=["md", "csv", "json"], default="md", help="md (default) for a wiki or an email, csv for a spreadsheet, json for another facilitator")
+    says = "write a session, a team's history or an action list as Markdown, CSV, JSON, a calendar or a report"
+    cmd = commands.add_parser("export", parents=[shared], help=says, description=says)
+    cmd.add_argument("id", nargs="?", help="the session id (or its first characters)")
+    cmd.add_argument("--team", help="a team's whole history (or, with --actions, only its actions)")
+    cmd.add_argument("--actions", action="store_true", help="an action list, filtered with --team, --owner, --routine, --status, --overdue")
+    cmd.add_argument("--owner", help="with --actions: only this owner's")
+    cmd.add_argument("--routine", help="with --actions: only those in this routine")
+    cmd.add_argument("--status", choices=[s.value for s in ActionStatus], help="with --actions: only those with this status")
+    cmd.add_argument("--overdue", action="store_true", help="with --actions: only open actions past their due date")
+    cmd.add_argument(
+        "--format", choices=list(_SUFFIXES), default="md",
+        help="md (default) for a wiki or an email, csv for a spreadsheet, json for another facilitator, "
+        "ics for a calendar, html for a report that opens in any browser",
+    )
     cmd.add_argument("-o", "--output", metavar="PATH", help="a file, a folder (a file named after the title goes there) or - for standard output; default: the current folder")
     cmd.set_defaults(run=export)
+
+    says = "merge sessions exported from another facilitator (a JSON export): new ones added, nothing doubled"
+    cmd = commands.add_parser("import", parents=[shared], help=says, description=says)
+    cmd.add_argument("file", metavar="FILE", help="a file written by facilitator export --format json")
+    cmd.set_defaults(run=import_sessions)
+
+    store = group("store", "look after the store")
+    cmd = store.add_parser("check", help="build the index of sessions again from the session files and say what was wrong")
+    cmd.set_defaults(run=store_check)
 
     actions = group("actions", "list actions across sessions, mark them done, dropped or open, re-date and re-own them")
     cmd = actions.add_parser("list", help="list actions, soonest due first")
@@ -410,6 +581,9 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = actions.add_parser(name, help=says)
         cmd.add_argument("id", help="the action id (or its first characters)")
         cmd.set_defaults(run=actions_mark, status=status)
+    cmd = actions.add_parser("stats", help="actions made and done per session over time, per routine and per trait")
+    cmd.add_argument("--team", help="only this team's")
+    cmd.set_defaults(run=actions_stats)
     cmd = actions.add_parser("set", help="give an action a new due date or owner")
     cmd.add_argument("id", help="the action id (or its first characters)")
     cmd.add_argument("--due", metavar="DATE", help="the new due date, YYYY-MM-DD (none: no date)")
@@ -421,7 +595,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _store_damaged(exc: StoreDamaged | StoreSetAside, interactive: bool) -> bool:
     """Say what happened to the store in one line (setting a damaged file aside first), and
     return True only if the user, asked at a terminal, wants a new, empty store."""
-    from facilitator.store import StoreDamaged, set_aside
+    from facilitator.files import set_aside
+    from facilitator.layout import StoreDamaged
 
     if isinstance(exc, StoreDamaged):
         try:
@@ -482,7 +657,7 @@ def _silence_stdout() -> None:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)  # `--help` and a bad option end here, having loaded little
-    from facilitator.store import StoreDamaged, StoreSetAside
+    from facilitator.layout import StoreDamaged, StoreSetAside
     from facilitator.workspace import Workspace
 
     ws = Workspace(deck_dirs=args.decks, plan_dirs=args.plans, new_after_damage=args.new_store)

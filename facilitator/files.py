@@ -59,13 +59,17 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, text: str | bytes, *, before_replace: Callable[[Path], None] | None = None) -> None:
+def atomic_write(
+    path: Path, text: str | bytes, *, before_replace: Callable[[Path], None] | None = None, mode: int | None = None
+) -> None:
     """Write `text` (UTF-8 if it is a `str`) to `path` so that a crash leaves either the old
     content or the new.
 
     Args:
         before_replace: a hook run after the temp file is durable and before it replaces the
             target; tests use it to simulate a crash at the worst moment.
+        mode: the permission bits of a new file (an existing one keeps its own); None for the
+            process's default.
     """
     if path.is_symlink():  # a store linked into a synced or shared folder stays linked there
         path = path.resolve()
@@ -78,6 +82,8 @@ def atomic_write(path: Path, text: str | bytes, *, before_replace: Callable[[Pat
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         with open(temp, "wb") as handle:
+            if before is None and mode is not None:
+                os.fchmod(handle.fileno(), mode)
             if before is not None:  # a store someone made private (0600), or a team's, stays so
                 os.fchmod(handle.fileno(), stat.S_IMODE(before.st_mode))
                 with contextlib.suppress(OSError):  # only the owner's own groups are allowed

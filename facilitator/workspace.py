@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from facilitator.catalog import Catalog, load_decks, load_plans
-from facilitator.engine.live import finish_interrupted
-from facilitator.models import Deck, Plan
-from facilitator.store import Store, default_store_path
+from facilitator.layout import default_store_path
+
+if TYPE_CHECKING:  # loaded when first used: a command that only lists needs none of them
+    from facilitator.catalog import Catalog
+    from facilitator.models import Deck, Plan
+    from facilitator.store import Store
 
 
 @dataclass
@@ -26,16 +29,23 @@ class Workspace:
 
     @cached_property
     def decks(self) -> Catalog[Deck]:
+        from facilitator.catalog import load_decks
+
         return load_decks(self.deck_dirs)
 
     @cached_property
     def plans(self) -> Catalog[Plan]:
+        from facilitator.catalog import load_plans
+
         return load_plans(self.plan_dirs, decks=self.decks.items)
 
     @cached_property
     def store(self) -> Store:
         """The store, opened on first use (finishing any close a crash interrupted); raises
         `StoreDamaged` or `StoreSetAside`."""
+        from facilitator.engine.live import finish_interrupted
+        from facilitator.store import Store
+
         store = Store(self.store_path, new_after_damage=self.new_after_damage)
         finish_interrupted(store)
         return store

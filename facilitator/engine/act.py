@@ -10,7 +10,7 @@ from typing import Any
 from facilitator.engine import events
 from facilitator.engine.steps import Steps
 from facilitator.models import Action, ActionStatus, FollowUp, SessionStatus
-from facilitator.store import ActionRow
+from facilitator.summaries import ActionRow
 
 
 class ActSteps(Steps):

@@ -42,7 +42,8 @@ from facilitator.models import (
     Session,
     SessionStatus,
 )
-from facilitator.store import StaleSession, Store
+from facilitator.store import StaleSession, Store, summarize
+from facilitator.summaries import SessionSummary
 from facilitator.text import clean
 
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"
@@ -97,8 +98,19 @@ def recovered(session: Session, store: Store) -> Session:
 
 
 def current_sessions(store: Store) -> list[Session]:
-    """Every session as it stands now: live ones with their journals replayed."""
+    """Every session as it stands now, read whole: live ones with their journals replayed.
+    For exports and checks; the lists read `current_summaries`."""
     return [recovered(s, store) if s.status is SessionStatus.LIVE else s for s in store.sessions()]
+
+
+def current_summaries(store: Store, *, limit: int | None = None) -> list[SessionSummary]:
+    """Sessions newest first, from the index; a live one (there are few) is read whole with its
+    journal replayed, so its count of ideas is the room's, not the last phase end's."""
+    listed = store.summaries(limit=limit)
+    return [
+        summarize(fresh_session(store, s.id), s.damage)[0] if s.status is SessionStatus.LIVE and not s.damaged else s
+        for s in listed
+    ]
 
 
 def fresh_session(store: Store, session_id: str) -> Session:
@@ -132,15 +144,16 @@ def finish_interrupted(store: Store) -> list[str]:
         except Timeout:
             continue
         try:
-            session = next((s for s in store.sessions() if s.id == path.stem), None)
-            if session is None or session.id in store.damaged:  # never fold a salvaged copy
+            summary = store.index.summary(path.stem)
+            if summary is None or summary.damaged:  # never fold a salvaged copy
                 continue
+            session = store.session(summary.id)
             if session.status is SessionStatus.LIVE:
                 store.fold(recovered(session, store))
             else:
                 journal.clear()  # folded already, the crash came before the journal was cleared
             finished.append(session.id)
-        except (StaleSession, OSError):  # saved elsewhere, or a disk that refuses: left for later
+        except (StaleSession, LookupError, OSError):  # saved elsewhere, unreadable, or a disk that refuses: left for later
             continue
         finally:
             lock.release()

@@ -22,9 +22,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitator.engine.live import current_sessions
-from facilitator.models import Session, SessionStatus
+from facilitator.engine.live import current_summaries
+from facilitator.models import SessionStatus
 from facilitator.problems import LoadProblem
+from facilitator.summaries import SessionSummary
 from facilitator.widgets.key_line import KeyLine
 from facilitator.workspace import Workspace
 
@@ -32,6 +33,8 @@ WIDE = 110
 """Columns from which the decks pane fits beside the sessions."""
 DAMAGED = "damaged"
 STATUS_WIDTH = max(len(DAMAGED), *(len(s.value) for s in SessionStatus))
+HOME_ROWS = 100
+"""The newest sessions listed here; the review screen lists them all."""
 READ_ONLY = "The store is read-only: sessions can be looked at, but none can be started, resumed or changed."
 
 
@@ -40,12 +43,12 @@ def counted(number: int, thing: str) -> str:
     return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
 
 
-def agreed_open_actions(session: Session) -> int:
+def agreed_open_actions(session: SessionSummary) -> int:
     """Open actions that were agreed: a live or archived session's actions never were."""
-    return len(session.open_actions) if session.status is SessionStatus.CLOSED else 0
+    return session.open if session.status is SessionStatus.CLOSED else 0
 
 
-def session_row(session: Session, damage: list[str] | None = None) -> Table:
+def session_row(session: SessionSummary, damage: Sequence[str] | None = None) -> Table:
     """Date, status in words, then the full title over team, ideas and open actions; all wrap.
 
     Args:
@@ -62,7 +65,7 @@ def session_row(session: Session, damage: list[str] | None = None) -> Table:
         status = Text(DAMAGED, style="bold")
     body = Text(style=tone)
     body.append(session.title, style="" if archived else "bold")
-    details = [f"team {session.team}" if session.team else "no team", counted(len(session.ideas), "idea")]
+    details = [f"team {session.team}" if session.team else "no team", counted(session.ideas, "idea")]
     if damage:  # its status may be a stand-in: say what is known instead
         more = f" and {len(damage) - 1} more" if len(damage) > 1 else ""
         details.append(f"could not read {damage[0]}{more}")
@@ -78,7 +81,7 @@ def session_row(session: Session, damage: list[str] | None = None) -> Table:
     return grid
 
 
-def listed(sessions: list[Session]) -> list[Session]:
+def listed(sessions: list[SessionSummary]) -> list[SessionSummary]:
     """Newest first as the store gives them, archived ones after all the others."""
     return sorted(sessions, key=lambda s: s.status is SessionStatus.ARCHIVED)
 
@@ -96,25 +99,25 @@ class HomeScreen(Screen[None]):
 
     @dataclass
     class Resume(Message):
-        session: Session
+        session: SessionSummary
 
     @dataclass
     class Archive(Message):
         """Put away an abandoned live session (the app asks first)."""
 
-        session: Session
+        session: SessionSummary
 
     class NewSession(Message):
         pass
 
     @dataclass
     class Open(Message):
-        session: Session
+        session: SessionSummary
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        self.sessions: list[Session] = []
+        self.sessions: list[SessionSummary] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,7 +178,7 @@ class HomeScreen(Screen[None]):
         """Read the sessions again: after a session ends, one is archived, or an action is marked elsewhere."""
         store = self.workspace.store
         before = self.highlighted_session
-        self.sessions = listed(current_sessions(store))
+        self.sessions = listed(current_summaries(store, limit=HOME_ROWS))
         self._show_problems(store.problems)
         listing = self.query_one("#sessions", OptionList)
         listing.set_options(self._rows())
@@ -184,9 +187,8 @@ class HomeScreen(Screen[None]):
             listing.highlighted = listing.get_option_index(keep)
         listing.display = bool(self.sessions)
         self.query_one("#sessions-empty", Static).display = not self.sessions
-        closed = [s for s in self.sessions if s.status is SessionStatus.CLOSED]
-        open_actions = sum(agreed_open_actions(s) for s in self.sessions)
-        count = f"{counted(open_actions, 'open action')} across {counted(len(closed), 'closed session')}"
+        closed, open_actions = store.index.open_actions()
+        count = f"{counted(open_actions, 'open action')} across {counted(closed, 'closed session')}"
         self.query_one("#open-count", Static).update(Text(count if closed else ""))
         self.query_one("#resume", Button).display = bool(self._live())
         self.query_one("#new", Button).disabled = self.read_only
@@ -198,24 +200,24 @@ class HomeScreen(Screen[None]):
         for number, session in enumerate(self.sessions):
             if session.status is SessionStatus.ARCHIVED and number and self.sessions[number - 1].status is not SessionStatus.ARCHIVED:
                 rows.append(None)
-            rows.append(Option(session_row(session, self.workspace.store.damaged.get(session.id)), id=session.id))
+            rows.append(Option(session_row(session, session.damage), id=session.id))
         return rows
 
-    def _session(self, session_id: str | None) -> Session | None:
+    def _session(self, session_id: str | None) -> SessionSummary | None:
         return next((s for s in self.sessions if s.id == session_id), None)
 
     @property
-    def highlighted_session(self) -> Session | None:
+    def highlighted_session(self) -> SessionSummary | None:
         """The session under the list's cursor (the list keeps one even when it has no focus)."""
         option = self.query_one("#sessions", OptionList).highlighted_option
         return self._session(option.id) if option else None
 
-    def _resumable(self, session: Session) -> bool:
+    def _resumable(self, session: SessionSummary) -> bool:
         """Live, whole and writable: a damaged session's copy lacks what could not be read, and
         running it would write that loss over the stored one."""
-        return session.status is SessionStatus.LIVE and session.id not in self.workspace.store.damaged and not self.read_only
+        return session.status is SessionStatus.LIVE and not session.damaged and not self.read_only
 
-    def _live(self) -> list[Session]:
+    def _live(self) -> list[SessionSummary]:
         return [s for s in self.sessions if self._resumable(s)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -1,0 +1,364 @@
+"""The store's summary index: one row per session and per action, in SQLite, rebuilt at will.
+
+The sessions themselves live in small JSON files (see `store`); this index is what the home,
+review, action and progress views read, so they cost the same with 10 sessions or 50,000. It is
+derived data: every row can be made again from the session files, and `facilitator store check`
+does so. Each session file's signature (size and modification time) is kept beside its rows,
+so a file changed behind the index's back (a crash between the two writes, a backup copied in by
+hand) is noticed when the store opens, and only that file is read again.
+
+Plain Python and the standard library's sqlite3: it loads no pydantic, so a command that only
+lists starts about as fast as `facilitator --help`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from facilitator.summaries import ActionRow, ActionSummary, SessionSummary
+from facilitator.vocabulary import ActionStatus, Cadence, SessionStatus
+
+_SESSION_FILE = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{1,6})?\.json")
+
+SCHEMA = 1
+"""The index's own layout; a different number means the index is built afresh."""
+
+_TABLES = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files(name TEXT PRIMARY KEY, signature TEXT NOT NULL);
+CREATE TABLE sessions(
+    id TEXT PRIMARY KEY, file TEXT NOT NULL, created REAL NOT NULL, created_iso TEXT NOT NULL,
+    updated_iso TEXT NOT NULL, revision INTEGER NOT NULL, title TEXT NOT NULL, team TEXT NOT NULL,
+    facilitator TEXT NOT NULL, plan TEXT NOT NULL, decks TEXT NOT NULL, routines TEXT NOT NULL,
+    status TEXT NOT NULL, ideas INTEGER NOT NULL, clusters INTEGER NOT NULL, actions INTEGER NOT NULL,
+    done INTEGER NOT NULL, open INTEGER NOT NULL, dropped INTEGER NOT NULL, damage TEXT,
+    owners TEXT NOT NULL);
+CREATE INDEX sessions_created ON sessions(created DESC);
+CREATE INDEX sessions_file ON sessions(file);
+CREATE TABLE actions(
+    session TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, text TEXT NOT NULL, owner TEXT,
+    routine TEXT, cadence TEXT NOT NULL, due TEXT, measure TEXT, status TEXT NOT NULL,
+    created_iso TEXT NOT NULL, closed_iso TEXT, PRIMARY KEY(session, position));
+CREATE INDEX actions_id ON actions(id);
+CREATE TABLE skipped(file TEXT NOT NULL, message TEXT NOT NULL);
+"""
+
+_SESSION_COLUMNS = (
+    "id, created_iso, updated_iso, title, team, facilitator, plan, decks, routines, status, ideas, "
+    "clusters, actions, done, open, dropped, revision, damage, owners"
+)
+
+
+class IndexUnusable(Exception):
+    """The index file is missing, of another layout, or damaged: it must be built afresh."""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """What one session file holds, as the index keeps it."""
+
+    sessions: Sequence[tuple[SessionSummary, Sequence[ActionSummary]]]
+    skipped: Sequence[str] = ()
+    """Documents that could not be listed at all (written by a newer facilitator), in words."""
+
+
+def signature(path: Path) -> str | None:
+    """Size and modification time: they change whenever the file is written again, and a copy
+    that keeps them (`cp -p`, a backup restored) is known for the same file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+class Index:
+    """The summary index of one store folder."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+        """The index file, or None for one held in memory (a read-only store's stale index)."""
+
+    # --- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> Index:
+        """The index at `path`, as it is.
+
+        Raises:
+            IndexUnusable: missing (when read-only), unreadable, or of another layout.
+        """
+        try:
+            if read_only:
+                if not path.is_file():
+                    raise IndexUnusable("missing")
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                db = sqlite3.connect(path, check_same_thread=False)
+            db.execute("PRAGMA synchronous=NORMAL")
+            if not db.execute("SELECT name FROM sqlite_master WHERE name='meta'").fetchone():
+                if read_only:
+                    raise IndexUnusable("empty")
+                db.executescript(_TABLES)
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+                db.commit()
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None or row[0] != str(SCHEMA):
+                raise IndexUnusable(f"layout {row[0] if row else '?'}")
+        except sqlite3.Error as exc:
+            raise IndexUnusable(str(exc)) from exc
+        return cls(db, path)
+
+    @classmethod
+    def in_memory(cls, copy_of: Index | None = None) -> Index:
+        """A fresh index in memory, or a copy of `copy_of` to bring up to date without writing."""
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        if copy_of is not None:
+            copy_of.db.backup(db)
+        else:
+            db.executescript(_TABLES)
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+        return cls(db, None)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- keeping it up to date ------------------------------------------------------------
+
+    def signatures(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT name, signature FROM files"))
+
+    def stale_files(self, folder: Path) -> tuple[list[str], list[str]]:
+        """Session files changed since they were indexed (or new), and those gone.
+
+        One listing of the folder and one `stat` per file: a few milliseconds at 50,000 sessions.
+        """
+        known = self.signatures()
+        changed = []
+        seen = set()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            entries = []
+        for entry in entries:
+            if not is_session_file(entry.name) or not entry.is_file(follow_symlinks=False):
+                continue
+            name = entry.name[: -len(".json")]
+            seen.add(name)
+            st = entry.stat(follow_symlinks=False)
+            if known.get(name) != f"{st.st_size}:{st.st_mtime_ns}":
+                changed.append(name)
+        return sorted(changed), sorted(set(known) - seen)
+
+    def put_file(self, name: str, entry: FileEntry, sig: str | None) -> None:
+        """Replace everything indexed from one session file, in one transaction."""
+        with self.db:
+            self._forget(name)
+            for summary, actions in entry.sessions:
+                self._put_session(name, summary, actions)
+            self.db.executemany("INSERT INTO skipped VALUES (?, ?)", [(name, m) for m in entry.skipped])
+            if sig is not None:
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, sig))
+
+    def put_session(self, name: str, summary: SessionSummary, actions: Sequence[ActionSummary], sig: str | None) -> None:
+        """Replace one session's rows after its file was written (the file's other sessions are
+        unchanged, so their rows stand)."""
+        with self.db:
+            self.db.execute("DELETE FROM actions WHERE session=?", (summary.id,))
+            self.db.execute("DELETE FROM sessions WHERE id=?", (summary.id,))
+            self._put_session(name, summary, actions)
+            if sig is not None:
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, sig))
+
+    def forget_file(self, name: str) -> None:
+        with self.db:
+            self._forget(name)
+
+    def set_signature(self, name: str, sig: str | None) -> None:
+        with self.db:
+            if sig is None:
+                self.db.execute("DELETE FROM files WHERE name=?", (name,))
+            else:
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, sig))
+
+    def _forget(self, name: str) -> None:
+        self.db.execute("DELETE FROM actions WHERE session IN (SELECT id FROM sessions WHERE file=?)", (name,))
+        self.db.execute("DELETE FROM sessions WHERE file=?", (name,))
+        self.db.execute("DELETE FROM skipped WHERE file=?", (name,))
+        self.db.execute("DELETE FROM files WHERE name=?", (name,))
+
+    def _put_session(self, name: str, s: SessionSummary, actions: Sequence[ActionSummary]) -> None:
+        # A session id found twice (a file copied in by hand) keeps the first file's copy listed.
+        self.db.execute(
+            "INSERT OR IGNORE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                s.id, name, s.created.timestamp(), s.created.isoformat(), s.updated.isoformat(), s.revision,
+                s.title, s.team, s.facilitator, s.plan, json.dumps(s.decks), json.dumps(s.routines),
+                s.status.value, s.ideas, s.clusters, s.actions, s.done, s.open, s.dropped,
+                json.dumps(s.damage) if s.damage else None, json.dumps(s.owners),
+            ),
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    s.id, n, a.id, a.text, a.owner, a.routine, a.cadence.value,
+                    a.due.isoformat() if a.due else None, a.measure, a.status.value,
+                    a.created.isoformat(), a.closed.isoformat() if a.closed else None,
+                )
+                for n, a in enumerate(actions)
+            ],
+        )
+
+    # --- reading --------------------------------------------------------------------------
+
+    def summaries(self, *, status: SessionStatus | None = None, limit: int | None = None) -> list[SessionSummary]:
+        """Sessions newest first."""
+        where, args = ("WHERE status=?", [status.value]) if status else ("", [])
+        sql = f"SELECT {_SESSION_COLUMNS} FROM sessions {where} ORDER BY created DESC, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(str(limit))
+        return [_session(row) for row in self.db.execute(sql, args)]
+
+    def summary(self, session_id: str) -> SessionSummary | None:
+        row = self.db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id=?", (session_id,)).fetchone()
+        return _session(row) if row else None
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+    def file_of(self, session_id: str) -> str | None:
+        row = self.db.execute("SELECT file FROM sessions WHERE id=?", (session_id,)).fetchone()
+        return row[0] if row else None
+
+    def session_ids(self, ref: str) -> list[str]:
+        """Ids equal to `ref`, or else starting with it."""
+        exact = self.db.execute("SELECT id FROM sessions WHERE id=?", (ref,)).fetchall()
+        if exact:
+            return [exact[0][0]]
+        return [r[0] for r in self.db.execute("SELECT id FROM sessions WHERE substr(id, 1, ?)=?", (len(ref), ref))]
+
+    def action_ids(self, ref: str) -> list[tuple[str, str]]:
+        """(session id, action id) of actions whose id is `ref`, or else starts with it."""
+        exact = self.db.execute("SELECT session, id FROM actions WHERE id=?", (ref,)).fetchall()
+        if exact:
+            return [tuple(r) for r in exact]
+        return [tuple(r) for r in self.db.execute("SELECT session, id FROM actions WHERE substr(id, 1, ?)=?", (len(ref), ref))]
+
+    def files_of_month(self, month: str) -> dict[str, int]:
+        """The session files of a month (`2026-11`, `2026-11-2`, …) and how many sessions each holds."""
+        counts = dict(self.db.execute(
+            "SELECT file, count(*) FROM sessions WHERE file=? OR file LIKE ? GROUP BY file", (month, f"{month}-%")
+        ))
+        for (name,) in self.db.execute("SELECT name FROM files WHERE name=? OR name LIKE ?", (month, f"{month}-%")):
+            counts.setdefault(name, 0)
+        return counts
+
+    def open_actions(self) -> tuple[int, int]:
+        """Closed sessions, and the open actions they agreed."""
+        closed, open_ = self.db.execute("SELECT count(*), coalesce(sum(open), 0) FROM sessions WHERE status='closed'").fetchone()
+        return int(closed), int(open_)
+
+    def damaged(self) -> dict[str, list[str]]:
+        return {sid: json.loads(d) for sid, d in self.db.execute("SELECT id, damage FROM sessions WHERE damage IS NOT NULL")}
+
+    def skipped(self) -> list[str]:
+        return [m for (m,) in self.db.execute("SELECT message FROM skipped ORDER BY file")]
+
+    def actions(
+        self,
+        *,
+        team: str | None = None,
+        owner: str | None = None,
+        routine: str | None = None,
+        status: ActionStatus | None = None,
+        overdue_on: date | None = None,
+        session: str | None = None,
+    ) -> list[ActionRow]:
+        """Actions across sessions, filtered (case-insensitive names), soonest due first."""
+        where, args = [], []
+        for column, value in (("s.team", team), ("a.owner", owner), ("a.routine", routine)):
+            if value is not None:
+                where.append(f"lower(coalesce({column}, '')) = ?")
+                args.append(value.casefold())
+        if status is not None:
+            where.append("a.status = ?")
+            args.append(status.value)
+        if overdue_on is not None:
+            where.append("a.status = 'open' AND a.due IS NOT NULL AND a.due < ?")
+            args.append(overdue_on.isoformat())
+        if session is not None:
+            where.append("a.session = ?")
+            args.append(session)
+        sql = (
+            f"SELECT a.id, a.session, a.text, a.owner, a.routine, a.cadence, a.due, a.measure, a.status, "
+            f"a.created_iso, a.closed_iso, {', '.join('s.' + c.strip() for c in _SESSION_COLUMNS.split(','))} "
+            "FROM actions a JOIN sessions s ON s.id = a.session "
+            + ("WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.due IS NULL, a.due, a.created_iso, a.session, a.position"
+        )
+        sessions: dict[str, SessionSummary] = {}
+        rows = []
+        for row in self.db.execute(sql, args):
+            sid = row[11]
+            if (summary := sessions.get(sid)) is None:
+                summary = sessions[sid] = _session(row[11:])
+            rows.append(ActionRow(_action(row[:11]), summary))
+        return rows
+
+    def rows(self) -> Iterator[tuple[str, str]]:
+        """(session id, file) of every indexed session: what a check compares."""
+        yield from self.db.execute("SELECT id, file FROM sessions ORDER BY id")
+
+
+def is_session_file(name: str) -> bool:
+    """`2026-11.json` or `2026-11-2.json`: a file of sessions started in that month."""
+    return _SESSION_FILE.fullmatch(name) is not None
+
+
+def _session(row: Sequence[object]) -> SessionSummary:
+    (sid, created, updated, title, team, facilitator, plan, decks, routines, status, ideas, clusters,
+     actions, done, open_, dropped, revision, damage, owners) = row
+    return SessionSummary(
+        id=str(sid), created=datetime.fromisoformat(str(created)), updated=datetime.fromisoformat(str(updated)),
+        title=str(title), team=str(team), facilitator=str(facilitator), plan=str(plan),
+        decks=tuple(json.loads(str(decks))), routines=tuple(json.loads(str(routines))),
+        status=SessionStatus(str(status)), ideas=int(str(ideas)), clusters=int(str(clusters)), actions=int(str(actions)),
+        done=int(str(done)), open=int(str(open_)), dropped=int(str(dropped)), revision=int(str(revision)),
+        damage=tuple(json.loads(str(damage))) if damage else (), owners=tuple(json.loads(str(owners))),
+    )
+
+
+def _action(row: Sequence[object]) -> ActionSummary:
+    aid, session, text, owner, routine, cadence, due, measure, status, created, closed = row
+    return ActionSummary(
+        id=str(aid), session=str(session), text=str(text), owner=_opt(owner), routine=_opt(routine),
+        cadence=Cadence(str(cadence)), due=date.fromisoformat(str(due)) if due else None, measure=_opt(measure),
+        status=ActionStatus(str(status)), created=datetime.fromisoformat(str(created)),
+        closed=datetime.fromisoformat(str(closed)) if closed else None,
+    )
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def month_of(created: datetime) -> str:
+    return f"{created.year:04d}-{created.month:02d}"
+
+
+def all_files(folder: Path) -> Iterable[str]:
+    """The names (without `.json`) of every session file in `folder`, sorted."""
+    try:
+        return sorted(e.name[:-5] for e in os.scandir(folder) if is_session_file(e.name) and e.is_file(follow_symlinks=False))
+    except FileNotFoundError:
+        return []
