@@ -205,8 +205,14 @@ def _quick_index(ws: Workspace, *, journals_matter: bool = False) -> Index | Non
         print(f"{PROG}: the store is read-only, so it is open for reviewing only: {layout.folder}", file=sys.stderr)
     for session_id, damage in index.damaged().items():
         _say_damaged(session_id, damage)
+    from facilitator.journal import Journal
+
     copies = sorted(layout.sessions.glob("*.damaged-*"))
-    _warn([*index.skipped(), *(f"sessions file set aside as damaged: {c.name}" for c in copies)])
+    _warn([  # in the words and order of `Store.refresh_problems`, so both paths say the same
+        *(f"sessions file {c.name.split('.damaged-')[0]}, set aside as damaged as {c.name}" for c in copies),
+        *index.skipped(),
+        *(f"the journal of session {name}, which is not a plain file; it was left alone" for name in Journal.not_plain(layout.journal)),
+    ])
     return index
 
 
@@ -271,12 +277,8 @@ def export(ws: Workspace, args: argparse.Namespace) -> int:
 
     content, name, fallback = _export_content(ws, args)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if args.output == "-":
-        sys.stdout.flush()
-        out = sys.__stdout__.buffer if sys.__stdout__ is not None else None
-        if out is not None:
-            out.write(data)
-            out.flush()
+    if args.output == "-":  # through the text gate like all output (a calendar's lines end in \n here)
+        sys.stdout.write(data.decode("utf-8"))
         return 0
     target = Path(args.output).expanduser() if args.output else Path.cwd()
     if target.is_dir():
@@ -394,7 +396,7 @@ def _store_notes(store: Store, *, sessions: bool = True) -> None:
     """What a reader must know before trusting what follows, once, on stderr: the store is
     read-only, a session is damaged (shown without what could not be read), something was skipped."""
     if store.read_only:
-        print(f"{PROG}: the store is read-only, so it is open for reviewing only: {store.path}", file=sys.stderr)
+        print(f"{PROG}: the store is read-only, so it is open for reviewing only: {store.folder}", file=sys.stderr)
     if not sessions:
         return
     for session_id, damage in store.damaged.items():

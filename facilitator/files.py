@@ -15,10 +15,9 @@ import os
 import secrets
 import stat
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from facilitator.models import now
 from facilitator.text import clean
 
 TEMP_SUFFIX = ".tmp"
@@ -105,7 +104,11 @@ def leftover_temp_files(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"))
 
 
-def set_aside(path: Path, clock: Callable[[], datetime] = now) -> Path:
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def set_aside(path: Path, clock: Callable[[], datetime] = _now) -> Path:
     """Move a damaged file out of the way, keeping every byte, and return where it went."""
     stamp = clock().strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.damaged-{stamp}")

@@ -17,10 +17,12 @@ import json
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from facilitator.summaries import ActionRow, ActionSummary, SessionSummary
 from facilitator.vocabulary import ActionStatus, Cadence, SessionStatus
@@ -79,11 +81,64 @@ def signature(path: Path) -> str | None:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
+class _Guarded:
+    """A connection one thread at a time: a save at a phase end writes the index on a thread
+    of its own while the screens may read it. A statement's rows are fetched under the lock; a
+    transaction (`with db:`) holds it to its end."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.raw = db
+        self._lock = threading.RLock()
+
+    def execute(self, sql: str, args: Sequence[object] = ()) -> _Rows:
+        with self._lock:
+            return _Rows(self.raw.execute(sql, args).fetchall())
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        with self._lock:
+            self.raw.executemany(sql, rows)
+
+    def executescript(self, sql: str) -> None:
+        with self._lock:
+            self.raw.executescript(sql)
+
+    def commit(self) -> None:
+        with self._lock:
+            self.raw.commit()
+
+    def backup(self, target: sqlite3.Connection) -> None:
+        with self._lock:
+            self.raw.backup(target)
+
+    def close(self) -> None:
+        with self._lock:
+            self.raw.close()
+
+    def __enter__(self) -> _Guarded:
+        self._lock.acquire()
+        self.raw.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.raw.__exit__(*exc)  # type: ignore[arg-type]
+        finally:
+            self._lock.release()
+
+
+class _Rows(list[Any]):
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
+
+
 class Index:
     """The summary index of one store folder."""
 
     def __init__(self, db: sqlite3.Connection, path: Path | None) -> None:
-        self.db = db
+        self.db = _Guarded(db)
         self.path = path
         """The index file, or None for one held in memory (a read-only store's stale index)."""
 
@@ -149,11 +204,13 @@ class Index:
         except FileNotFoundError:
             entries = []
         for entry in entries:
-            if not is_session_file(entry.name) or not entry.is_file(follow_symlinks=False):
+            # A session file may be a link (into a synced or shared folder): what counts is the
+            # file it names, as `signature` stats it.
+            if not is_session_file(entry.name) or not entry.is_file():
                 continue
             name = entry.name[: -len(".json")]
             seen.add(name)
-            st = entry.stat(follow_symlinks=False)
+            st = entry.stat()
             if known.get(name) != f"{st.st_size}:{st.st_mtime_ns}":
                 changed.append(name)
         return sorted(changed), sorted(set(known) - seen)
@@ -359,6 +416,6 @@ def month_of(created: datetime) -> str:
 def all_files(folder: Path) -> Iterable[str]:
     """The names (without `.json`) of every session file in `folder`, sorted."""
     try:
-        return sorted(e.name[:-5] for e in os.scandir(folder) if is_session_file(e.name) and e.is_file(follow_symlinks=False))
+        return sorted(e.name[:-5] for e in os.scandir(folder) if is_session_file(e.name) and e.is_file())
     except FileNotFoundError:
         return []

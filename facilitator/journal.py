@@ -10,13 +10,24 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from facilitator.files import StoreReadOnly, fsync_dir, is_read_only_error, json_bytes, parse_json
+from facilitator.files import StoreReadOnly, atomic_write, fsync_dir, is_read_only_error, json_bytes, parse_json
 
 SUFFIX = ".jsonl"
+
+_GUARDS: dict[str, threading.Lock] = {}
+_GUARDS_GUARD = threading.Lock()
+
+
+def _guard(path: Path) -> threading.Lock:
+    """One lock per journal file in this process: an append on the UI's thread and the trim
+    after a save in the background never interleave."""
+    with _GUARDS_GUARD:
+        return _GUARDS.setdefault(str(path), threading.Lock())
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,10 @@ class Journal:
         if self.read_only:
             raise StoreReadOnly(self.path)
         lines = b"".join(json_bytes(event, default=str) + b"\n" for event in events)
+        with _guard(self.path):
+            self._append(lines, durable)
+
+    def _append(self, lines: bytes, durable: bool) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
@@ -154,8 +169,33 @@ class Journal:
         place is not the journal, and is left alone."""
         if self.read_only:
             raise StoreReadOnly(self.path)
-        if self.path.is_file():
-            self.path.unlink(missing_ok=True)
+        with _guard(self.path):
+            if self.path.is_file():
+                self.path.unlink(missing_ok=True)
+                fsync_dir(self.path.parent)
+
+    def size(self) -> int:
+        """How many bytes the journal holds now: where a snapshot taken now leaves off."""
+        with _guard(self.path):
+            try:
+                return os.stat(self.path).st_size if self.path.is_file() else 0
+            except OSError:
+                return 0
+
+    def drop_through(self, offset: int) -> None:
+        """Remove the first `offset` bytes, which a saved snapshot holds, and keep what was
+        appended after them (while the snapshot was being saved), atomically."""
+        if self.read_only:
+            raise StoreReadOnly(self.path)
+        with _guard(self.path):
+            if not self.path.is_file():
+                return
+            with open(self.path, "rb", opener=self._open_plain) as handle:
+                rest = handle.read()[offset:]
+            if not rest.strip():
+                self.path.unlink(missing_ok=True)
+            else:
+                atomic_write(self.path, rest)
             fsync_dir(self.path.parent)
 
 

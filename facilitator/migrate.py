@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from facilitator.files import atomic_write, fsync_dir
+from facilitator.files import atomic_write, fsync_dir, leftover_temp_files
 from facilitator.index import month_of
 from facilitator.models import now
 
@@ -60,15 +60,17 @@ def merge_documents(store: Store, docs: Iterable[dict[str, Any]]) -> Merged:
     The caller holds the store's lock. Documents go in as they are: a damaged one stays
     damaged, shown with its failing fields like any other.
     """
-    from facilitator.store import FILE_SIZE, SESSIONS, AtomicJSONStorage
+    from facilitator.store import FILE_SIZE, SESSIONS, AtomicJSONStorage, listed_id
 
     merged = Merged()
     index = store.index
     writes: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # file -> id -> doc
     new_counts: dict[str, int] = {}
     for number, doc in enumerate(docs, 1):
-        given = doc.get("id")
-        session_id = given if isinstance(given, str) else f"document-{number}"
+        session_id = listed_id(doc, str(number))
+        if any(session_id in incoming for incoming in writes.values()):
+            merged.unchanged.append(session_id)  # the same id twice in what came in: the first counts
+            continue
         held = index.summary(session_id)
         if held is not None:
             if held.damaged:
@@ -88,9 +90,6 @@ def merge_documents(store: Store, docs: Iterable[dict[str, Any]]) -> Merged:
                 break
             part += 1
         new_counts[name] = new_counts.get(name, 0) + 1
-        if session_id in writes[name]:
-            merged.unchanged.append(session_id)  # the same id twice in what came in: the first counts
-            continue
         writes[name][session_id] = doc
         merged.added.append(session_id)
     for name, incoming in writes.items():
@@ -98,7 +97,7 @@ def merge_documents(store: Store, docs: Iterable[dict[str, Any]]) -> Merged:
         storage = AtomicJSONStorage(path, mode=store._file_mode())
         data = storage.read() or {}
         table: dict[str, dict[str, Any]] = data.setdefault(SESSIONS, {})
-        keys = {doc.get("id"): key for key, doc in table.items()}
+        keys = {listed_id(doc, key): key for key, doc in table.items()}
         next_key = max((int(k) for k in table), default=0) + 1
         for session_id, doc in incoming.items():
             key = keys.get(session_id)
@@ -155,6 +154,8 @@ def migrate(store: Store) -> Merged | None:
         stamp = now().strftime("%Y%m%dT%H%M%S")
         atomic_write(store.layout.backups / f"{legacy.stem}-before-the-move-{stamp}{legacy.suffix}", raw, mode=store._file_mode())
         legacy.unlink()
+        for temp in leftover_temp_files(legacy):  # what an interrupted write of it left
+            temp.unlink(missing_ok=True)
         fsync_dir(legacy.parent)
         if old_journals.is_dir():
             shutil.rmtree(old_journals, ignore_errors=True)

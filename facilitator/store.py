@@ -33,6 +33,7 @@ however big the store is.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -59,7 +60,7 @@ from facilitator.files import (  # noqa: F401  (re-exported: the store's public 
     set_aside,
     writable,
 )
-from facilitator.index import FileEntry, Index, IndexUnusable, all_files, month_of, signature
+from facilitator.index import FileEntry, Index, IndexUnusable, all_files, is_session_file, month_of, signature
 from facilitator.journal import Journal, JournalLines  # noqa: F401
 from facilitator.layout import STORE_ENV, StoreDamaged, StoreLayout, StoreSetAside, default_store_path  # noqa: F401
 from facilitator.models import (
@@ -205,6 +206,13 @@ def summarize(session: Session, damage: Sequence[str] = ()) -> tuple[SessionSumm
     return summary, actions
 
 
+def listed_id(doc: dict[str, Any], key: str) -> str:
+    """The id a stored document is listed under: its own as the model reads it (through the text
+    gate, so an id holding escapes is found by the id shown), or `document-KEY` if it has none."""
+    given = doc.get("id")
+    return clean(given) if isinstance(given, str) else f"document-{key}"
+
+
 def _read_doc(doc: dict[str, Any], number: int) -> tuple[Session | None, list[str], str | None]:
     """A stored document as a session, with its damage; or None and why it cannot be listed."""
     try:
@@ -247,10 +255,13 @@ class Store:
         self.moved: Merged | None = None
         """What moving a single-file store into this folder did, when this opening did it."""
         try:
-            if self.layout.legacy is not None and not self.folder.exists() and not self.layout.legacy.exists():
-                if (copies := damaged_copies(self.layout.legacy)) and not new_after_damage:
-                    raise StoreSetAside(self.layout.legacy, copies)
-            self.folder.mkdir(parents=True, exist_ok=True)
+            legacy = self.layout.legacy
+            if legacy is not None and not self.folder.exists():
+                if legacy.exists():  # to move in: one that cannot be read raises before anything is made
+                    AtomicJSONStorage(legacy, True).read()
+                elif (copies := damaged_copies(legacy)) and not new_after_damage:
+                    raise StoreSetAside(legacy, copies)
+            self._make_folder()
             if not os.access(self.folder, os.W_OK | os.X_OK):
                 raise StoreReadOnly(self.folder)
             self._lock = _file_lock(self.layout.lock, self._file_mode())
@@ -271,11 +282,31 @@ class Store:
 
     # --- opening --------------------------------------------------------------------------
 
+    def _make_folder(self) -> None:
+        """Make the store's folder if it is new; one a single-file store moves into is made as
+        private as that file was (0600 gives 0700), since what is made in it takes its mode."""
+        legacy = self.layout.legacy
+        if self.folder.exists() or legacy is None or not legacy.is_file():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            return
+        bits = stat.S_IMODE(legacy.stat().st_mode) | 0o600
+        bits |= (bits & 0o444) >> 2  # a folder is searched by whoever may read its files
+        self.folder.mkdir(parents=True, exist_ok=True, mode=bits)  # (another window may make it first)
+        os.chmod(self.folder, bits)
+
     def _tidy(self) -> None:
-        """Under the lock: remove the temp files an interrupted write left."""
-        for folder in (self.folder, self.layout.sessions, self.layout.backups):
+        """Under the lock: remove the temp files an interrupted write of the store's own files
+        left (`.2026-11.json.1a2b3c4d.tmp`); a file someone else made there is left alone."""
+        ours: dict[Path, Callable[[str], bool]] = {
+            self.folder: lambda name: name == self.layout.settings.name,
+            self.layout.sessions: is_session_file,
+            self.layout.journal: lambda name: name.endswith(".jsonl"),
+            self.layout.backups: lambda name: "-before-the-move-" in name,
+        }
+        for folder, owned in ours.items():
             for temp in folder.glob(f".*{TEMP_SUFFIX}") if folder.is_dir() else ():
-                temp.unlink(missing_ok=True)
+                if (made := _TEMP_FILE.fullmatch(temp.name)) and owned(made["name"]):
+                    temp.unlink(missing_ok=True)
 
     def _open_index(self) -> Index:
         path = self.layout.index
@@ -293,12 +324,12 @@ class Store:
                 self._reconcile(index)
             return index
         try:
-            index = Index.open(path)
+            index = Index.open(_made(path, self._file_mode()))
         except IndexUnusable as exc:
             if path.exists():
                 moved = set_aside(path)
                 self._set_aside.append(f"the index {path.name} could not be read ({exc}); it was set aside as {moved.name} and built again")
-            index = Index.open(path)
+            index = Index.open(_made(path, self._file_mode()))
         self._reconcile(index)
         return index
 
@@ -405,8 +436,8 @@ class Store:
             self.index.close()
             temp = self.layout.index.with_name(f".{self.layout.index.name}.rebuilt{TEMP_SUFFIX}")
             temp.unlink(missing_ok=True)
-            target = Index.open(temp)
-            fresh.db.backup(target.db)
+            target = Index.open(_made(temp, self._file_mode()))
+            fresh.db.backup(target.db.raw)
             target.close()
             os.replace(temp, self.layout.index)
             fsync_dir(self.folder)
@@ -450,7 +481,7 @@ class Store:
             storage = AtomicJSONStorage(path, mode=self._file_mode())
             data = storage.read() or {}
             table: dict[str, dict[str, Any]] = data.setdefault(SESSIONS, {})
-            key, found = next(((k, d) for k, d in table.items() if d.get("id") == session.id), (None, None))
+            key, found = next(((k, d) for k, d in table.items() if listed_id(d, k) == session.id), (None, None))
             if found is not None and not validates(found):
                 raise SessionDamaged(session.id)
             if check:
@@ -499,7 +530,7 @@ class Store:
             self.refresh_problems()
             raise LookupError(f"session {session_id} is in a file that could not be read; see the store's problems")
         for key, doc in docs.items():
-            if doc.get("id") == session_id or (not isinstance(doc.get("id"), str) and f"document-{key}" == session_id):
+            if listed_id(doc, key) == session_id:
                 session, _, why = _read_doc(doc, int(key))
                 if session is not None:
                     return session
@@ -526,7 +557,7 @@ class Store:
                 db = TinyDB(path, storage=AtomicJSONStorage, mode=self._file_mode())
                 try:
                     table = db.table(SESSIONS, cache_size=0)
-                    table.remove(doc_ids=[d.doc_id for d in table.all() if d.get("id") == session_id])
+                    table.remove(doc_ids=[d.doc_id for d in table.all() if listed_id(d, str(d.doc_id)) == session_id])
                 finally:
                     db.close()
                 self._index_file(self.index, name)
@@ -576,16 +607,23 @@ class Store:
             raise
         return _file_lock(self.journal_dir / f"{session_id}.lock", self._file_mode())
 
-    def fold(self, session: Session) -> None:
+    def fold(self, session: Session, *, journal_upto: int | None = None) -> None:
         """Save the live session as a whole and start its journal afresh.
 
         Refuses (`StaleSession`) to write over a newer copy saved by another window. The
         snapshot is written first, so a crash in between only leaves events that replay onto a
         snapshot that already holds them; replay must therefore be idempotent.
+
+        Args:
+            journal_upto: the journal's size when `session` was copied for a save in the
+                background: only that much is dropped, what came since is kept.
         """
         with self._lock:
             self.save_session(session, check=True)
-            self.journal(session.id).clear()
+            if journal_upto is None:
+                self.journal(session.id).clear()
+            else:
+                self.journal(session.id).drop_through(journal_upto)
 
     # --- actions --------------------------------------------------------------------------
 
@@ -670,8 +708,21 @@ class Store:
                 db.close()
 
 
+_TEMP_FILE = re.compile(rf"\.(?P<name>.+)\.[0-9a-f]{{8}}{re.escape(TEMP_SUFFIX)}")
+"""A temp file `atomic_write` makes beside the file `name` it writes."""
+
 _LEGACY = "0000-00"
 """The name a read-only, not yet moved single-file store is indexed under."""
+
+
+def _made(path: Path, mode: int | None) -> Path:
+    """`path`, made empty with `mode` if it is not there (SQLite would make it with its own)."""
+    if mode is not None:
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+        except FileExistsError:
+            pass
+    return path
 
 
 def _file_lock(path: Path, mode: int | None) -> FileLock:

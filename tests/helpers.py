@@ -1,8 +1,10 @@
-"""Helpers for screen tests."""
+"""Helpers for screen tests, and for store tests that look at the files on disk."""
 
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -83,7 +85,7 @@ async def start(pilot, plan: str = "quick-reflection", *, auto_advance: bool = F
     setup.query_one("#auto-advance").value = auto_advance
     await pilot.pause()
     await pilot.press("ctrl+s")
-    await pilot.pause()
+    await settled(pilot)
 
 
 def shown(app) -> str:
@@ -99,3 +101,87 @@ def notices(app) -> str:
 def box(app) -> str:
     """What is in the idea box."""
     return app.screen.query_one("#idea-input").value
+
+
+# --- the store's files, for tests that look at what is on disk ----------------------------------
+
+
+def store_folder(store_path: Path) -> Path:
+    """The folder of the store opened at `store_path` (`…/store.json` names the folder `…/store`)."""
+    from facilitator.store import StoreLayout
+
+    return StoreLayout.of(store_path).folder
+
+
+def session_files(store_path: Path) -> list[Path]:
+    """Every session file of the store (`sessions/2026-11.json`, `sessions/2026-11-2.json`, …), by name."""
+    from facilitator.index import is_session_file
+    from facilitator.store import StoreLayout
+
+    folder = StoreLayout.of(store_path).sessions
+    return sorted(p for p in folder.iterdir() if is_session_file(p.name)) if folder.is_dir() else []
+
+
+def _file_docs(path: Path) -> list[dict]:
+    return list(json.loads(path.read_bytes())["sessions"].values())  # bytes: a BOM is read as UTF-8's
+
+
+def stored_docs(store_path: Path) -> list[dict]:
+    """Every session document in the store's session files, exactly as stored."""
+    return [doc for path in session_files(store_path) for doc in _file_docs(path)]
+
+
+def session_file_of(store_path: Path, session_id: str) -> Path:
+    """The one session file that holds the document of `session_id`."""
+    [path] = [p for p in session_files(store_path) if any(d.get("id") == session_id for d in _file_docs(p))]
+    return path
+
+
+def journal_file(store_path: Path, session_id: str) -> Path:
+    """Where the live journal of `session_id` is kept in the store."""
+    from facilitator.store import StoreLayout
+
+    return StoreLayout.of(store_path).journal / f"{session_id}.jsonl"
+
+
+def store_bytes(store_path: Path, *, locks: bool = True) -> dict[str, bytes]:
+    """Every file in the store's folder (the index too), by its path in the folder: compare two
+    of these to prove that nothing at all was written. Without `locks`, the empty lock files
+    that opening a session (or the store) may leave are not counted."""
+    folder = store_folder(store_path)
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and (locks or p.suffix != ".lock")
+    }
+
+
+def rewrite(path: Path, data: bytes) -> None:
+    """Replace a store file by hand, as an editor saves it (a new file put in its place). The
+    store knows a changed file by its size and time: an edit that keeps the size, made within
+    one tick of the file system's clock, is dated a second later, as a person's edit would be."""
+    before = path.stat() if path.exists() else None
+    temp = path.with_name(path.name + ".by-hand")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+    after = path.stat()
+    if before is not None and (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):
+        os.utime(path, ns=(after.st_atime_ns, after.st_mtime_ns + 1_000_000_000))
+
+
+def edit_stored_doc(store_path: Path, session_id: str, change: Callable[[dict], object]) -> bytes:
+    """Edit one stored session document by hand, as a tester would; return its file's new bytes."""
+    path = session_file_of(store_path, session_id)
+    data = json.loads(path.read_bytes())
+    [doc] = [d for d in data["sessions"].values() if d.get("id") == session_id]
+    change(doc)
+    rewrite(path, json.dumps(data).encode())
+    return path.read_bytes()
+
+
+async def settled(pilot: Pilot) -> None:
+    """Let the saves running in the background finish and their answers reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -16,7 +16,8 @@ import pytest
 
 from facilitator.cli import main
 from facilitator.models import Action, ActionStatus, Deck, Idea, Session, SessionStatus
-from facilitator.store import Store
+from facilitator.store import Store, StoreLayout
+from tests.helpers import session_files, store_bytes
 
 TODAY = date.today()
 
@@ -420,6 +421,7 @@ def test_sessions_list_on_a_missing_store_prints_only_the_header(cli, tmp_path: 
     assert result.code == 0
     assert table_ids(result.out) == []
     assert not path.exists()
+    assert session_files(path) == [] and not StoreLayout.of(path).settings.exists()  # nothing saved
 
 
 @pytest.mark.parametrize("ref", ["s1aaaaaa", "s1"])
@@ -512,7 +514,7 @@ def test_actions_done_marks_an_action_done_by_prefix(cli, store_path: Path) -> N
 def test_actions_done_refuses_unknown_or_ambiguous_id_in_one_line(
     cli, store_path: Path, ref: str, message: str
 ) -> None:
-    before = store_path.read_bytes()
+    before = store_bytes(store_path)
 
     result = cli("--store", store_path, "actions", "done", ref)
 
@@ -521,7 +523,7 @@ def test_actions_done_refuses_unknown_or_ambiguous_id_in_one_line(
     assert len(result.err_lines) == 1
     assert result.err_lines[0].startswith("facilitator: error: ")
     assert message in result.err_lines[0]
-    assert store_path.read_bytes() == before
+    assert store_bytes(store_path) == before
 
 
 # --- errors and help ---------------------------------------------------------------------------
@@ -605,23 +607,26 @@ def test_damaged_store_is_reported_in_one_line_and_moved_aside(cli, tmp_path: Pa
     assert len(result.err_lines) == 1
     assert str(path) in result.err_lines[0]
     assert "moved aside" in result.err_lines[0]
-    assert not path.exists()
+    assert not path.exists() and not StoreLayout.of(path).folder.exists()
     [moved] = tmp_path.glob("store.json.damaged-*")
     assert moved.read_bytes() == damage
     assert str(moved) in result.err_lines[0]
 
 
-def test_store_option_naming_a_folder_does_not_move_the_folder(cli, tmp_path: Path) -> None:
+def test_store_option_naming_a_folder_opens_it_as_the_store_and_moves_nothing(cli, tmp_path: Path) -> None:
     folder = tmp_path / "my-documents"
     folder.mkdir()
     (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    (folder / "sessions").mkdir()
+    (folder / "sessions" / "notes.json").write_text("[not a session file]", encoding="utf-8")
 
     result = cli("--store", folder, "sessions", "list")
 
-    assert result.code == 1
-    assert len(result.err_lines) == 1
-    assert str(folder) in result.err_lines[0]
+    assert (result.code, result.err) == (0, "")
+    assert table_ids(result.out) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["my-documents"]  # nothing moved aside or made beside it
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert (folder / "sessions" / "notes.json").read_text(encoding="utf-8") == "[not a session file]"
 
 
 # --- the installed command ---------------------------------------------------------------------
@@ -655,7 +660,7 @@ def test_installed_command_lists_decks_in_a_subprocess(
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert row_of(done.stdout, "test-deck") == ["test-deck", "3", "en", "Test", "deck"]
-    assert not store.exists()
+    assert not store.exists() and not StoreLayout.of(store).folder.exists()
 
 
 # --- opening the app on a damaged store --------------------------------------------------------
@@ -692,7 +697,7 @@ def test_app_on_a_damaged_store_stops_unless_the_user_says_start_fresh(app_launc
     path.write_text("{ not json", encoding="utf-8")
 
     assert app_launch(path, answer) == 1
-    assert not path.exists()  # set aside, and no fresh store was started
+    assert not path.exists() and not StoreLayout.of(path).folder.exists()  # set aside, and no fresh store was started
     [moved] = tmp_path.glob("store.json.damaged-*")
     assert moved.read_text(encoding="utf-8") == "{ not json"
 
@@ -721,8 +726,10 @@ def test_after_a_damaged_store_was_set_aside_no_command_starts_a_new_one_unasked
     assert "set aside" in again.err_lines[0] and "--new-store" in again.err_lines[0]
     assert not path.exists()
 
+    assert not StoreLayout.of(path).folder.exists()  # no store was started in its place either
+
     agreed = cli("--store", path, "--new-store", "sessions", "list")
-    assert agreed.code == 0 and path.exists()
+    assert agreed.code == 0 and StoreLayout.of(path).folder.is_dir()
     assert cli("--store", path, "sessions", "list").code == 0
 
 
@@ -757,10 +764,10 @@ def test_actions_set_gives_a_new_date_and_owner_and_can_clear_them(cli, store_pa
     ids=["nothing-to-change", "bad-date"],
 )
 def test_actions_set_refuses_in_one_line_and_changes_nothing(cli, store_path: Path, args: tuple[str, ...], message: str) -> None:
-    before = store_path.read_bytes()
+    before = store_bytes(store_path)
     result = cli("--store", store_path, "actions", "set", "a2fu", *args)
     assert result.code == 1 and len(result.err_lines) == 1 and message in result.err_lines[0]
-    assert store_path.read_bytes() == before
+    assert store_bytes(store_path) == before
 
 
 def _live_with_a_journaled_idea(path: Path) -> Session:

@@ -20,7 +20,8 @@ import pytest
 from facilitator.engine import events
 from facilitator.engine.countdown import format_clock
 from facilitator.models import Session, SessionStatus
-from facilitator.store import Store
+from facilitator.store import Store, StoreLayout
+from tests.helpers import journal_file
 from tests.pty_driver import CTRL_Q, ENTER, PtyProcess, VirtualScreen, app_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
@@ -72,7 +73,7 @@ def _journaled_texts(store_path: Path) -> tuple[Session, list[str]]:
     assert len(live) == 1, [s.id for s in store.sessions()]
     session = live[0]
     journal = store.journal(session.id)
-    assert journal.path.parent == store_path.with_name(store_path.name + ".journal")
+    assert journal.path == journal_file(store_path, session.id)
     for event in journal.events():
         events.apply(session, event)
     return session, [idea.text for idea in session.ideas]
@@ -89,7 +90,7 @@ def _last_clock(store_path: Path) -> dict:
 
 def test_a_session_killed_mid_round_resumes_with_every_idea_the_draft_the_choice_and_the_time(tmp_path: Path) -> None:
     store_path = tmp_path / "store.json"
-    journal_dir = store_path.with_name(store_path.name + ".journal")
+    journal_dir = StoreLayout.of(store_path).journal
     first = second = None
     try:
         # --- first run: start a session with the defaults and call out three ideas -----------

@@ -23,7 +23,7 @@ from facilitator.screens.summary import SummaryScreen
 from facilitator.store import Store
 from facilitator.widgets.save_banner import SaveBanner
 from tests.fakes import FakeClock
-from tests.helpers import let_time_pass, new_app, screen_lines, type_fast
+from tests.helpers import let_time_pass, new_app, screen_lines, settled, type_fast
 from tests.room import DIVERGE, WARM_UP, Room, add_ideas
 
 NO_SPACE = "No space left on device"
@@ -193,7 +193,7 @@ async def start(pilot, participants: str = "") -> None:
     await pilot.pause()
     pilot.app.screen.query_one("#participants").value = participants
     await pilot.press("ctrl+s")
-    await pilot.pause()
+    await settled(pilot)
 
 
 def shown(app) -> str:
@@ -239,7 +239,7 @@ async def test_a_full_disk_in_a_round_shows_a_banner_and_the_ideas_stay_and_are_
         disk.full = False
         clock.advance(SAVE_RETRY_SECONDS)
         app.keep_saving()  # what the app runs every second
-        await pilot.pause()
+        await settled(pilot)
         assert not banner_up(app) and "Disk full" not in shown(app)
         assert "Saved again" in notices(app)
         texts = [i.text for i in replayed(store_path, session_id).ideas]
@@ -256,7 +256,7 @@ async def test_a_phase_end_the_store_refuses_keeps_the_session_running_with_the_
         disk.full = True
         disk.hits = only_the_store
         await pilot.press("ctrl+g")  # end the warm-up: the store cannot take the session
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, RoundScreen) and app.live.session.phase == DIVERGE
         assert banner_up(app)
         assert "every idea is in the session's journal" in shown(app)
@@ -267,7 +267,7 @@ async def test_a_phase_end_the_store_refuses_keeps_the_session_running_with_the_
         disk.full = False
         clock.advance(SAVE_RETRY_SECONDS)
         app.keep_saving()  # what the app runs every second
-        await pilot.pause()
+        await settled(pilot)
         assert not banner_up(app) and "Saved again" in notices(app)
         stored = Store(store_path).session(session_id)
         assert stored.phase == DIVERGE and [i.text for i in stored.ideas] == ["warm-up idea", "diverge idea"]
@@ -287,7 +287,7 @@ async def test_a_close_the_disk_refuses_shows_the_summary_and_keeps_the_session_
         live = app.live
         disk.full = True
         await pilot.press("ctrl+n")  # close, on a full disk
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert banner_up(app) and f"Disk full ({NO_SPACE})" in shown(app)
         assert app.live is live and live.is_closed  # kept, with its lock, until it is written
@@ -302,7 +302,7 @@ async def test_a_close_the_disk_refuses_shows_the_summary_and_keeps_the_session_
         disk.full = False
         clock.advance(SAVE_RETRY_SECONDS)
         app.keep_saving()
-        await pilot.pause()
+        await settled(pilot)
         assert not banner_up(app) and "Saved again" in notices(app)
         assert app.live is None
         stored = Store(store_path).session(live.session.id)
@@ -318,7 +318,7 @@ async def test_a_session_cannot_start_on_a_full_disk_and_the_set_up_says_so(stor
         assert f"The session could not start: {NO_SPACE}" in notices(app)
         disk.full = False
         await pilot.press("ctrl+s")  # space again: the same set-up starts
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, RoundScreen) and app.live is not None
         assert [s.id for s in Store(store_path).sessions()] == [app.live.session.id]
 

@@ -11,7 +11,7 @@ from facilitator.models import PhaseClock, SessionStatus
 from facilitator.screens.round import RoundScreen
 from facilitator.screens.summary import SummaryScreen
 from facilitator.store import Store
-from tests.helpers import new_app, notices, start
+from tests.helpers import edit_stored_doc, new_app, notices, start
 
 
 async def _started_and_left(store_path: Path, clock) -> str:
@@ -55,10 +55,10 @@ async def test_a_journal_that_points_past_the_last_phase_brings_up_the_end(store
 def test_a_stored_number_that_is_not_finite_is_named_as_damage(store_path: Path, clock) -> None:
     from facilitator.models import Session
 
-    Store(store_path).save_session(Session(plan="quick-reflection", title="Kept"))
-    raw = json.loads(store_path.read_text(encoding="utf-8"))
-    raw["sessions"]["1"]["clock"] = {"phase": 0, "round": 0, "left": float("nan"), "running": False, "at": None}
-    store_path.write_text(json.dumps(raw), encoding="utf-8")
+    kept = Session(plan="quick-reflection", title="Kept")
+    Store(store_path).save_session(kept)
+    nan = {"phase": 0, "round": 0, "left": float("nan"), "running": False, "at": None}
+    assert "NaN" in edit_stored_doc(store_path, kept.id, lambda doc: doc.update(clock=nan)).decode()
     store = Store(store_path)
     (session,) = store.sessions()
     assert session.title == "Kept"

@@ -15,7 +15,7 @@ from facilitator.screens.round import RoundScreen
 from facilitator.screens.setup import PickList, SetupScreen
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import screen_lines, type_fast
+from tests.helpers import screen_lines, settled, type_fast
 
 TODAY = date.today().isoformat()
 QUICK_AGENDA = (
@@ -115,7 +115,7 @@ async def test_the_title_placeholder_follows_plan_and_team(store_path: Path) -> 
         assert title.placeholder == f"Follow-up · Blue · {TODAY}"
         assert f"Follow-up · Blue · {TODAY}" in shown_in(app, "#title")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert app.live is not None and app.live.session.title == f"Follow-up · Blue · {TODAY}"
 
 
@@ -181,7 +181,7 @@ async def test_a_typed_routine_is_added_picked_without_starting_and_is_used(stor
         await pilot.press("enter")
         await type_fast(pilot, "board meeting")  # typed, not yet added: starting keeps it
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert app.live is not None
         assert app.live.session.routines == [*before, "customer lunch", "board meeting"]
 
@@ -200,7 +200,7 @@ async def test_unpicking_a_routine_leaves_it_out(store_path: Path) -> None:
         assert "daily stand-up" in shown and "✓ daily stand-up" not in shown
         assert "✓ weekly team meeting" in shown
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert app.live is not None
         assert "daily stand-up" not in app.live.session.routines
         assert app.live.session.routines[0] == "weekly team meeting"
@@ -216,7 +216,7 @@ async def test_move_on_by_itself_lands_in_the_session(store_path: Path, tick: bo
         if tick:
             await pilot.press("space")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert app.live is not None and app.live.session.auto_advance is tick
 
 

@@ -19,7 +19,7 @@ from facilitator.screens.setup import PickList, SetupScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import screen_lines
+from tests.helpers import screen_lines, settled
 from tests.room import Room
 
 ROUTINE_ONLY = """
@@ -160,7 +160,7 @@ async def test_a_routine_only_deck_without_routines_is_refused_in_one_line_and_n
         screen.query_one("#routines", PickList).deselect_all()  # the routines box cleared
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert app.screen is screen and app.live is None
         assert error_line(app) == ROUTINE_ONLY_LINE  # its title shown as typed, not as markup
         assert "\n" not in str(screen.query_one("#setup-error", Static).content)
@@ -171,7 +171,7 @@ async def test_a_routine_only_deck_without_routines_is_refused_in_one_line_and_n
         routines.select(routines.get_option_at_index(0).value)
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, RoundScreen) and app.live is not None
         current = app.live.session.rounds[-1]
         assert current.deck == "routines-only" and current.routine == routines.get_option_at_index(0).value
@@ -186,7 +186,7 @@ async def test_a_routine_scan_without_routines_is_refused(store_path: Path) -> N
         await pilot.pause()
         screen.query_one("#routines", PickList).deselect_all()
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert app.screen is screen and app.live is None
         assert error_line(app) == SCAN_LINE
         assert Store(store_path).sessions() == []

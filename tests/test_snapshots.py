@@ -36,7 +36,7 @@ from facilitator.screens.vote import VoteScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import let_time_pass, steady, type_fast
+from tests.helpers import let_time_pass, settled, steady, type_fast
 
 SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
 SEED = "7"
@@ -158,7 +158,7 @@ async def at_setup(pilot: Pilot, plan: str = "quick-reflection") -> None:
 async def start_session(pilot: Pilot, plan: str = "quick-reflection") -> None:
     await at_setup(pilot, plan)
     await pilot.press("ctrl+s")
-    await pilot.pause()
+    await settled(pilot)
     app = pilot.app
     assert app.live is not None
     app.live.session.created = START  # set-up stamps the real time; the summary shows its date
@@ -264,7 +264,7 @@ async def at_summary(pilot: Pilot) -> None:
     pilot.app.screen.query_one("#field-due", Input).value = "2025-04-01"
     await pilot.pause()
     await pilot.press("ctrl+n")
-    await pilot.pause()
+    await settled(pilot)  # the save in the background is done: the heading says so
     assert isinstance(pilot.app.screen, SummaryScreen)
 
 

@@ -21,7 +21,7 @@ from facilitator.app import make_app
 from facilitator.screens.round import RoundScreen
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import let_time_pass, steady, type_fast
+from tests.helpers import let_time_pass, settled, steady, type_fast
 
 SEED = "7"
 IDEAS = [
@@ -43,7 +43,7 @@ async def in_presenter_view(pilot: Pilot) -> None:
     screen.query_one("#seed", Input).focus()
     await type_fast(pilot, SEED)
     await pilot.press("ctrl+s")
-    await pilot.pause()
+    await settled(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, RoundScreen)
     field = screen.query_one("#idea-input", Input)

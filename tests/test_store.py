@@ -23,11 +23,14 @@ from facilitator.store import (
     Journal,
     Store,
     StoreDamaged,
+    StoreLayout,
     StoreSetAside,
     atomic_write,
+    damaged_copies,
     leftover_temp_files,
     set_aside,
 )
+from tests.helpers import rewrite, session_file_of, session_files, store_bytes, stored_docs
 
 TODAY = date(2025, 3, 10)
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -147,6 +150,8 @@ def test_missing_store_reads_as_empty_and_is_not_created(store_path: Path) -> No
     with pytest.raises(LookupError):
         store.session("abc")
     assert not store_path.exists()
+    layout = StoreLayout.of(store_path)
+    assert session_files(store_path) == [] and not layout.settings.exists() and not layout.journal.exists()
 
 
 def test_default_store_path_follows_the_environment(isolated_home: Path) -> None:
@@ -160,9 +165,10 @@ def test_default_store_path_follows_the_environment(isolated_home: Path) -> None
 def test_unreadable_session_document_is_skipped_and_noted(store_path: Path) -> None:
     store = Store(store_path)
     store.save_session(make_session("good1234"))
-    data = json.loads(store_path.read_text(encoding="utf-8"))
+    path = session_file_of(store_path, "good1234")
+    data = json.loads(path.read_bytes())
     data["sessions"]["99"] = {**data["sessions"]["1"], "id": "future99", "schema_version": 999}
-    store_path.write_text(json.dumps(data), encoding="utf-8")
+    rewrite(path, json.dumps(data).encode())
 
     reread = Store(store_path)
     assert [s.id for s in reread.sessions()] == ["good1234"]
@@ -201,20 +207,30 @@ def test_crash_before_replace_keeps_old_file_intact(tmp_path: Path, crash: BaseE
     assert leftover_temp_files(path) == []
 
 
-def test_store_write_interrupted_before_replace_leaves_old_store_readable(store_path: Path) -> None:
+def test_store_write_interrupted_before_replace_leaves_old_store_readable(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store(store_path)
     store.save_session(make_session("kept1234"))
-    before = store_path.read_bytes()
-    data = json.loads(before)
-    data["sessions"]["2"] = make_session("lost1234").model_dump(mode="json")
+    [path] = session_files(store_path)
+    before = path.read_bytes()
 
     def crash(temp: Path) -> None:
         raise RuntimeError("power cut")
 
+    real_write = atomic_write
+    monkeypatch.setattr(
+        "facilitator.store.atomic_write", lambda *args, **kwargs: real_write(*args, before_replace=crash, **kwargs)
+    )
+    lost = make_session("lost1234")  # the same month: it goes to the same file
     with pytest.raises(RuntimeError):
-        atomic_write(store_path, json.dumps(data), before_replace=crash)
+        store.save_session(lost)
+    monkeypatch.undo()
 
-    assert store_path.read_bytes() == before
+    assert session_files(store_path) == [path] and path.read_bytes() == before
+    assert leftover_temp_files(path) == []
+    assert lost.revision == 0  # not a revision ahead of what is stored
+    assert [s.id for s in store.summaries()] == ["kept1234"]
     assert [s.id for s in Store(store_path).sessions()] == ["kept1234"]
 
 
@@ -228,45 +244,51 @@ def _write_and_die(path: str, text: str) -> None:
 
 def test_process_killed_before_replace_leaves_temp_that_next_store_removes(store_path: Path) -> None:
     Store(store_path).save_session(make_session("kept1234"))
-    before = store_path.read_bytes()
+    [path] = session_files(store_path)
+    before = path.read_bytes()
 
     process = multiprocessing.get_context("spawn").Process(
-        target=_write_and_die, args=(str(store_path), '{"sessions": {}}')
+        target=_write_and_die, args=(str(path), '{"sessions": {}}')
     )
     process.start()
     process.join(timeout=60)
 
     assert process.exitcode == 17
-    [temp] = leftover_temp_files(store_path)
+    [temp] = leftover_temp_files(path)
     assert temp.read_text(encoding="utf-8") == '{"sessions": {}}'
-    assert store_path.read_bytes() == before
+    assert path.read_bytes() == before
 
     store = Store(store_path)
 
     assert not temp.exists()
-    assert leftover_temp_files(store_path) == []
+    assert leftover_temp_files(path) == []
     assert [s.id for s in store.sessions()] == ["kept1234"]
 
 
 def test_store_start_removes_hand_made_temp_files_but_nothing_else(store_path: Path) -> None:
-    Store(store_path).save_session(make_session("kept1234"))
-    temps = [store_path.with_name(f".store.json.{tag}.tmp") for tag in ("deadbeef", "0badf00d")]
+    store = Store(store_path)
+    store.save_session(make_session("kept1234"))
+    store.set_setting("theme", "dark")
+    [path] = session_files(store_path)
+    layout = StoreLayout.of(store_path)
+    ours = [path, layout.session_file("2025-04"), layout.settings]  # a file a crash cut short has none yet
+    temps = [p.with_name(f".{p.name}.{tag}.tmp") for p in ours for tag in ("deadbeef", "0badf00d")]
     for temp in temps:
-        temp.write_text("half a store", encoding="utf-8")
+        temp.write_text("half a file", encoding="utf-8")
     bystanders = [
-        store_path.with_name(".other.json.deadbeef.tmp"),
-        store_path.with_name("store.json.deadbeef.tmp"),
-        store_path.with_name("notes.tmp"),
+        folder / name
+        for folder in (layout.folder, layout.sessions, store_path.parent)
+        for name in (".other.json.deadbeef.tmp", f"{path.name}.deadbeef.tmp", "notes.tmp", ".notes.tmp")
     ]
     for bystander in bystanders:
         bystander.write_text("not ours", encoding="utf-8")
-    assert leftover_temp_files(store_path) == sorted(temps)
+    assert leftover_temp_files(path) == sorted(temps[:2])
 
     store = Store(store_path)
 
     assert [t for t in temps if t.exists()] == []
     assert all(b.read_text(encoding="utf-8") == "not ours" for b in bystanders)
-    assert [s.id for s in store.sessions()] == ["kept1234"]
+    assert [s.id for s in store.sessions()] == ["kept1234"] and store.setting("theme") == "dark"
 
 
 # --- damaged store ------------------------------------------------------------------------------
@@ -316,11 +338,21 @@ def test_json_object_of_the_wrong_shape_is_reported_as_damaged(store_path: Path,
 def test_store_damaged_after_opening_is_not_written_over(store_path: Path) -> None:
     store = Store(store_path)
     store.save_session(make_session("kept1234"))
-    store_path.write_bytes(b'{"sessions": {"1": {"id": "kept')
+    [path] = session_files(store_path)
+    rewrite(path, b'{"sessions": {"1": {"id": "kept')
 
-    with pytest.raises(StoreDamaged):
-        store.save_session(make_session("new12345"))
-    assert store_path.read_bytes() == b'{"sessions": {"1": {"id": "kept'
+    with pytest.raises(StoreDamaged) as raised:
+        store.save_session(make_session("new12345"))  # the same month: its file is the damaged one
+    assert raised.value.path == path
+    assert path.read_bytes() == b'{"sessions": {"1": {"id": "kept'
+
+    reopened = Store(store_path)  # sets the file aside, says so, and starts the month afresh
+    [copy] = damaged_copies(path)
+    assert copy.read_bytes() == b'{"sessions": {"1": {"id": "kept'
+    assert [p for p in reopened.problems if copy.name in p and "not valid JSON" in p]
+    reopened.save_session(make_session("new12345"))
+    assert copy.read_bytes() == b'{"sessions": {"1": {"id": "kept'
+    assert [s.id for s in Store(store_path).sessions()] == ["new12345"]
 
 
 @pytest.mark.parametrize("content", DAMAGED.values(), ids=DAMAGED.keys())
@@ -406,7 +438,8 @@ def test_concurrent_writers_lose_nothing(store_path: Path) -> None:
     assert {s.id for s in store.sessions()} == expected | {SHARED}
     statuses = {a.id: a.status for a in store.session(SHARED).actions}
     assert statuses == {a.id: ActionStatus.DONE for a in shared.actions}
-    assert leftover_temp_files(store_path) == []
+    assert [t for path in session_files(store_path) for t in leftover_temp_files(path)] == []
+    assert len(stored_docs(store_path)) == 1 + len(expected)  # each session once
 
 
 # --- actions ------------------------------------------------------------------------------------
@@ -531,13 +564,13 @@ def test_reopening_an_action_clears_its_closed_time(action_store: Store, store_p
 def test_set_action_status_refuses_ambiguous_or_unknown_ref(
     action_store: Store, store_path: Path, ref: str, message: str
 ) -> None:
-    before = store_path.read_bytes()
+    before = store_bytes(store_path)
 
     with pytest.raises(LookupError) as caught:
         action_store.set_action_status(ref, ActionStatus.DONE)
 
     assert str(caught.value) == message
-    assert store_path.read_bytes() == before
+    assert store_bytes(store_path) == before
 
 
 # --- settings -----------------------------------------------------------------------------------
@@ -560,7 +593,7 @@ def test_setting_overwrites_and_keeps_other_keys(store_path: Path) -> None:
     assert reread.setting("theme") == "dark"
     assert reread.setting("blink") is True
     assert reread.setting("missing", "fallback") == "fallback"
-    assert len(json.loads(store_path.read_text(encoding="utf-8"))["settings"]) == 2
+    assert len(json.loads(StoreLayout.of(store_path).settings.read_bytes())["settings"]) == 2
 
 
 # --- journal ------------------------------------------------------------------------------------

@@ -31,11 +31,22 @@ from facilitator.salvage import plainly
 from facilitator.store import (
     Store,
     StoreDamaged,
+    StoreLayout,
     StoreReadOnly,
     atomic_write,
     damaged_copies,
 )
 from facilitator.workspace import Workspace
+from tests.helpers import (
+    edit_stored_doc,
+    journal_file,
+    rewrite,
+    session_file_of,
+    session_files,
+    store_bytes,
+    store_folder,
+    stored_docs,
+)
 
 DEEP = "[" * 100_000 + "]" * 100_000
 
@@ -259,17 +270,16 @@ def test_any_journal_line_is_applied_or_counted_never_raised(one_store: tuple[St
 # --- 3. one bad field in a stored session ---------------------------------------------------------
 
 
-def damage(store_path: Path, session_id: str, change) -> bytes:
-    """Edit one stored session document by hand, as a tester would, and return the file's bytes."""
-    data = json.loads(store_path.read_text(encoding="utf-8"))
-    [doc] = [d for d in data["sessions"].values() if d["id"] == session_id]
-    change(doc)
-    store_path.write_text(json.dumps(data), encoding="utf-8")
-    return store_path.read_bytes()
+def damage(store_path: Path, session_id: str, change) -> dict[str, bytes]:
+    """Edit one stored session document by hand, as a tester would, and return every store
+    file's bytes (the index brought up to date first, as any next open does)."""
+    edit_stored_doc(store_path, session_id, change)
+    Store(store_path)
+    return store_bytes(store_path, locks=False)
 
 
 @pytest.fixture
-def damaged_store(store_path: Path) -> bytes:
+def damaged_store(store_path: Path) -> dict[str, bytes]:
     """A closed session whose second idea has the round "abc"; another session is whole."""
     store = Store(store_path)
     store.save_session(live_session("bad00001", status=SessionStatus.CLOSED))
@@ -277,7 +287,7 @@ def damaged_store(store_path: Path) -> bytes:
     return damage(store_path, "bad00001", lambda doc: doc["ideas"][1].update(round="abc"))
 
 
-def test_a_damaged_session_is_listed_with_what_could_be_read_and_the_field_named(store_path: Path, damaged_store: bytes) -> None:
+def test_a_damaged_session_is_listed_with_what_could_be_read_and_the_field_named(store_path: Path, damaged_store: dict[str, bytes]) -> None:
     store = Store(store_path)
 
     sessions = {s.id: s for s in store.sessions()}
@@ -303,7 +313,7 @@ def test_an_unknown_status_is_named_and_the_session_still_listed(store_path: Pat
     ]
 
 
-def test_a_damaged_session_is_never_written_over(store_path: Path, damaged_store: bytes) -> None:
+def test_a_damaged_session_is_never_written_over(store_path: Path, damaged_store: dict[str, bytes]) -> None:
     store = Store(store_path)
     [salvaged] = [s for s in store.sessions() if s.id == "bad00001"]
 
@@ -311,10 +321,10 @@ def test_a_damaged_session_is_never_written_over(store_path: Path, damaged_store
         store.save_session(salvaged)
     with pytest.raises(LookupError, match="damaged"):
         store.set_action_status("a1", ActionStatus.DONE)  # the damaged session's action
-    assert store_path.read_bytes() == damaged_store
+    assert store_bytes(store_path, locks=False) == damaged_store
 
 
-def test_cli_shows_a_damaged_session_with_its_fields_and_actions(cli, store_path: Path, damaged_store: bytes) -> None:
+def test_cli_shows_a_damaged_session_with_its_fields_and_actions(cli, store_path: Path, damaged_store: dict[str, bytes]) -> None:
     listed = cli("--store", store_path, "sessions", "list")
     shown = cli("--store", store_path, "sessions", "show", "bad00001")
     actions = cli("--store", store_path, "actions", "list", "--team", "support")
@@ -327,7 +337,7 @@ def test_cli_shows_a_damaged_session_with_its_fields_and_actions(cli, store_path
     assert "a1" in shown.out.split("\n\n", 1)[1]
     assert sorted(line.split()[0] for line in actions.out.splitlines()[1:]) == ["a1", "g1"]
     assert done.code == 1 and len(done.err.splitlines()) == 1 and "damaged" in done.err
-    assert store_path.read_bytes() == damaged_store
+    assert store_bytes(store_path, locks=False) == damaged_store
 
 
 def test_a_damaged_live_session_with_a_journaled_close_is_not_folded(store_path: Path) -> None:
@@ -337,7 +347,7 @@ def test_a_damaged_live_session_with_a_journaled_close_is_not_folded(store_path:
     opened = Workspace(store_path=store_path).store  # finishes the closes a crash cut short
 
     assert "live0001" in opened.damaged
-    assert store_path.read_bytes() == before
+    assert store_bytes(store_path, locks=False) == before
     assert store.journal("live0001").path.exists()
 
 
@@ -360,7 +370,7 @@ async def test_home_lists_a_damaged_session_as_damaged_and_does_not_resume_it(st
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and app.live is None
-    assert store_path.read_bytes() == before
+    assert store_bytes(store_path, locks=False) == before
 
 
 # --- 4. a read-only store -------------------------------------------------------------------------
@@ -374,6 +384,7 @@ def read_only_folder(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes
     store.save_session(live_session("done0001", status=SessionStatus.CLOSED))
     store.save_session(live_session("live0001"))
     store.journal("live0001").append(events.set_fields(title="Renamed"))
+    store.set_setting("theme", "dark")
     real_access = os.access
 
     def access(path, mode, **kwargs) -> bool:
@@ -381,10 +392,10 @@ def read_only_folder(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes
         return False if inside and mode & os.W_OK else real_access(path, mode, **kwargs)
 
     monkeypatch.setattr(os, "access", access)
-    return store_path.read_bytes()
+    return store_bytes(store_path)
 
 
-def test_a_read_only_store_opens_for_reviewing_and_refuses_every_write(store_path: Path, read_only_folder: bytes) -> None:
+def test_a_read_only_store_opens_for_reviewing_and_refuses_every_write(store_path: Path, read_only_folder: dict[str, bytes]) -> None:
     store = Store(store_path)
 
     assert store.read_only
@@ -400,7 +411,7 @@ def test_a_read_only_store_opens_for_reviewing_and_refuses_every_write(store_pat
     ):
         with pytest.raises(StoreReadOnly, match="the store is read-only"):
             write()
-    assert store_path.read_bytes() == read_only_folder
+    assert store_bytes(store_path) == read_only_folder
 
 
 def test_a_store_whose_lock_cannot_be_made_opens_read_only(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -419,23 +430,25 @@ def test_a_store_whose_lock_cannot_be_made_opens_read_only(store_path: Path, mon
 
 
 def test_cli_on_a_read_only_store_lists_says_so_once_and_refuses_writes_in_one_line(
-    cli, store_path: Path, read_only_folder: bytes
+    cli, store_path: Path, read_only_folder: dict[str, bytes]
 ) -> None:
     listed = cli("--store", store_path, "sessions", "list")
     shown = cli("--store", store_path, "sessions", "show", "live0001")
     actions = cli("--store", store_path, "actions", "list")
     done = cli("--store", store_path, "actions", "done", "a1")
 
-    note = f"facilitator: the store is read-only, so it is open for reviewing only: {store_path}\n"
+    said = "facilitator: the store is read-only, so it is open for reviewing only: "
     assert (listed.code, shown.code, actions.code) == (0, 0, 0)
-    assert listed.err == note and shown.err == note and actions.err == note
+    notes = {listed.err, shown.err, actions.err}
+    assert len(notes) == 1, notes  # one line, the same whichever command
+    assert notes <= {f"{said}{store_path}\n", f"{said}{store_folder(store_path)}\n"}
     assert "Renamed" in listed.out and "Renamed" in shown.out
     assert done.code == 1
-    assert done.err == f"facilitator: error: the store is read-only: {store_path}\n"
-    assert store_path.read_bytes() == read_only_folder
+    assert done.err == f"facilitator: error: the store is read-only: {store_folder(store_path)}\n"
+    assert store_bytes(store_path) == read_only_folder
 
 
-async def test_home_on_a_read_only_store_lists_sessions_and_offers_no_writes(store_path: Path, read_only_folder: bytes) -> None:
+async def test_home_on_a_read_only_store_lists_sessions_and_offers_no_writes(store_path: Path, read_only_folder: dict[str, bytes]) -> None:
     from textual.widgets import Button
 
     from facilitator.app import make_app
@@ -451,7 +464,7 @@ async def test_home_on_a_read_only_store_lists_sessions_and_offers_no_writes(sto
         assert app.screen.query_one("#new", Button).disabled
         await pilot.press("n", "r")
         assert app.live is None
-    assert store_path.read_bytes() == read_only_folder
+    assert store_bytes(store_path) == read_only_folder
 
 
 def test_a_damaged_store_in_a_read_only_folder_is_reported_and_left_as_it_is(
@@ -474,15 +487,22 @@ def test_a_damaged_store_in_a_read_only_folder_is_reported_and_left_as_it_is(
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through chmod 555; the injected test covers the path")
 def test_a_really_read_only_folder_and_file_open_for_reviewing(store_path: Path) -> None:
     Store(store_path).save_session(live_session("done0001"))
-    store_path.chmod(0o444)
-    store_path.parent.chmod(0o555)
+    folder = store_folder(store_path)
+    parts = [folder, *folder.rglob("*")]
+    before = store_bytes(store_path)
+    for part in reversed(parts):
+        part.chmod(0o555 if part.is_dir() else 0o444)
     try:
         store = Store(store_path)
         assert store.read_only and [s.id for s in store.sessions()] == ["done0001"]
         with pytest.raises(StoreReadOnly):
             store.set_setting("theme", "x")
+        with pytest.raises(StoreReadOnly):
+            store.save_session(live_session("new00001"))
     finally:
-        store_path.parent.chmod(0o755)
+        for part in parts:
+            part.chmod(0o755 if part.is_dir() else 0o644)
+    assert store_bytes(store_path) == before
 
 
 # --- 5. file modes --------------------------------------------------------------------------------
@@ -491,12 +511,16 @@ def test_a_really_read_only_folder_and_file_open_for_reviewing(store_path: Path)
 def test_a_save_keeps_the_store_file_mode(store_path: Path) -> None:
     store = Store(store_path)
     store.save_session(live_session())
-    store_path.chmod(0o600)
+    store.set_setting("theme", "light")
+    kept = [session_file_of(store_path, "live0001"), StoreLayout.of(store_path).settings]
+    for path in kept:
+        path.chmod(0o600)  # more private than the folder (0o755) would make them
 
-    store.save_session(live_session(title="Again"))
+    store.save_session(live_session(title="Again", revision=1))
     store.set_setting("theme", "dark")
 
-    assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
+    assert store.session("live0001").title == "Again" and store.setting("theme") == "dark"
+    assert [oct(stat.S_IMODE(path.stat().st_mode)) for path in kept] == ["0o600", "0o600"]
 
 
 def test_a_new_file_gets_the_process_default_mode(tmp_path: Path) -> None:
@@ -519,16 +543,29 @@ def test_an_append_keeps_the_journal_file_mode(store_path: Path) -> None:
     assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
 
 
-def test_a_new_journal_and_the_locks_are_as_private_as_the_store(store_path: Path) -> None:
-    store_path.write_text("{}", encoding="utf-8")
-    store_path.chmod(0o600)
+@pytest.mark.parametrize("private", ["a folder made private", "a single-file store made private, moved in"])
+def test_new_files_the_journal_and_the_locks_are_as_private_as_the_store(store_path: Path, private: str) -> None:
+    folder = store_folder(store_path)
+    if private.startswith("a folder"):
+        folder.mkdir(mode=0o700)
+    else:
+        store_path.write_text('{"settings": {"1": {"key": "theme", "value": "dark"}}}', encoding="utf-8")
+        store_path.chmod(0o600)
     store = Store(store_path)
 
+    store.save_session(live_session())
+    store.set_setting("blink", False)
     store.journal("live0001").append(events.set_fields(title="One"))
     store.session_lock("live0001").acquire()
 
-    made = [store.journal("live0001").path, store.journal_dir / "live0001.lock", Path(f"{store_path}.lock")]
-    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in made} == {p.name: "0o600" for p in made}
+    assert oct(stat.S_IMODE(folder.stat().st_mode)) == "0o700"
+    made = [p for p in folder.rglob("*") if p.is_file()]
+    layout = StoreLayout.of(store_path)
+    expected = {layout.settings, layout.lock, layout.index, journal_file(store_path, "live0001"), *session_files(store_path)}
+    assert expected <= set(made) and (layout.journal / "live0001.lock") in made
+    assert {str(p.relative_to(folder)): oct(stat.S_IMODE(p.stat().st_mode)) for p in made} == {
+        str(p.relative_to(folder)): "0o600" for p in made
+    }
 
 
 # --- 6. text quoted from stored data --------------------------------------------------------------
@@ -538,6 +575,8 @@ HOSTILE = "\u001b]0;TITLE\u0007\u001b[2J\u009b7m"
 
 
 def write_store(store_path: Path, *docs: dict) -> None:
+    """A single-file store of earlier versions, written by hand: it moves into the store's folder
+    when the store opens, and its documents go in as they are."""
     sessions = {str(number): doc for number, doc in enumerate(docs, 1)}
     store_path.write_text(json.dumps({"sessions": sessions}), encoding="utf-8")
 
@@ -583,12 +622,16 @@ def lone_surrogate(store_path: Path) -> Store:
     store = Store(store_path)
     store.save_session(live_session("sessA001", status=SessionStatus.CLOSED, actions=[]))
     store.save_session(live_session("sessB001", status=SessionStatus.CLOSED, actions=[Action(id="b1", text="Do it")]))
-    store_path.write_text(store_path.read_text(encoding="utf-8").replace('"Quote wall"', '"lone \\ud800"'), encoding="utf-8")
+    path = session_file_of(store_path, "sessA001")
+    assert session_file_of(store_path, "sessB001") == path  # one file: saving B rewrites A's document too
+    text = path.read_text(encoding="utf-8")
+    rewrite(path, text.replace('"Quote wall"', '"lone \\ud800"', 1).encode())
+    assert '"lone \\ud800"' in path.read_text(encoding="utf-8")
     return Store(store_path)
 
 
-def stored_docs(store_path: Path) -> dict[str, dict]:
-    return {doc["id"]: doc for doc in json.loads(store_path.read_bytes())["sessions"].values()}
+def docs_by_id(store_path: Path) -> dict[str, dict]:
+    return {doc["id"]: doc for doc in stored_docs(store_path)}
 
 
 @pytest.mark.parametrize(
@@ -601,23 +644,25 @@ def stored_docs(store_path: Path) -> dict[str, dict]:
     ids=["an action of another session", "a new session", "a setting"],
 )
 def test_a_lone_surrogate_in_one_session_does_not_stop_saving_the_others(store_path: Path, lone_surrogate: Store, save) -> None:
-    before = stored_docs(store_path)["sessA001"]
+    before = docs_by_id(store_path)["sessA001"]
 
     save(lone_surrogate)
 
-    after = stored_docs(store_path)
+    after = docs_by_id(store_path)
     assert after["sessA001"] == before and after["sessA001"]["ideas"][1]["text"] == "lone \ud800"
     assert len(after) >= 2 and Store(store_path).sessions()
 
 
 def test_the_store_goes_back_to_plain_utf8_once_the_lone_surrogate_is_gone(store_path: Path, lone_surrogate: Store) -> None:
     lone_surrogate.set_action_status("b1", ActionStatus.DONE)
-    assert store_path.read_bytes().isascii()
+    path = session_file_of(store_path, "sessA001")
+    assert path.read_bytes().isascii() and "\\ud800" in path.read_text(encoding="utf-8")
     Store(store_path).delete_session("sessA001")
 
     Store(store_path).save_session(live_session("sessC001", title="Café"))
 
-    assert "Café" in store_path.read_text(encoding="utf-8")
+    assert session_file_of(store_path, "sessC001") == path
+    assert "Café" in path.read_text(encoding="utf-8")
 
 
 # --- 8. messages in plain words -------------------------------------------------------------------
@@ -644,16 +689,24 @@ def test_a_store_that_cannot_be_read_says_why_in_plain_words(store_path: Path, c
     assert raised.value.reason == reason
 
 
-def test_a_store_that_starts_with_a_byte_order_mark_is_read_and_kept(cli, store_path: Path) -> None:
-    Store(store_path).save_session(live_session("bom00001", status=SessionStatus.CLOSED))
-    store_path.write_bytes(b"\xef\xbb\xbf" + store_path.read_bytes())
+@pytest.mark.parametrize("where", ["a session file", "a single-file store moved in"])
+def test_a_store_that_starts_with_a_byte_order_mark_is_read_and_kept(cli, store_path: Path, where: str) -> None:
+    session = live_session("bom00001", status=SessionStatus.CLOSED)
+    if where == "a session file":
+        Store(store_path).save_session(session)
+        [path] = session_files(store_path)
+        rewrite(path, b"\xef\xbb\xbf" + path.read_bytes())
+    else:
+        path = store_path
+        write_store(store_path, session.model_dump(mode="json"))
+        store_path.write_bytes(b"\xef\xbb\xbf" + store_path.read_bytes())
 
     listed = cli("--store", store_path, "sessions", "list")
     done = cli("--store", store_path, "actions", "done", "a1")
 
     assert (listed.code, done.code, listed.err, done.err) == (0, 0, "", "")
     assert "bom00001" in listed.out
-    assert damaged_copies(store_path) == []
+    assert damaged_copies(path) == [] and Store(store_path).problems == []
     assert Store(store_path).session("bom00001").actions[0].status is ActionStatus.DONE
 
 
@@ -781,23 +834,49 @@ def test_a_named_pipe_where_a_journal_belongs_never_hangs(store_path: Path) -> N
     assert all(stat.S_ISFIFO(os.stat(store.journal_dir / f"{n}.jsonl").st_mode) for n in ("abc", "live0001"))
 
 
-def test_a_store_linked_from_elsewhere_stays_a_link_and_keeps_its_group(tmp_path: Path) -> None:
-    """A store symlinked into a synced or shared folder: saves go to the real file, which keeps
-    its mode and group, and the link stays a link."""
+def _other_group() -> int | None:
+    """A group of this process other than its own, to give a file by hand; None if it has none."""
+    return next((g for g in os.getgroups() if g != os.getegid()), None)
+
+
+def test_a_session_file_linked_from_elsewhere_stays_a_link_and_keeps_its_group(tmp_path: Path) -> None:
+    """A session file symlinked into a synced or shared folder: saves go to the real file, which
+    keeps its mode and group, and the link stays a link."""
     from facilitator.models import Session
 
+    store_path = tmp_path / "store.json"
+    Store(store_path).save_session(Session(plan="quick-reflection", title="First"))
+    [link] = session_files(store_path)
     shared = tmp_path / "shared"
     shared.mkdir()
-    real = shared / "store.json"
-    Store(real).save_session(Session(plan="quick-reflection", title="First"))
-    os.chmod(real, 0o640)
-    group = os.stat(real).st_gid
-    link = tmp_path / "store.json"
+    real = shared / link.name
+    os.replace(link, real)
     link.symlink_to(real)
+    os.chmod(real, 0o640)
+    if (group := _other_group()) is not None:
+        os.chown(real, -1, group)
+    group = os.stat(real).st_gid
+    assert {s.title for s in Store(store_path).sessions()} == {"First"}  # read through the link
 
-    Store(link).save_session(Session(plan="quick-reflection", title="Second"))
+    Store(store_path).save_session(Session(plan="quick-reflection", title="Second"))
+
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert session_files(store_path) == [link]  # the same month: the linked file
+    assert {s.title for s in Store(store_path).sessions()} == {"First", "Second"}
+    assert len(json.loads(real.read_bytes())["sessions"]) == 2
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640 and os.stat(real).st_gid == group
+    assert not list(shared.glob(".*.tmp")) and not list(link.parent.glob(".*.tmp"))
+
+
+def test_a_store_folder_linked_from_elsewhere_stays_a_link(tmp_path: Path) -> None:
+    from facilitator.models import Session
+
+    real = tmp_path / "shared" / "store"
+    Store(real).save_session(Session(plan="quick-reflection", title="First"))
+    link = tmp_path / "store"
+    link.symlink_to(real, target_is_directory=True)
+
+    Store(tmp_path / "store.json").save_session(Session(plan="quick-reflection", title="Second"))
 
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert {s.title for s in Store(real).sessions()} == {"First", "Second"}
-    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640 and os.stat(real).st_gid == group
-    assert not list(shared.glob(".*.tmp")) and not list(tmp_path.glob(".*.tmp"))

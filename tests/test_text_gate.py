@@ -113,15 +113,18 @@ def test_typed_and_stored_text_is_cleaned_as_it_enters_a_model() -> None:
 
 def _hostile_store(path: Path) -> Session:
     """A store written raw, as an older version (or an attacker) could have left it."""
+    from tests.helpers import rewrite, session_file_of
+
     session = Session(plan="quick-reflection", title="TITLE", team="TEAM", status=SessionStatus.CLOSED)
     session.ideas.append(Idea(text="IDEA", author="WHO", round=0))
     session.actions.append(Action(text="ACTION", owner="WHO"))
     Store(path).save_session(session)
-    raw = path.read_text(encoding="utf-8")
+    file = session_file_of(path, session.id)
+    raw = file.read_text(encoding="utf-8")
     for word in ("TITLE", "TEAM", "IDEA", "WHO", "ACTION"):
         raw = raw.replace(f'"{word}"', json.dumps(f"{word}\x1b]0;PWNED\x07\x1b[2J\x07!"))
-    path.write_text(raw, encoding="utf-8")
-    assert "\\u001b]0;PWNED" in path.read_text(encoding="utf-8")
+    rewrite(file, raw.encode())
+    assert "\\u001b]0;PWNED" in file.read_text(encoding="utf-8")
     return session
 
 
@@ -204,7 +207,7 @@ def test_output_into_a_closed_pipe_ends_quietly(store_path: Path) -> None:
 async def test_a_pasted_bell_or_escape_never_reaches_the_idea_or_the_wall(store_path: Path, clock) -> None:
     from textual import events
 
-    from tests.helpers import new_app, shown, start
+    from tests.helpers import journal_file, new_app, shown, start
 
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -217,7 +220,8 @@ async def test_a_pasted_bell_or_escape_never_reaches_the_idea_or_the_wall(store_
         await pilot.pause()
         assert "abcdef ok" in shown(app) and _terminal_safe(shown(app), lines=True)
         assert [idea.text for idea in app.live.session.ideas] == ["abcdef ok"]
-    journal = "".join(p.read_text(encoding="utf-8") for p in store_path.parent.glob("*.journal/*.jsonl"))
+        session_id = app.live.session.id
+    journal = journal_file(store_path, session_id).read_text(encoding="utf-8")
     assert "abcdef ok" in journal and "\\u0007" not in journal and "PWNED" not in journal
 
 
@@ -242,7 +246,7 @@ async def test_home_and_summary_show_hostile_stored_text_cleaned(store_path: Pat
 async def test_a_pasted_escape_never_reaches_a_title_or_a_name_at_set_up(store_path: Path, clock) -> None:
     from textual import events
 
-    from tests.helpers import new_app
+    from tests.helpers import new_app, settled
 
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -256,7 +260,7 @@ async def test_a_pasted_escape_never_reaches_a_title_or_a_name_at_set_up(store_p
         for field in ("title", "team", "facilitator", "participants"):
             assert app.screen.query_one(f"#{field}").value == f"{field} ok"  # on screen as it will be kept
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         session = app.live.session
         assert (session.title, session.team, session.facilitator) == ("title ok", "team ok", "facilitator ok")
         assert session.participants == ["participants ok"]

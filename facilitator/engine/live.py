@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import errno
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +71,10 @@ class SaveFailed:
     def disk_full(self) -> bool:
         """Out of space or over quota: freeing some space fixes it."""
         return self.code in DISK_FULL
+
+
+Background = Callable[[Callable[[], None], Callable[[BaseException | None], None]], None]
+"""Runs work on another thread, then calls back with its error (or None) on the caller's."""
 
 
 def recovered(session: Session, store: Store) -> Session:
@@ -202,6 +206,11 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         self._unwritten_durable = False
         self._fold_owed = False
         self._failed_at = 0.0
+        self.in_background: Background | None = None
+        """Runs the save at a phase end on another thread (the app's), so the wall never waits
+        for the disk; None saves at once, in the caller's thread (the command line, tests)."""
+        self._folding = False
+        self._fold_again = False
         self._open_stopwatch()
 
     # --- starting and resuming --------------------------------------------------------------
@@ -307,18 +316,64 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         return True
 
     def _fold(self) -> bool:
-        """Save the whole session into the store; refused, it is owed and the session goes on."""
-        try:
-            self.store.fold(self.session)
-        except OSError as exc:
-            self._fold_owed = True
-            self._failed(exc)
-            return False
-        self._fold_owed = False
-        self._unwritten.clear()  # the store holds them now, and the journal starts afresh
-        self._unwritten_durable = False
-        self.save_failed = None
+        """Save the whole session into the store; refused, it is owed and the session goes on.
+
+        With `in_background`, a copy is saved on another thread while the room goes on, and
+        the journal keeps whatever happens meanwhile; the answer comes to `_folded`.
+        """
+        if self.in_background is None:
+            try:
+                self.store.fold(self.session)
+            except OSError as exc:
+                self._fold_owed = True
+                self._failed(exc)
+                return False
+            self._saved(len(self._unwritten))
+            return True
+        if self._folding:  # one save at a time: the next one starts when this one is done
+            self._fold_again = True
+            return True
+        self._folding = True
+        self._fold_owed = True  # until the answer comes
+        snapshot = self.session.model_copy(deep=True)
+        upto = self.journal.size()
+        covered = len(self._unwritten)
+        self.in_background(lambda: self.store.fold(snapshot, journal_upto=upto), lambda error: self._folded(snapshot, covered, error))
         return True
+
+    def _folded(self, snapshot: Session, covered: int, error: BaseException | None) -> None:
+        """The answer of a save in the background, back on the caller's thread.
+
+        Raises:
+            StaleSession: another window saved the session meanwhile (nothing was written).
+        """
+        self._folding = False
+        if error is None:
+            self.session.revision = snapshot.revision
+            self.session.updated = snapshot.updated
+            self.session.schema_version = snapshot.schema_version
+            self._saved(covered)
+        elif isinstance(error, OSError):
+            self._fold_owed = True
+            self._failed(error)
+        else:
+            self._fold_again = False
+            raise error
+        if self._fold_again:
+            self._fold_again = False
+            self._fold()
+
+    def _saved(self, covered: int) -> None:
+        self._fold_owed = False
+        del self._unwritten[:covered]  # the store holds them now; later ones still wait
+        if not self._unwritten:
+            self._unwritten_durable = False
+            self.save_failed = None
+
+    @property
+    def saving(self) -> bool:
+        """A save into the store is on its way (in the background)."""
+        return self._folding
 
     def save_now(self) -> bool:
         """Save the whole session into the store now (a close a crash cut short before its save);

@@ -172,6 +172,12 @@ class SummaryScreen(Screen[None]):
         self.session = session
         self.heading = heading or HEADINGS[session.status]
 
+    def say(self, heading: str) -> None:
+        """A new heading: the save that was on its way when the screen opened is done."""
+        self.heading = heading
+        if self.is_mounted:
+            self.query_one("#heading", Static).update(Text(heading, style="bold reverse"))
+
     def compose(self) -> ComposeResult:
         session = self.session
         yield Header()
