@@ -11,6 +11,7 @@ import functools
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from filelock import FileLock, Timeout
 from rich.console import Console, RenderableType
@@ -27,12 +28,15 @@ from facilitator.engine.countdown import format_clock
 from facilitator.engine.live import LiveSession, archive, fresh_session
 from facilitator.models import PhaseKind, Session, SessionStatus
 from facilitator.screens.act import ActScreen
+from facilitator.screens.actions import ActionsScreen
 from facilitator.screens.converge import ConvergeScreen
 from facilitator.screens.follow_up import FollowUpScreen
 from facilitator.screens.home import HomeScreen
 from facilitator.screens.modals import ConfirmModal, KeysModal
 from facilitator.screens.phase import PhaseScreen
+from facilitator.screens.review import ReviewScreen, deck_traits
 from facilitator.screens.round import RoundScreen
+from facilitator.screens.session_view import SessionViewScreen
 from facilitator.screens.setup import SetupScreen
 from facilitator.screens.summary import SummaryScreen
 from facilitator.screens.vote import VoteScreen
@@ -40,6 +44,8 @@ from facilitator.store import StaleSession
 from facilitator.summaries import SessionSummary
 from facilitator.widgets.save_banner import SaveBanner
 from facilitator.workspace import Workspace
+
+T = TypeVar("T")
 
 HIGH_CONTRAST = Theme(
     name="high-contrast",
@@ -59,6 +65,8 @@ DEFAULT_THEME = "textual-dark"
 MOVE_GRACE = 2.0
 """Seconds after moving on by itself in which a Ctrl+N is taken as meant for what just ended."""
 CLOSED_NOT_SAVED = "Session closed. Here is the action list."  # the banner at the top says what is not saved yet
+CLOSED_SAVING = "Session closed; saving it. Here is the action list."
+CLOSED_SAVED = "Session saved. Here is the action list."
 
 SCREENS_BY_PHASE: dict[PhaseKind, type[PhaseScreen]] = {
     PhaseKind.FOLLOW_UP: FollowUpScreen,
@@ -90,6 +98,8 @@ class FacilitatorApp(App[None]):
         self.presenter = False
         self.crash: Exception | None = None
         self._theme_loaded = False
+        self._opening = False
+        """A session is being started or resumed on another thread: a second press waits."""
         self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
@@ -167,59 +177,94 @@ class FacilitatorApp(App[None]):
         line = crash_line("facilitator", self.crash, self.crash_log, in_session=self.live is not None)
         self.exit(return_code=1, message=Text(line))
 
+    def _off_loop(self, work: Callable[[], T], then: Callable[[T | None, BaseException | None], None]) -> None:
+        """Run `work` (what reads or writes the store) on a thread, then `then` with its result
+        or its error back here: the screen keeps drawing while the disk works."""
+
+        def run() -> None:
+            result: T | None = None
+            error: BaseException | None = None
+            try:
+                result = work()
+            except BaseException as exc:  # handed back: `then` decides, a crash is raised there
+                error = exc
+            self.call_from_thread(then, result, error)
+
+        self.run_worker(run, thread=True, group="store", exit_on_error=False)
+
     def on_setup_screen_ready(self, message: SetupScreen.Ready) -> None:
         session = message.session
         plan = self.workspace.plans.get(session.plan)
-        if not self._hold(session):
+        if self._opening or not self._hold(session):
             return
-        try:
-            self.live = LiveSession.start(session, plan, self._decks_for(session), self.workspace.store, self.clock)
-        except (CannotDeal, OSError) as exc:  # nothing was saved; the set-up stays as it was
+        self._opening = True
+        decks, store = self._decks_for(session), self.workspace.store
+        self._off_loop(lambda: LiveSession.start(session, plan, decks, store, self.clock), self._started)
+
+    def _started(self, live: LiveSession | None, error: BaseException | None) -> None:
+        self._opening = False
+        if error is not None or live is None:
             self._release()
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if not isinstance(error, (CannotDeal, OSError)):
+                raise error or RuntimeError("the session did not start")
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             self.notify(f"The session could not start: {reason}", severity="error", timeout=8, markup=False)
-            return
-        except BaseException:
-            self._release()
-            raise
+            return  # nothing was saved; the set-up stays as it was
+        self._take_live(live)
         self._show_phase()
 
     def on_home_screen_resume(self, message: HomeScreen.Resume) -> None:
         shown = message.session
-        if not self._hold(shown):
+        if self._opening or not self._hold(shown):
             return
-        try:
+        self._opening = True
+        store, plans = self.workspace.store, self.workspace.plans
+
+        def reopen() -> tuple[Session, LiveSession | None]:
             # Read it again under its lock: the home list may be older than what another
             # window saved since, and resuming that copy would write over newer work.
-            session = self.workspace.store.session(shown.id)
-        except LookupError:
+            session = store.session(shown.id)
+            if session.status is not SessionStatus.LIVE or session.plan not in plans or not self._decks_for(session):
+                return session, None
+            return session, LiveSession.resume(session, plans.get(session.plan), self._decks_for(session), store, self.clock)
+
+        self._off_loop(reopen, lambda found, error: self._resumed(shown, found, error))
+
+    def _resumed(self, shown: SessionSummary, found: tuple[Session, LiveSession | None] | None, error: BaseException | None) -> None:
+        self._opening = False
+        if isinstance(error, LookupError) or found is None:
             self._release()
+            if error is not None and not isinstance(error, LookupError):
+                raise error
             self.notify("That session is no longer in the store.", severity="warning", timeout=5, markup=False)
             self._reload_home()
             return
+        if error is not None:
+            if isinstance(error, StaleSession):
+                self._stale(error)
+                return
+            self._release()
+            raise error
+        session, resumed = found
         if session.status is not SessionStatus.LIVE:
             self._release()
             self.notify(f"That session was {session.status.value} in another window.", severity="warning", timeout=5, markup=False)
             self._reload_home()
             return
-        if session.plan not in self.workspace.plans or not self._decks_for(session):
+        if resumed is None:
             self._release()
             self.notify(f"Cannot resume: plan {session.plan!r} or its decks are missing.", severity="error", markup=False)
             return
-        plan = self.workspace.plans.get(session.plan)
+        live = self._take_live(resumed)
         try:
-            self.live = LiveSession.resume(session, plan, self._decks_for(session), self.workspace.store, self.clock)
-            if self.live.is_closed:  # its close was journaled, then a crash came before the save
-                self.live.save_now()
+            if live.is_closed:  # its close was journaled, then a crash came before the save
+                live.save_now()
         except StaleSession as exc:
             self._stale(exc)
             return
-        except BaseException:
-            self._release()
-            raise
-        left = format_clock(self.live.countdown.remaining())
+        left = format_clock(live.countdown.remaining())
         self._show_phase(push=True)
-        if self.live is None:  # it had reached its close: the summary is up, nothing to resume
+        if live.is_closed:  # it had reached its close: the summary is up, nothing to resume
             self.notify("That session had reached its end; here is its action list.", timeout=8, markup=False)
         else:
             newer = " It had changed since the list was shown; this is the latest." if session.revision != shown.revision else ""
@@ -262,6 +307,42 @@ class FacilitatorApp(App[None]):
             self._reload_home()
             return
         self.push_screen(SummaryScreen(session))
+
+    # --- reviewing saved sessions -------------------------------------------------------------
+
+    def action_review_sessions(self) -> None:
+        """Every saved session, to sort, filter and open."""
+        if self._no_review_while_running():
+            self.push_screen(ReviewScreen(self.workspace))
+
+    def action_actions_across_sessions(self) -> None:
+        """Every action across sessions, to filter and settle."""
+        if self._no_review_while_running():
+            self.push_screen(ActionsScreen(self.workspace.store, self.clock))
+
+    def _no_review_while_running(self) -> bool:
+        if self.live is not None:
+            self.notify("Finish or quit the running session first; then review from the home screen.", timeout=4, markup=False)
+            return False
+        return True
+
+    def on_review_screen_open(self, message: ReviewScreen.Open) -> None:
+        self._show_session(message.session.id)
+
+    def on_actions_screen_open(self, message: ActionsScreen.Open) -> None:
+        self._show_session(message.session_id)
+
+    def _show_session(self, session_id: str) -> None:
+        """A saved session read afresh, its actions to settle and its ideas as chains."""
+        store = self.workspace.store
+        try:
+            session = fresh_session(store, session_id)
+        except LookupError as exc:
+            self.notify(f"That session cannot be shown: {exc}", severity="warning", timeout=6, markup=False)
+            return
+        summary = store.index.summary(session_id)
+        traits = deck_traits(self.workspace.decks)
+        self.push_screen(SessionViewScreen(session, store, self.clock, traits, summary.damage if summary else ()))
 
     def on_phase_screen_advance(self, message: PhaseScreen.Advance) -> None:
         live = self.live
@@ -321,12 +402,13 @@ class FacilitatorApp(App[None]):
                 except StaleSession as exc:
                     self._stale(exc)
                     return
-            saved = live.save_failed is None
-            screen: Screen = SummaryScreen(live.session, "Session saved. Here is the action list." if saved else CLOSED_NOT_SAVED)
+            saved = live.save_failed is None and not live.saving
+            heading = CLOSED_SAVED if saved else CLOSED_SAVING if live.save_failed is None else CLOSED_NOT_SAVED
+            screen: Screen = SummaryScreen(live.session, heading)
             if saved:
                 self.live = None
                 self._release()
-            else:  # kept, and its lock held, until `keep_saving` has written it
+            elif not live.saving:  # kept, and its lock held, until `keep_saving` has written it
                 self.call_after_refresh(self.keep_saving)
         else:
             screen = SCREENS_BY_PHASE[live.phase.kind](live)
@@ -335,6 +417,36 @@ class FacilitatorApp(App[None]):
             self.push_screen(screen)
         else:
             self.switch_screen(screen)
+
+    def _in_background(self, work: Callable[[], None], answer: Callable[[BaseException | None], None]) -> None:
+        """Run a save on a thread of its own and hand its answer back here: the wall keeps its
+        clock and its keys while the disk works. The journal holds every change meanwhile."""
+
+        def run() -> None:
+            error: BaseException | None = None
+            try:
+                work()
+            except BaseException as exc:  # handed back: a crash is raised again where the app reports it
+                error = exc
+            self.call_from_thread(self._answered, answer, error)
+
+        self.run_worker(run, thread=True, group="saving", exit_on_error=False, name="save")
+
+    def _answered(self, answer: Callable[[BaseException | None], None], error: BaseException | None) -> None:
+        live = self.live
+        try:
+            answer(error)
+        except StaleSession as exc:
+            self._stale(exc)
+            return
+        if live is not None and live is self.live:
+            self._show_saving(live)
+
+    def _take_live(self, live: LiveSession) -> LiveSession:
+        """A session this window now runs: its saves at phase ends go to the background."""
+        live.in_background = self._in_background
+        self.live = live
+        return live
 
     def keep_saving(self) -> None:
         """Every second: write what the disk refused once a retry is due, and show how it went
@@ -348,6 +460,11 @@ class FacilitatorApp(App[None]):
         except StaleSession as exc:
             self._stale(exc)
             return
+        self._show_saving(live)
+
+    def _show_saving(self, live: LiveSession) -> None:
+        """Show how saving goes on whatever screen is up, and let a closed session go once it
+        is on disk."""
         screen = self.screen
         if isinstance(screen, PhaseScreen):  # it mounts its own banner, once it is mounted
             screen.show_saving()
@@ -358,9 +475,11 @@ class FacilitatorApp(App[None]):
                 screen.mount(banners[0])
             for banner in banners:
                 banner.show(live.save_failed, live.unsaved)
-        if live.is_closed and live.save_failed is None:  # a close the disk held back is saved now
+        if live.is_closed and live.save_failed is None and not live.saving:  # a close held back is saved now
             self.live = None
             self._release()
+            if isinstance(screen, SummaryScreen) and screen.heading != CLOSED_SAVED:
+                screen.say(CLOSED_SAVED)
 
     # --- app-wide commands ------------------------------------------------------------------
 
@@ -410,6 +529,8 @@ class FacilitatorApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("New session", "Set up and start a new session", self._palette_new_session)
+        yield SystemCommand("Review sessions", "Every saved session: sort, filter, open one and settle its actions", self.action_review_sessions)
+        yield SystemCommand("Actions across sessions", "Every action of every session: filter by team, owner, routine, status, overdue", self.action_actions_across_sessions)
         yield SystemCommand("Pause or resume the timer", "Pause or resume the round's countdown", lambda: self._screen_action("toggle_timer"))
         yield SystemCommand("Extend the round by a minute", "Add one minute to the countdown", lambda: self._screen_action("extend"))
         yield SystemCommand("Next phase", "End this phase and go to the next one", lambda: self._screen_action("end_phase"))

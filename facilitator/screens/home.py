@@ -95,6 +95,8 @@ class HomeScreen(Screen[None]):
         Binding("n", "new_session", "New session", id="new-session", tooltip="Set up and start a new session"),
         Binding("r", "resume", "Resume", id="resume", tooltip="Resume the highlighted unfinished session, else the newest"),
         Binding("a", "archive", "Archive", id="archive", tooltip="Put away the highlighted unfinished session"),
+        Binding("v", "app.review_sessions", "Review", id="review", tooltip="Every saved session: sort, filter, open one and settle its actions"),
+        Binding("t", "app.actions_across_sessions", "Actions", id="actions", tooltip="Every action across sessions: filter, mark done, re-date, re-own"),
     ]
 
     @dataclass
