@@ -34,6 +34,7 @@ from facilitator.screens.follow_up import FollowUpScreen
 from facilitator.screens.home import HomeScreen
 from facilitator.screens.modals import ConfirmModal, KeysModal
 from facilitator.screens.phase import PhaseScreen
+from facilitator.screens.progress import ProgressScreen
 from facilitator.screens.review import ReviewScreen, deck_traits
 from facilitator.screens.round import RoundScreen
 from facilitator.screens.session_view import SessionViewScreen
@@ -41,7 +42,7 @@ from facilitator.screens.setup import SetupScreen
 from facilitator.screens.summary import SummaryScreen
 from facilitator.screens.vote import VoteScreen
 from facilitator.store import StaleSession
-from facilitator.summaries import SessionSummary
+from facilitator.summaries import ActionRow, SessionSummary
 from facilitator.widgets.save_banner import SaveBanner
 from facilitator.workspace import Workspace
 
@@ -320,6 +321,26 @@ class FacilitatorApp(App[None]):
         if self._no_review_while_running():
             self.push_screen(ActionsScreen(self.workspace.store, self.clock))
 
+    def action_progress(self, team: str | None = None) -> None:
+        """How each team keeps its commitments, over time and by routine and trait."""
+        if not self._no_review_while_running():
+            return
+        store = self.workspace.store
+        traits = deck_traits(self.workspace.decks)
+
+        def read() -> tuple[list[SessionSummary], list[ActionRow]]:
+            return store.summaries(), store.actions()
+
+        def show(found: tuple[list[SessionSummary], list[ActionRow]] | None, error: BaseException | None) -> None:
+            if error is not None or found is None:
+                raise error or RuntimeError("the store could not be read")
+            self.push_screen(ProgressScreen(found[0], found[1], traits, team))
+
+        self._off_loop(read, show)
+
+    def on_review_screen_show_progress(self, message: ReviewScreen.ShowProgress) -> None:
+        self.action_progress(message.team)
+
     def _no_review_while_running(self) -> bool:
         if self.live is not None:
             self.notify("Finish or quit the running session first; then review from the home screen.", timeout=4, markup=False)
@@ -530,6 +551,7 @@ class FacilitatorApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("New session", "Set up and start a new session", self._palette_new_session)
         yield SystemCommand("Review sessions", "Every saved session: sort, filter, open one and settle its actions", self.action_review_sessions)
+        yield SystemCommand("Progress", "How each team keeps its commitments: actions made and done over time, by routine and trait", self.action_progress)
         yield SystemCommand("Actions across sessions", "Every action of every session: filter by team, owner, routine, status, overdue", self.action_actions_across_sessions)
         yield SystemCommand("Pause or resume the timer", "Pause or resume the round's countdown", lambda: self._screen_action("toggle_timer"))
         yield SystemCommand("Extend the round by a minute", "Add one minute to the countdown", lambda: self._screen_action("extend"))

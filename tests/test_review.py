@@ -618,3 +618,24 @@ async def test_the_palette_offers_both_views(store_path: Path, saved: Store) -> 
         await pilot.pause()
         assert isinstance(app.screen, ActionsScreen)
 
+
+
+async def test_progress_opens_from_home_for_every_team_and_from_review_for_the_highlighted_one(store_path: Path, saved: Store) -> None:
+    """`p` on home shows every team; on the review screen, the highlighted session's team."""
+    from facilitator.screens.progress import ProgressScreen
+    from tests.helpers import settled
+
+    app = new_app(store_path, FakeClock())
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("p")
+        await settled(pilot)
+        assert isinstance(app.screen, ProgressScreen) and app.screen.team is None
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = await open_review(pilot)
+        screen.table.move_cursor(row=2)  # Blue in February
+        await pilot.pause()
+        await pilot.press("p")
+        await settled(pilot)
+        assert isinstance(app.screen, ProgressScreen) and app.screen.team == "Blue"
+        assert "Blue" in shown(app)

@@ -97,6 +97,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "archive", "Archive", id="archive", tooltip="Put away the highlighted unfinished session"),
         Binding("v", "app.review_sessions", "Review", id="review", tooltip="Every saved session: sort, filter, open one and settle its actions"),
         Binding("t", "app.actions_across_sessions", "Actions", id="actions", tooltip="Every action across sessions: filter, mark done, re-date, re-own"),
+        Binding("p", "app.progress", "Progress", id="progress", tooltip="How each team keeps its commitments, over time and by routine and trait"),
     ]
 
     @dataclass
