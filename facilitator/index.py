@@ -13,7 +13,6 @@ lists starts about as fast as `facilitator --help`.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
@@ -29,7 +28,7 @@ from facilitator.vocabulary import ActionStatus, Cadence, SessionStatus
 
 _SESSION_FILE = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{1,6})?\.json")
 
-SCHEMA = 1
+SCHEMA = 2
 """The index's own layout; a different number means the index is built afresh."""
 
 _TABLES = """
@@ -56,6 +55,11 @@ _SESSION_COLUMNS = (
     "id, created_iso, updated_iso, title, team, facilitator, plan, decks, routines, status, ideas, "
     "clusters, actions, done, open, dropped, revision, damage, owners"
 )
+
+
+class IndexOutdated(Exception):
+    """The index was built by another version, in another layout: it is built again (it is not
+    damaged, so it is not kept)."""
 
 
 class IndexUnusable(Exception):
@@ -166,8 +170,10 @@ class Index:
                 db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
                 db.commit()
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None or row[0] != str(SCHEMA):
-                raise IndexUnusable(f"layout {row[0] if row else '?'}")
+            if row is None:
+                raise IndexUnusable("no layout")
+            if row[0] != str(SCHEMA):
+                raise IndexOutdated(f"layout {row[0]}")
         except sqlite3.Error as exc:
             raise IndexUnusable(str(exc)) from exc
         return cls(db, path)
@@ -258,9 +264,9 @@ class Index:
             "INSERT OR IGNORE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 s.id, name, s.created.timestamp(), s.created.isoformat(), s.updated.isoformat(), s.revision,
-                s.title, s.team, s.facilitator, s.plan, json.dumps(s.decks), json.dumps(s.routines),
+                s.title, s.team, s.facilitator, s.plan, _joined(s.decks), _joined(s.routines),
                 s.status.value, s.ideas, s.clusters, s.actions, s.done, s.open, s.dropped,
-                json.dumps(s.damage) if s.damage else None, json.dumps(s.owners),
+                _joined(s.damage) if s.damage else None, _joined(s.owners),
             ),
         )
         self.db.executemany(
@@ -313,12 +319,23 @@ class Index:
 
     def files_of_month(self, month: str) -> dict[str, int]:
         """The session files of a month (`2026-11`, `2026-11-2`, …) and how many sessions each holds."""
-        counts = dict(self.db.execute(
-            "SELECT file, count(*) FROM sessions WHERE file=? OR file LIKE ? GROUP BY file", (month, f"{month}-%")
-        ))
-        for (name,) in self.db.execute("SELECT name FROM files WHERE name=? OR name LIKE ?", (month, f"{month}-%")):
-            counts.setdefault(name, 0)
+        # A range, not LIKE, so that the indexes answer it: the cost stays flat at any size.
+        span = (month, f"{month}.")  # "-" sorts before "."; nothing else starts with the month
+        counts = {
+            name: count
+            for name, count in self.db.execute(
+                "SELECT file, count(*) FROM sessions WHERE file >= ? AND file < ? GROUP BY file", span
+            )
+            if is_month_file(name, month)
+        }
+        for (name,) in self.db.execute("SELECT name FROM files WHERE name >= ? AND name < ?", span):
+            if is_month_file(name, month):
+                counts.setdefault(name, 0)
         return counts
+
+    def signature_of(self, name: str) -> str | None:
+        row = self.db.execute("SELECT signature FROM files WHERE name=?", (name,)).fetchone()
+        return row[0] if row else None
 
     def open_actions(self) -> tuple[int, int]:
         """Closed sessions, and the open actions they agreed."""
@@ -326,7 +343,7 @@ class Index:
         return int(closed), int(open_)
 
     def damaged(self) -> dict[str, list[str]]:
-        return {sid: json.loads(d) for sid, d in self.db.execute("SELECT id, damage FROM sessions WHERE damage IS NOT NULL")}
+        return {sid: list(_split(d)) for sid, d in self.db.execute("SELECT id, damage FROM sessions WHERE damage IS NOT NULL")}
 
     def skipped(self) -> list[str]:
         return [m for (m,) in self.db.execute("SELECT message FROM skipped ORDER BY file")]
@@ -357,24 +374,31 @@ class Index:
             where.append("a.session = ?")
             args.append(session)
         sql = (
-            f"SELECT a.id, a.session, a.text, a.owner, a.routine, a.cadence, a.due, a.measure, a.status, "
-            f"a.created_iso, a.closed_iso, {', '.join('s.' + c.strip() for c in _SESSION_COLUMNS.split(','))} "
-            "FROM actions a JOIN sessions s ON s.id = a.session "
+            "SELECT a.id, a.session, a.text, a.owner, a.routine, a.cadence, a.due, a.measure, a.status, "
+            "a.created_iso, a.closed_iso FROM actions a JOIN sessions s ON s.id = a.session "
             + ("WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.due IS NULL, a.due, a.created_iso, a.session, a.position"
         )
-        sessions: dict[str, SessionSummary] = {}
-        rows = []
-        for row in self.db.execute(sql, args):
-            sid = row[11]
-            if (summary := sessions.get(sid)) is None:
-                summary = sessions[sid] = _session(row[11:])
-            rows.append(ActionRow(_action(row[:11]), summary))
-        return rows
+        found = self.db.execute(sql, args)
+        matched = ("WHERE " + " AND ".join(where)) if where else ""
+        sessions = {
+            str(row[0]): _session(row)
+            for row in self.db.execute(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id IN "
+                f"(SELECT DISTINCT a.session FROM actions a JOIN sessions s ON s.id = a.session {matched})",
+                args,
+            )
+        }
+        return [ActionRow(_action(row), sessions[row[1]]) for row in found]
 
     def rows(self) -> Iterator[tuple[str, str]]:
         """(session id, file) of every indexed session: what a check compares."""
         yield from self.db.execute("SELECT id, file FROM sessions ORDER BY id")
+
+
+def is_month_file(name: str, month: str) -> bool:
+    """`2026-11` or `2026-11-2` for the month `2026-11`."""
+    return name == month or (name.startswith(f"{month}-") and name[len(month) + 1 :].isdigit())
 
 
 def is_session_file(name: str) -> bool:
@@ -382,31 +406,44 @@ def is_session_file(name: str) -> bool:
     return _SESSION_FILE.fullmatch(name) is not None
 
 
-def _session(row: Sequence[object]) -> SessionSummary:
+def _session(row: Sequence[Any]) -> SessionSummary:
     (sid, created, updated, title, team, facilitator, plan, decks, routines, status, ideas, clusters,
      actions, done, open_, dropped, revision, damage, owners) = row
     return SessionSummary(
-        id=str(sid), created=datetime.fromisoformat(str(created)), updated=datetime.fromisoformat(str(updated)),
-        title=str(title), team=str(team), facilitator=str(facilitator), plan=str(plan),
-        decks=tuple(json.loads(str(decks))), routines=tuple(json.loads(str(routines))),
-        status=SessionStatus(str(status)), ideas=int(str(ideas)), clusters=int(str(clusters)), actions=int(str(actions)),
-        done=int(str(done)), open=int(str(open_)), dropped=int(str(dropped)), revision=int(str(revision)),
-        damage=tuple(json.loads(str(damage))) if damage else (), owners=tuple(json.loads(str(owners))),
+        id=sid, created=_moment(created), updated=_moment(updated), title=title, team=team,
+        facilitator=facilitator, plan=plan, decks=_split(decks), routines=_split(routines),
+        status=_SESSION_STATUS[status], ideas=ideas, clusters=clusters, actions=actions, done=done,
+        open=open_, dropped=dropped, revision=revision, damage=_split(damage) if damage else (),
+        owners=_split(owners),
     )
 
 
-def _action(row: Sequence[object]) -> ActionSummary:
+def _action(row: Sequence[Any]) -> ActionSummary:
     aid, session, text, owner, routine, cadence, due, measure, status, created, closed = row
     return ActionSummary(
-        id=str(aid), session=str(session), text=str(text), owner=_opt(owner), routine=_opt(routine),
-        cadence=Cadence(str(cadence)), due=date.fromisoformat(str(due)) if due else None, measure=_opt(measure),
-        status=ActionStatus(str(status)), created=datetime.fromisoformat(str(created)),
-        closed=datetime.fromisoformat(str(closed)) if closed else None,
+        id=aid, session=session, text=text, owner=owner, routine=routine, cadence=_CADENCE[cadence],
+        due=date.fromisoformat(due) if due else None, measure=measure, status=_ACTION_STATUS[status],
+        created=_moment(created), closed=_moment(closed) if closed else None,
     )
 
 
-def _opt(value: object) -> str | None:
-    return None if value is None else str(value)
+_SESSION_STATUS = {s.value: s for s in SessionStatus}
+_ACTION_STATUS = {s.value: s for s in ActionStatus}
+_CADENCE = {c.value: c for c in Cadence}
+_UNIT = "\x1f"
+"""Between the items of a list in one column: the text gate removes it from every stored text,
+so no item can hold it."""
+
+
+def _joined(items: Sequence[str]) -> str:
+    return _UNIT.join(items)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(_UNIT)) if text else ()
+
+
+_moment = datetime.fromisoformat
 
 
 def month_of(created: datetime) -> str:

@@ -60,7 +60,7 @@ from facilitator.files import (  # noqa: F401  (re-exported: the store's public 
     set_aside,
     writable,
 )
-from facilitator.index import FileEntry, Index, IndexUnusable, all_files, is_session_file, month_of, signature
+from facilitator.index import FileEntry, Index, IndexOutdated, IndexUnusable, all_files, is_session_file, month_of, signature
 from facilitator.journal import Journal, JournalLines  # noqa: F401
 from facilitator.layout import STORE_ENV, StoreDamaged, StoreLayout, StoreSetAside, default_store_path  # noqa: F401
 from facilitator.models import (
@@ -313,7 +313,7 @@ class Store:
         if self.read_only:
             try:
                 index = Index.open(path, read_only=True)
-            except IndexUnusable:
+            except (IndexUnusable, IndexOutdated):
                 index = Index.in_memory()
             if self.layout.legacy is not None and self.layout.legacy.is_file():
                 self._legacy_docs = self._legacy_documents()
@@ -324,6 +324,9 @@ class Store:
                 self._reconcile(index)
             return index
         try:
+            index = Index.open(_made(path, self._file_mode()))
+        except IndexOutdated:  # another version's layout: not damage, just built again
+            path.unlink()
             index = Index.open(_made(path, self._file_mode()))
         except IndexUnusable as exc:
             if path.exists():
@@ -475,7 +478,7 @@ class Store:
             name = self.index.file_of(session.id) or self._file_for(session.created)
             path = self.layout.session_file(name)
             before = signature(path)
-            behind = before is not None and before != self.index.signatures().get(name)
+            behind = before is not None and before != self.index.signature_of(name)
             # TinyDB's own storage, read once and written once: its Table API would read the
             # file again for the write, and this runs at every phase end.
             storage = AtomicJSONStorage(path, mode=self._file_mode())

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from facilitator.models import ActionState
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SessionSummary:
     """One saved session as the lists show it."""
 
@@ -47,7 +47,7 @@ class SessionSummary:
         return bool(self.damage)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ActionSummary:
     """One action of a saved session, as the action views list it."""
 

@@ -283,19 +283,11 @@ def test_the_index_is_built_again_when_it_is_deleted(store_path: Path, three_mon
     assert store.problems == []
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda path: path.write_bytes(b"this is not a database, whatever its name says" * 100),
-        lambda path: sqlite3.connect(path).executescript("UPDATE meta SET value='999' WHERE key='schema'").close(),
-    ],
-    ids=["garbage", "another layout"],
-)
-def test_an_index_that_cannot_be_read_is_set_aside_and_built_again(store_path: Path, three_months: Store, damage) -> None:
+def test_an_index_that_cannot_be_read_is_set_aside_and_built_again(store_path: Path, three_months: Store) -> None:
     expected = listing(three_months)
     index = StoreLayout.of(store_path).index
     three_months.index.close()
-    damage(index)
+    index.write_bytes(b"this is not a database, whatever its name says" * 100)
     damaged = index.read_bytes()
 
     store = Store(store_path)
@@ -305,6 +297,20 @@ def test_an_index_that_cannot_be_read_is_set_aside_and_built_again(store_path: P
     assert copy.read_bytes() == damaged
     [said] = store.problems
     assert "index.sqlite3 could not be read" in said and copy.name in said
+
+
+def test_an_index_of_another_layout_is_built_again_without_a_word(store_path: Path, three_months: Store) -> None:
+    """Another version's index is not damage: nothing in it is the user's, so it is not kept."""
+    expected = listing(three_months)
+    index = StoreLayout.of(store_path).index
+    three_months.index.close()
+    sqlite3.connect(index).executescript("UPDATE meta SET value='999' WHERE key='schema'").close()
+
+    store = Store(store_path)
+
+    assert listing(store) == expected
+    assert damaged_copies(index) == [] and store.problems == []
+    assert sqlite3.connect(index).execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] != "999"
 
 
 def test_a_session_file_copied_in_by_hand_is_listed_at_the_next_open(store_path: Path, tmp_path: Path, three_months: Store) -> None:

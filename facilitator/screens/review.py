@@ -27,7 +27,7 @@ from facilitator.models import Deck
 from facilitator.screens.home import counted
 from facilitator.summaries import SessionSummary
 from facilitator.widgets.key_line import KeyLine
-from facilitator.widgets.paged_table import Column, PagedTable
+from facilitator.widgets.paged_table import PAGE, Column, PagedTable
 from facilitator.widgets.text_input import TextInput
 from facilitator.workspace import Workspace
 
@@ -176,9 +176,10 @@ class ReviewScreen(Screen[None]):
 
     @dataclass
     class Loaded(Message):
-        """The sessions were read (in a worker)."""
+        """The sessions were read (in a worker): the newest first, then all of them."""
 
         rows: list[Reviewed]
+        complete: bool = True
 
     @dataclass
     class Open(Message):
@@ -234,12 +235,17 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="review-load")
     def load(self) -> None:
         traits = self.traits
-        rows = [reviewed(summary, traits) for summary in self.workspace.store.summaries()]
+        store = self.workspace.store
+        if not self.loaded:  # a page to look at at once; the whole list follows for the filter
+            self.post_message(self.Loaded([reviewed(s, traits) for s in store.summaries(limit=PAGE)], complete=False))
+        rows = [reviewed(summary, traits) for summary in store.summaries()]
         self.post_message(self.Loaded(rows))
 
     def on_review_screen_loaded(self, message: Loaded) -> None:
+        if self.loaded and not message.complete:
+            return  # the whole list came first
         self.rows = message.rows
-        self.loaded = True
+        self.loaded = message.complete
         self._last = ("", [])
         # 10,000 rows stay alive while the screen is up: keep them out of the garbage
         # collector's full passes, which would otherwise add 100 ms or more to a keystroke.
@@ -261,7 +267,8 @@ class ReviewScreen(Screen[None]):
         self.shown = matching if self.sort == ("date", True) else ordered(matching, column, reverse)
         table.show(self.shown, keep=current.summary.id if current else None, sorted_by=self.sort)
         total = counted(len(self.rows), "session")
-        self.query_one("#review-count", Static).update(Text(total if len(self.shown) == len(self.rows) else f"{len(self.shown)} of {total}"))
+        count = total if len(self.shown) == len(self.rows) else f"{len(self.shown)} of {total}"
+        self.query_one("#review-count", Static).update(Text(count if self.loaded else "Reading all the sessions…"))
         empty = self.query_one("#review-empty", Static)
         empty.display = not self.shown
         table.display = bool(self.shown)
