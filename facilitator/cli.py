@@ -181,7 +181,7 @@ def _quick_index(ws: Workspace, *, journals_matter: bool = False) -> Index | Non
     `journals_matter`, any live session's journal, which the counts must include), or a
     damaged store the user must be asked about.
     """
-    from facilitator.index import Index, IndexUnusable
+    from facilitator.index import Index, IndexOutdated, IndexUnusable
     from facilitator.layout import StoreLayout
 
     layout = StoreLayout.of(ws.store_path)
@@ -189,7 +189,7 @@ def _quick_index(ws: Workspace, *, journals_matter: bool = False) -> Index | Non
         return None
     try:
         index = Index.open(layout.index, read_only=True)
-    except IndexUnusable:
+    except (IndexUnusable, IndexOutdated):
         return None
     try:
         journals = [p for p in layout.journal.glob("*.jsonl") if p.is_file()] if layout.journal.is_dir() else []
