@@ -115,6 +115,9 @@ class Bench:
         journals = pristine.with_name(pristine.name + ".journal")
         if journals.is_dir():
             shutil.copytree(journals, target / "store.json.journal")
+        # The copy is set-up, not the measurement: written back now, so the first fsync measured
+        # does not wait for the kernel to write out hundreds of megabytes of copied files.
+        os.sync()
         return target / "store.json"
 
     # --- processes ------------------------------------------------------------------------
@@ -319,6 +322,7 @@ ROWS = [
     ("help", "`facilitator --help` (reference)", None, True),
     ("sessions list", "`sessions list` (whole process)", "help", True),
     ("actions list", "`actions list` (whole process)", "help", True),
+    ("team actions", "`actions list --team Support --status open` (whole process)", "help", True),
     ("actions done", "`actions done ID` (whole process)", "help", True),
     ("start", "start a session (`LiveSession.start`)", "smallest", False),
     ("capture", "capture one idea (journal append + fsync; median of the captures)", "smallest", False),
@@ -404,6 +408,8 @@ def main() -> None:
                     measure(op, size, lambda run=run: run)
                 measure("sessions list", size, lambda path=path: bench.command("--store", str(path), "sessions", "list"))
                 measure("actions list", size, lambda path=path: bench.command("--store", str(path), "actions", "list"))
+                measure("team actions", size,
+                        lambda path=path: bench.command("--store", str(path), "actions", "list", "--team", "Support", "--status", "open"))
                 if store["open_actions"]:
                     action = store["open_actions"][rep % len(store["open_actions"])]
                     measure("actions done", size,
@@ -514,7 +520,9 @@ def targets(figures, sizes, loaded) -> list[str]:
         value = figure.seconds * 1000 if figure and figure.seconds is not None else None
         lines.append(check(f"{label} at 10,000 sessions", value, 200, " ms", figure.text(rss=False) if figure else ""))
     value, shown = times("actions list", 10_000, "help", 10_000) if 10_000 in sizes else (None, "")
-    lines.append(check("`actions list` at 10,000 sessions, against `--help`", value, 1.5, "×", shown))
+    lines.append(check("`actions list` (every action) at 10,000 sessions, against `--help`", value, 1.5, "×", shown))
+    value, shown = times("team actions", 10_000, "help", 10_000) if 10_000 in sizes else (None, "")
+    lines.append(check("`actions list --team Support --status open` at 10,000 sessions, against `--help`", value, 1.5, "×", shown))
     peak, what = max(((f.rss, key) for (key, size), f in figures.items() if size == largest), default=(None, ""))
     lines.append(check(f"peak memory at {largest:,} sessions, the most of any measurement", peak, 300, " MB",
                        f"{megabytes(peak)} ({LABELS.get(what, what)})" if peak is not None else ""))

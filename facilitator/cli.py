@@ -205,13 +205,13 @@ def _quick_index(ws: Workspace, *, journals_matter: bool = False) -> Index | Non
         print(f"{PROG}: the store is read-only, so it is open for reviewing only: {layout.folder}", file=sys.stderr)
     for session_id, damage in index.damaged().items():
         _say_damaged(session_id, damage)
-    from facilitator.journal import Journal
+    from facilitator.layout import journals_not_plain
 
     copies = sorted(layout.sessions.glob("*.damaged-*"))
     _warn([  # in the words and order of `Store.refresh_problems`, so both paths say the same
         *(f"sessions file {c.name.split('.damaged-')[0]}, set aside as damaged as {c.name}" for c in copies),
         *index.skipped(),
-        *(f"the journal of session {name}, which is not a plain file; it was left alone" for name in Journal.not_plain(layout.journal)),
+        *(f"the journal of session {name}, which is not a plain file; it was left alone" for name in journals_not_plain(layout.journal)),
     ])
     return index
 

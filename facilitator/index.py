@@ -28,7 +28,7 @@ from facilitator.vocabulary import ActionStatus, Cadence, SessionStatus
 
 _SESSION_FILE = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{1,6})?\.json")
 
-SCHEMA = 2
+SCHEMA = 3
 """The index's own layout; a different number means the index is built afresh."""
 
 _TABLES = """
@@ -40,14 +40,19 @@ CREATE TABLE sessions(
     facilitator TEXT NOT NULL, plan TEXT NOT NULL, decks TEXT NOT NULL, routines TEXT NOT NULL,
     status TEXT NOT NULL, ideas INTEGER NOT NULL, clusters INTEGER NOT NULL, actions INTEGER NOT NULL,
     done INTEGER NOT NULL, open INTEGER NOT NULL, dropped INTEGER NOT NULL, damage TEXT,
-    owners TEXT NOT NULL);
+    owners TEXT NOT NULL, team_key TEXT NOT NULL);
 CREATE INDEX sessions_created ON sessions(created DESC);
 CREATE INDEX sessions_file ON sessions(file);
+CREATE INDEX sessions_team ON sessions(team_key);
 CREATE TABLE actions(
     session TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, text TEXT NOT NULL, owner TEXT,
     routine TEXT, cadence TEXT NOT NULL, due TEXT, measure TEXT, status TEXT NOT NULL,
-    created_iso TEXT NOT NULL, closed_iso TEXT, PRIMARY KEY(session, position));
+    created_iso TEXT NOT NULL, closed_iso TEXT, owner_key TEXT NOT NULL, routine_key TEXT NOT NULL,
+    PRIMARY KEY(session, position));
 CREATE INDEX actions_id ON actions(id);
+CREATE INDEX actions_status ON actions(status, due);
+CREATE INDEX actions_owner ON actions(owner_key);
+CREATE INDEX actions_routine ON actions(routine_key);
 CREATE TABLE skipped(file TEXT NOT NULL, message TEXT NOT NULL);
 """
 
@@ -241,6 +246,12 @@ class Index:
             if sig is not None:
                 self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, sig))
 
+    def analyze(self) -> None:
+        """Let SQLite count what the tables hold, after many rows came in at once, so that a
+        filter by team or owner starts from the few sessions that match, not every open action."""
+        with self.db:
+            self.db.execute("ANALYZE")
+
     def forget_file(self, name: str) -> None:
         with self.db:
             self._forget(name)
@@ -261,21 +272,22 @@ class Index:
     def _put_session(self, name: str, s: SessionSummary, actions: Sequence[ActionSummary]) -> None:
         # A session id found twice (a file copied in by hand) keeps the first file's copy listed.
         self.db.execute(
-            "INSERT OR IGNORE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 s.id, name, s.created.timestamp(), s.created.isoformat(), s.updated.isoformat(), s.revision,
                 s.title, s.team, s.facilitator, s.plan, _joined(s.decks), _joined(s.routines),
                 s.status.value, s.ideas, s.clusters, s.actions, s.done, s.open, s.dropped,
-                _joined(s.damage) if s.damage else None, _joined(s.owners),
+                _joined(s.damage) if s.damage else None, _joined(s.owners), s.team.casefold(),
             ),
         )
         self.db.executemany(
-            "INSERT OR IGNORE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     s.id, n, a.id, a.text, a.owner, a.routine, a.cadence.value,
                     a.due.isoformat() if a.due else None, a.measure, a.status.value,
                     a.created.isoformat(), a.closed.isoformat() if a.closed else None,
+                    (a.owner or "").casefold(), (a.routine or "").casefold(),
                 )
                 for n, a in enumerate(actions)
             ],
@@ -360,9 +372,9 @@ class Index:
     ) -> list[ActionRow]:
         """Actions across sessions, filtered (case-insensitive names), soonest due first."""
         where, args = [], []
-        for column, value in (("s.team", team), ("a.owner", owner), ("a.routine", routine)):
-            if value is not None:
-                where.append(f"lower(coalesce({column}, '')) = ?")
+        for column, value in (("s.team_key", team), ("a.owner_key", owner), ("a.routine_key", routine)):
+            if value is not None:  # names match in any case: the keys are kept casefolded, and indexed
+                where.append(f"{column} = ?")
                 args.append(value.casefold())
         if status is not None:
             where.append("a.status = ?")

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from facilitator.files import StoreReadOnly, atomic_write, fsync_dir, is_read_only_error, json_bytes, parse_json
-
-SUFFIX = ".jsonl"
+from facilitator.layout import journals_not_plain
 
 _GUARDS: dict[str, threading.Lock] = {}
 _GUARDS_GUARD = threading.Lock()
@@ -64,15 +63,7 @@ class Journal:
         self.mode = mode
         self._checked_tail = False
 
-    @staticmethod
-    def not_plain(folder: Path) -> list[str]:
-        """The sessions whose journal in `folder` is not a plain file (a folder, a named pipe),
-        found from the folder's listing alone: nothing is opened."""
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:  # no journals yet, or none that can be listed: nothing to report
-            return []
-        return sorted(entry.name.removesuffix(SUFFIX) for entry in entries if entry.name.endswith(SUFFIX) and not _is_plain(entry))
+    not_plain = staticmethod(journals_not_plain)
 
     def _open_plain(self, path: str, flags: int) -> int:
         """An `opener` that opens the journal without waiting (a named pipe would wait for a
@@ -197,13 +188,6 @@ class Journal:
             else:
                 atomic_write(self.path, rest)
             fsync_dir(self.path.parent)
-
-
-def _is_plain(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
 
 
 def _torn_tail(handle: BinaryIO) -> bool:

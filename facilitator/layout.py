@@ -10,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 STORE_ENV = "FACILITATOR_STORE"
+JOURNAL_SUFFIX = ".jsonl"
 
 
 def default_store_path() -> Path:
@@ -91,3 +92,24 @@ class StoreSetAside(Exception):
         super().__init__(f"store {path} was set aside as damaged (kept as {copies[-1]}); no new store was started yet")
         self.path = path
         self.copies = copies
+
+
+def journals_not_plain(folder: Path) -> list[str]:
+    """The sessions whose journal in `folder` is not a plain file (a folder, a named pipe),
+    found from the folder's listing alone: nothing is opened."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # no journals yet, or none that can be listed: nothing to report
+        return []
+    return sorted(
+        entry.name.removesuffix(JOURNAL_SUFFIX)
+        for entry in entries
+        if entry.name.endswith(JOURNAL_SUFFIX) and not _is_plain(entry)
+    )
+
+
+def _is_plain(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False

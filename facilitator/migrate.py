@@ -107,6 +107,8 @@ def merge_documents(store: Store, docs: Iterable[dict[str, Any]]) -> Merged:
             table[key] = doc
         storage.write(data)
         store._index_file(index, name)
+    if len(writes) > 16 and index.path is not None:
+        index.analyze()
     return merged
 
 

@@ -82,6 +82,8 @@ SESSIONS = "sessions"
 SETTINGS = "settings"
 FILE_SIZE = 8
 """Sessions in one session file at most: what one save writes stays small at any size of store."""
+ANALYZE_AFTER = 16
+"""Session files read again at one opening beyond which the index's statistics are renewed."""
 T = TypeVar("T")
 
 
@@ -346,6 +348,8 @@ class Store:
             index.forget_file(name)
         for name in changed:
             self._index_file(index, name)
+        if len(changed) + len(gone) > ANALYZE_AFTER and index.path is not None:
+            index.analyze()
         return changed + gone
 
     def _index_file(self, index: Index, name: str) -> None:
@@ -441,6 +445,7 @@ class Store:
             temp.unlink(missing_ok=True)
             target = Index.open(_made(temp, self._file_mode()))
             fresh.db.backup(target.db.raw)
+            target.analyze()
             target.close()
             os.replace(temp, self.layout.index)
             fsync_dir(self.folder)
