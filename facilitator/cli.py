@@ -43,10 +43,22 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(c) for c in headers], *[["" if c is None else str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    return "\n".join(lines)
+    return "\n".join(_table_lines(headers, rows))
+
+
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A table printed a line at a time: a list of 150,000 actions never becomes one string."""
+    for line in _table_lines(headers, rows):
+        print(line)
+
+
+def _table_lines(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Iterator[str]:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len("" if cell is None else str(cell)))
+    for row in [headers, *rows]:
+        yield "  ".join(("" if c is None else str(c)).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
 
 
 def _warn(problems: Sequence[object]) -> None:
@@ -404,6 +416,9 @@ def _store_notes(store: Store, *, sessions: bool = True) -> None:
     _warn(store.problems)
 
 
+ACTION_COLUMNS = ("ID", "STATUS", "DUE", "OWNER", "ROUTINE", "CADENCE", "TEAM", "ACTION")
+
+
 def _print_actions(rows: Sequence[tuple[Action | ActionSummary, Session | SessionSummary]]) -> None:
     if not rows:
         print("No actions.")
@@ -412,7 +427,7 @@ def _print_actions(rows: Sequence[tuple[Action | ActionSummary, Session | Sessio
         (a.id, a.status.value, a.due or "", a.owner or "", a.routine or "", a.cadence.value, s.team, a.text)
         for a, s in rows
     ]
-    print(_table(("ID", "STATUS", "DUE", "OWNER", "ROUTINE", "CADENCE", "TEAM", "ACTION"), table))
+    print(_table(ACTION_COLUMNS, table))
 
 
 def actions_list(ws: Workspace, args: argparse.Namespace) -> int:
@@ -424,11 +439,14 @@ def actions_list(ws: Workspace, args: argparse.Namespace) -> int:
         overdue_on=date.today() if args.overdue else None,
     )
     if (quick := _quick_index(ws)) is not None:
-        rows = quick.actions(**filters)
+        lines = quick.action_lines(**filters)
     else:
-        rows = ws.store.actions(**filters)
+        lines = ws.store.index.action_lines(**filters)
         _store_notes(ws.store)
-    _print_actions([(r.action, r.session) for r in rows])
+    if not lines:
+        print("No actions.")
+        return 0
+    _print_table(ACTION_COLUMNS, lines)
     return 0
 
 
@@ -473,10 +491,17 @@ def _lookup(fetch: Callable):
 
 def open_app(ws: Workspace, args: argparse.Namespace) -> int:
     from facilitator.app import make_app  # Textual loads only when the app is wanted
+    from facilitator.glance import opens_quietly
 
-    _ = ws.store  # a damaged store is reported before the screen is taken over
+    if not opens_quietly(ws.store_path):
+        # A single-file store to move in (or none yet): a damaged one is reported, and the user
+        # asked, before the screen is taken over. Otherwise the app opens the store on a thread
+        # while its home screen shows, and stops if that fails: said here as if before it.
+        _ = ws.store
     app = make_app(ws)
     app.run()  # a crash inside restores the terminal and prints one line (see the app)
+    if app.store_error is not None:
+        raise app.store_error
     return app.return_code or 0
 
 

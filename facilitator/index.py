@@ -371,28 +371,12 @@ class Index:
         session: str | None = None,
     ) -> list[ActionRow]:
         """Actions across sessions, filtered (case-insensitive names), soonest due first."""
-        where, args = [], []
-        for column, value in (("s.team_key", team), ("a.owner_key", owner), ("a.routine_key", routine)):
-            if value is not None:  # names match in any case: the keys are kept casefolded, and indexed
-                where.append(f"{column} = ?")
-                args.append(value.casefold())
-        if status is not None:
-            where.append("a.status = ?")
-            args.append(status.value)
-        if overdue_on is not None:
-            where.append("a.status = 'open' AND a.due IS NOT NULL AND a.due < ?")
-            args.append(overdue_on.isoformat())
-        if session is not None:
-            where.append("a.session = ?")
-            args.append(session)
+        matched, args = _action_filter(team, owner, routine, status, overdue_on, session)
         sql = (
             "SELECT a.id, a.session, a.text, a.owner, a.routine, a.cadence, a.due, a.measure, a.status, "
-            "a.created_iso, a.closed_iso FROM actions a JOIN sessions s ON s.id = a.session "
-            + ("WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY a.due IS NULL, a.due, a.created_iso, a.session, a.position"
+            f"a.created_iso, a.closed_iso FROM actions a JOIN sessions s ON s.id = a.session {matched} {_ACTION_ORDER}"
         )
         found = self.db.execute(sql, args)
-        matched = ("WHERE " + " AND ".join(where)) if where else ""
         sessions = {
             str(row[0]): _session(row)
             for row in self.db.execute(
@@ -403,9 +387,52 @@ class Index:
         }
         return [ActionRow(_action(row), sessions[row[1]]) for row in found]
 
+    def action_lines(
+        self,
+        *,
+        team: str | None = None,
+        owner: str | None = None,
+        routine: str | None = None,
+        status: ActionStatus | None = None,
+        overdue_on: date | None = None,
+    ) -> list[tuple[str, ...]]:
+        """What `facilitator actions list` prints of each action, as plain text, in the order of
+        `actions`: a long list costs its lines, not a row object per action and session."""
+        matched, args = _action_filter(team, owner, routine, status, overdue_on, None)
+        return self.db.execute(
+            "SELECT a.id, a.status, coalesce(a.due, ''), coalesce(a.owner, ''), coalesce(a.routine, ''), a.cadence, "
+            f"s.team, a.text FROM actions a JOIN sessions s ON s.id = a.session {matched} {_ACTION_ORDER}",
+            args,
+        )
+
     def rows(self) -> Iterator[tuple[str, str]]:
         """(session id, file) of every indexed session: what a check compares."""
         yield from self.db.execute("SELECT id, file FROM sessions ORDER BY id")
+
+
+_ACTION_ORDER = "ORDER BY a.due IS NULL, a.due, a.created_iso, a.session, a.position"
+
+
+def _action_filter(
+    team: str | None, owner: str | None, routine: str | None, status: ActionStatus | None,
+    overdue_on: date | None, session: str | None,
+) -> tuple[str, list[str]]:
+    """The WHERE of an action query, and its values."""
+    where, args = [], []
+    for column, value in (("s.team_key", team), ("a.owner_key", owner), ("a.routine_key", routine)):
+        if value is not None:  # names match in any case: the keys are kept casefolded, and indexed
+            where.append(f"{column} = ?")
+            args.append(value.casefold())
+    if status is not None:
+        where.append("a.status = ?")
+        args.append(status.value)
+    if overdue_on is not None:
+        where.append("a.status = 'open' AND a.due IS NOT NULL AND a.due < ?")
+        args.append(overdue_on.isoformat())
+    if session is not None:
+        where.append("a.session = ?")
+        args.append(session)
+    return ("WHERE " + " AND ".join(where)) if where else "", args
 
 
 def is_month_file(name: str, month: str) -> bool:
