@@ -21,7 +21,7 @@ from facilitator.summaries import SessionSummary
 from facilitator.vocabulary import SessionStatus
 from facilitator.widgets.paged_table import PAGE, Column, fit
 from tests.fakes import FakeClock
-from tests.helpers import edit_stored_doc, new_app, notices, screen_lines, shown, store_bytes, store_folder, type_fast
+from tests.helpers import edit_stored_doc, new_app, notices, screen_lines, settled, shown, store_bytes, store_folder, type_fast
 from tests.review_store import save_review_store
 
 TRAITS = {"top-of-mind": "The customer is on the agenda every day", "frontline": "Learn from the frontline",
@@ -91,7 +91,7 @@ async def answer(pilot, text: str) -> None:
     assert isinstance(pilot.app.screen, TextModal)
     pilot.app.screen.query_one("#answer", Input).value = ""
     await type_fast(pilot, text, "enter")
-    await pilot.pause()
+    await settled(pilot)
 
 
 # --- the pure parts -------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ async def test_a_damaged_session_is_marked_in_words_and_opens_for_looking_only(s
         assert isinstance(app.screen, SessionViewScreen)
         assert "Damaged in the store" in shown(app)
         await pilot.press("d")
-        await pilot.pause()
+        await settled(pilot)
         assert "is damaged in the store" in notices(app)
     assert actions_of(store_path) == before
 
@@ -367,14 +367,14 @@ async def test_the_session_view_changes_status_due_date_and_owner_at_once(store_
         screen = await open_session(pilot, "blue0001")
         highlight_action(screen, "bact0002")
         await pilot.press("d")
-        await pilot.pause()
+        await settled(pilot)
         assert actions_of(store_path)["bact0002"][0] is ActionStatus.DONE
         assert screen.session.actions[1].status is ActionStatus.DONE  # read again from the store
         assert "done · owner Ben" in shown(app)
         assert screen.target() is not None and screen.target().id == "bact0002"  # the cursor stayed
 
         await pilot.press("o")
-        await pilot.pause()
+        await settled(pilot)
         assert actions_of(store_path)["bact0002"][0] is ActionStatus.OPEN
 
         highlight_action(screen, "bact0001")
@@ -392,7 +392,7 @@ async def test_the_session_view_changes_status_due_date_and_owner_at_once(store_
         assert actions_of(store_path)["bact0001"] == (ActionStatus.OPEN, "Dana", date(2025, 4, 15))
 
         await pilot.press("x")
-        await pilot.pause()
+        await settled(pilot)
         assert actions_of(store_path)["bact0001"][0] is ActionStatus.DROPPED
         assert "dropped · owner Dana · due 2025-04-15" in shown(app)
         assert "Saved:" in notices(app)
@@ -405,12 +405,12 @@ async def test_a_change_made_elsewhere_meanwhile_is_not_overwritten(store_path: 
         highlight_action(screen, "bact0002")
         Store(store_path).update_action("bact0002", owner="Eli")  # another window, or the command line
         await pilot.press("x")
-        await pilot.pause()
+        await settled(pilot)
         assert "changed elsewhere" in notices(app)
         assert actions_of(store_path)["bact0002"] == (ActionStatus.OPEN, "Eli", None)  # not dropped
         assert "open · owner Eli" in shown(app)  # shown as it is now
         await pilot.press("x")  # pressed again, on what is shown now: it is made
-        await pilot.pause()
+        await settled(pilot)
         assert actions_of(store_path)["bact0002"] == (ActionStatus.DROPPED, "Eli", None)
 
 
@@ -477,7 +477,7 @@ async def test_the_actions_screen_changes_status_due_date_and_owner_in_place(sto
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         screen = await open_actions(pilot)
         await pilot.press("d")  # the overdue call, first in the list
-        await pilot.pause()
+        await settled(pilot)
         assert actions_of(store_path)["bact0001"][0] is ActionStatus.DONE
         assert [r.row.action.id for r in screen.shown] == ["gact0002", "bact0002", "ract0001"]  # done ones are not shown
         assert screen.target() is not None and screen.target().id == "gact0002"  # the next one is up
@@ -495,7 +495,7 @@ async def test_the_actions_screen_changes_status_due_date_and_owner_in_place(sto
         await pilot.press("s", "s", "s", "s")  # any status
         screen.table.move_cursor(row=screen.table.index_of("blue0001/bact0001"))
         await pilot.press("o")
-        await pilot.pause()
+        await settled(pilot)
         assert actions_of(store_path)["bact0001"][0] is ActionStatus.OPEN
         assert Store(store_path).index.summary("blue0001").open == 2  # the session's counts follow
 
@@ -555,7 +555,7 @@ async def test_a_read_only_store_is_reviewed_but_nothing_changes(store_path: Pat
         await open_session(pilot, "blue0001")
         assert "The store is read-only" in shown(app)
         await pilot.press("d")
-        await pilot.pause()
+        await settled(pilot)
     assert store_bytes(store_path, locks=False) == read_only
 
 
@@ -571,7 +571,7 @@ async def test_a_really_read_only_folder_is_reviewed_but_nothing_changes(store_p
         async with app.run_test(size=(120, 30), notifications=True) as pilot:
             await open_actions(pilot)
             await pilot.press("d")
-            await pilot.pause()
+            await settled(pilot)
             assert "The store is read-only" in notices(app)
     finally:
         for path, mode in modes.items():
@@ -623,7 +623,6 @@ async def test_the_palette_offers_both_views(store_path: Path, saved: Store) -> 
 async def test_progress_opens_from_home_for_every_team_and_from_review_for_the_highlighted_one(store_path: Path, saved: Store) -> None:
     """`p` on home shows every team; on the review screen, the highlighted session's team."""
     from facilitator.screens.progress import ProgressScreen
-    from tests.helpers import settled
 
     app = new_app(store_path, FakeClock())
     async with app.run_test(size=(200, 50)) as pilot:

@@ -147,38 +147,49 @@ class ActionEditingScreen(Screen[None]):
             self.notify(reason, title="Not changed", severity="warning", timeout=8, markup=False)
         return reason is not None
 
-    def change(self, target: Target, **changes: object) -> bool:
-        """Write one change; True if it was written. Whatever happens, the screen shows the
-        action as it is stored afterwards."""
+    def change(self, target: Target, **changes: object) -> None:
+        """Write one change on a thread of its own (the screen keeps drawing while the disk
+        works); whatever happens, the screen then shows the action as it is stored."""
         if self._refused(target):
-            return False
-        try:
-            row = self.store.update_action(target.id, seen=target.state, **changes)
-        except StaleAction as exc:
+            return
+        store = self.store
+        app = self.app
+
+        def write() -> None:
+            row: ActionRow | None = None
+            error: BaseException | None = None
+            try:
+                row = store.update_action(target.id, seen=target.state, **changes)
+            except BaseException as exc:  # handed back to the screen, which says what happened
+                error = exc
+            app.call_from_thread(self._written, target, row, error)
+
+        self.run_worker(write, thread=True, group="action-change", exit_on_error=False)
+
+    def _written(self, target: Target, row: ActionRow | None, error: BaseException | None) -> None:
+        if isinstance(error, StaleAction):
             self.notify(
                 f"“{target.text}” was changed elsewhere (another window or the command line): it is "
-                f"{exc.row.action.status.value} now. Nothing was changed here; it is shown as it is. Press the key again to change it.",
+                f"{error.row.action.status.value} now. Nothing was changed here; it is shown as it is. Press the key again to change it.",
                 title="Changed elsewhere",
                 severity="warning",
                 timeout=10,
                 markup=False,
             )
-            self.changed(target.id, exc.row)
-            return False
-        except StoreReadOnly:
+            self.changed(target.id, error.row)
+        elif isinstance(error, StoreReadOnly):
             self.notify(READ_ONLY, title="Not changed", severity="warning", timeout=8, markup=False)
-            return False
-        except LookupError as exc:  # gone, no longer closed, or damaged since it was shown
-            self.notify(f"Not changed: {exc}.", severity="error", timeout=8, markup=False)
+        elif isinstance(error, LookupError):  # gone, no longer closed, or damaged since it was shown
+            self.notify(f"Not changed: {error}.", severity="error", timeout=8, markup=False)
             self.changed(target.id, None)
-            return False
-        except OSError as exc:  # a full or failing disk: nothing was written
-            reason = exc.strerror or str(exc)
+        elif isinstance(error, OSError):  # a full or failing disk: nothing was written
+            reason = error.strerror or str(error)
             self.notify(f"Not saved ({reason}): “{target.text}” is unchanged. Try again once the disk takes it.", severity="error", timeout=10, markup=False)
-            return False
-        self.notify(f"Saved: {saved_words(row)}", timeout=4, markup=False)
-        self.changed(target.id, row)
-        return True
+        elif error is not None:
+            raise error
+        elif row is not None:
+            self.notify(f"Saved: {saved_words(row)}", timeout=4, markup=False)
+            self.changed(target.id, row)
 
 
 def saved_words(row: ActionRow) -> str:
