@@ -20,7 +20,7 @@ from facilitator.screens.vote import VoteScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import screen_text, type_fast
+from tests.helpers import screen_text, settled, type_fast
 
 
 def earlier_session(store_path: Path) -> Session:
@@ -63,7 +63,7 @@ async def test_a_whole_session_by_keys_alone(store_path: Path, clock: FakeClock)
         assert "Call three lost customers" in screen_text(app)
         await pilot.press("d")
         await pilot.press("o")
-        await pilot.pause()
+        await settled(pilot)
         assert "[✓] done" in screen_text(app)
         await pilot.press("ctrl+n")
         await pilot.pause()

@@ -335,14 +335,14 @@ async def test_a_follow_up_change_the_disk_refuses_is_not_made_and_says_so(store
         assert isinstance(app.screen, FollowUpScreen)
         disk.full, disk.hits = True, only_the_store
         await pilot.press("d")
-        await pilot.pause()
+        await settled(pilot)
         assert "Not saved (No space left on device)" in notices(app)
         assert isinstance(app.screen, FollowUpScreen) and app.return_code is None
         assert Store(store_path).session("blue0001").actions[0].status.value == "open"
         assert app.live.session.follow_ups == []  # nothing noted that did not happen
         disk.full = False
         await pilot.press("d")
-        await pilot.pause()
+        await settled(pilot)
         assert Store(store_path).session("blue0001").actions[0].status.value == "done"
 
 

@@ -16,7 +16,7 @@ from facilitator.screens.modals import TextModal
 from facilitator.store import StaleSession, Store
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import box, let_time_pass, new_app, notices, shown, start, type_fast
+from tests.helpers import box, let_time_pass, new_app, notices, settled, shown, start, type_fast
 from tests.room import ACT, VOTE, Room, add_ideas, earlier_session
 
 
@@ -38,7 +38,7 @@ async def test_keys_typed_right_after_the_next_round_are_kept(store_path: Path, 
         send(app, "ctrl+n", "c", "a", "l", "l")
         await pilot.pause()
         await pilot.press("x")
-        await pilot.pause()
+        await settled(pilot)
         assert app.live.round_number == 2
         assert box(app) == "callx" == app.live.draft.text
 

@@ -26,6 +26,7 @@ from tests.helpers import (
     new_app,
     notices,
     screen_lines,
+    settled,
     shown,
     start,
     type_fast,
@@ -263,15 +264,17 @@ async def test_follow_up_shows_the_measure_and_redates_and_reowns_in_place(store
         assert "Use a date like" in shown(app)
         await pilot.press(*["backspace"] * 10)
         await type_fast(pilot, "2025-04-01", "enter")
+        await settled(pilot)
         await pilot.press("w")
         await pilot.pause()
         await pilot.press("ctrl+u")
         await type_fast(pilot, "Chris", "enter")
+        await settled(pilot)
         stored = Store(store_path).session("blue0001").actions[0]
         assert (stored.due, stored.owner, stored.status) == (date(2025, 4, 1), "Chris", ActionStatus.OPEN)
         assert "due 2025-04-01" in shown(app) and "— Chris" in shown(app)
         await pilot.press("down", "x")
-        await pilot.pause()
+        await settled(pilot)
         changes = {c.action: c for c in app.live.session.follow_ups}
         assert changes["act00001"].before.owner == "Ana" and changes["act00001"].after.owner == "Chris"
         assert changes["act00002"].after.status is ActionStatus.DROPPED

@@ -169,7 +169,7 @@ async def in_follow_up(pilot: Pilot) -> None:
     await start_session(pilot, plan="follow-up")
     assert isinstance(pilot.app.screen, FollowUpScreen)
     await pilot.press("d")
-    await pilot.pause()
+    await settled(pilot)
 
 
 async def in_round(pilot: Pilot) -> None:

@@ -66,7 +66,17 @@ class ActSteps(Steps):
         Raises `StaleAction` (nothing written) if the action changed since `row` was read: in
         another window, or from the command line.
         """
-        updated = self.store.update_action(row.action.id, seen=row.action.state, **changes)
+        updated = self.write_earlier(row, **changes)
+        self.note_earlier(row, updated)
+        return updated
+
+    def write_earlier(self, row: ActionRow, **changes: Any) -> ActionRow:
+        """The store's part of `settle_earlier`: safe on another thread, it changes nothing here."""
+        return self.store.update_action(row.action.id, seen=row.action.state, **changes)
+
+    def note_earlier(self, row: ActionRow, updated: ActionRow) -> None:
+        """This session's part of `settle_earlier`, once the store holds the change: what the
+        follow-up changed, for the summary and the undo of nothing else."""
         known = next((c for c in self.session.follow_ups if c.action == row.action.id), None)
         before = known.before if known else row.action.state
         after = updated.action.state
@@ -78,7 +88,6 @@ class ActSteps(Steps):
                 before=before, after=after, at=self.clock.now(),
             )
             self._record(events.put("follow_up", change))
-        return updated
 
     def mark_earlier(self, row: ActionRow, status: ActionStatus) -> ActionRow:
         return self.settle_earlier(row, status=status)

@@ -91,14 +91,32 @@ class FollowUpScreen(PhaseScreen):
             return None
         return listing.highlighted, self.rows[listing.highlighted]
 
-    def _settle(self, index: int, row: ActionRow, **changes: object) -> bool:
-        """Write one change; True if it was written, else the line now shows the action as stored."""
-        try:
-            self.rows[index] = self.live.settle_earlier(row, **changes)
-        except StaleAction as exc:
-            self.rows[index] = exc.row
+    def _settle(self, index: int, row: ActionRow, **changes: object) -> None:
+        """Write one change on a thread of its own, then note it in the session; if it was not
+        written, the line shows the action as stored."""
+        live = self.live
+        app = self.app
+
+        def write() -> None:
+            updated: ActionRow | None = None
+            error: BaseException | None = None
+            try:
+                updated = live.write_earlier(row, **changes)
+            except BaseException as exc:  # handed back to the screen, which says what happened
+                error = exc
+            app.call_from_thread(self._settled, index, row, updated, error)
+
+        self.run_worker(write, thread=True, group="settle", exit_on_error=False)
+
+    def _settled(self, index: int, row: ActionRow, updated: ActionRow | None, error: BaseException | None) -> None:
+        if error is not None and not isinstance(error, (StaleAction, LookupError, OSError)):
+            raise error
+        if error is not None:  # not made: back to that line, for the room to settle it again
+            self.query_one("#earlier", OptionList).highlighted = index
+        if isinstance(error, StaleAction):
+            self.rows[index] = error.row
             self.notify(
-                f"“{row.action.text}” is {exc.row.action.status.value} now (another window or the command line). "
+                f"“{row.action.text}” is {error.row.action.status.value} now (another window or the command line). "
                 "Nothing was changed here; the line shows it as it is. Press the key again to change it.",
                 title="Changed elsewhere",
                 severity="warning",
@@ -106,26 +124,27 @@ class FollowUpScreen(PhaseScreen):
                 markup=False,
             )
             self.refresh_view()
-            return False
-        except LookupError as exc:
-            self.notify(f"Not changed: {exc}.", severity="error", timeout=8, markup=False)
-            return False
-        except OSError as exc:  # a full disk or a read-only store: nothing was written
-            reason = exc.strerror or str(exc)
+        elif isinstance(error, LookupError):
+            self.notify(f"Not changed: {error}.", severity="error", timeout=8, markup=False)
+        elif isinstance(error, OSError):  # a full disk or a read-only store: nothing was written
+            reason = error.strerror or str(error)
             self.notify(f"Not saved ({reason}): “{row.action.text}” is unchanged. Try again once the disk takes it.", severity="error", timeout=10, markup=False)
-            return False
-        self.refresh_view()
-        return True
+        elif updated is not None:
+            self.live.note_earlier(row, updated)
+            self.rows[index] = updated
+            self.refresh_view()
 
     def action_mark(self, status: str) -> None:
+        """Settle the highlighted line and move on to the next at once, as the room does: the
+        next key is for the next line, whether or not the disk has answered yet."""
         found = self._highlighted()
         if found is None:
             return
         index, row = found
-        if self._settle(index, row, status=ActionStatus(status)):
-            listing = self.query_one("#earlier", OptionList)
-            if index < len(self.rows) - 1:
-                listing.highlighted = index + 1
+        self._settle(index, row, status=ActionStatus(status))
+        listing = self.query_one("#earlier", OptionList)
+        if index < len(self.rows) - 1:
+            listing.highlighted = index + 1
 
     def action_redate(self) -> None:
         found = self._highlighted()
