@@ -22,6 +22,7 @@ from facilitator.vocabulary import ActionStatus, SessionStatus
 
 if TYPE_CHECKING:  # each command loads what it uses: `--help` loads neither pydantic nor TinyDB
     from facilitator.catalog import LoadProblem
+    from facilitator.exporting import Export
     from facilitator.index import Index
     from facilitator.models import Action, Deck, Plan, Session
     from facilitator.store import Store, StoreDamaged, StoreSetAside
@@ -284,75 +285,47 @@ def export(ws: Workspace, args: argparse.Namespace) -> int:
     """One session, a team's history, or a filtered action list, as Markdown, CSV, JSON, a
     calendar or an HTML report: to a file named after its title, a file or folder given with
     `-o`, or standard output with `-o -`."""
-    from facilitator.filenames import free_path
     from facilitator.files import atomic_write
 
-    content, name, fallback = _export_content(ws, args)
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    made = _export_content(ws, args)
     if args.output == "-":  # through the text gate like all output (a calendar's lines end in \n here)
-        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.write(made.data.decode("utf-8"))
         return 0
     target = Path(args.output).expanduser() if args.output else Path.cwd()
     if target.is_dir():
-        target = free_path(target, name, _SUFFIXES[args.format], fallback=fallback)
-    atomic_write(target, data)
+        target = made.write_into(target)
+    else:
+        atomic_write(target, made.data)
     print(f"wrote {target}")
     return 0
 
 
-_SUFFIXES = {"md": ".md", "csv": ".csv", "json": ".json", "ics": ".ics", "html": ".html"}
-
-
-def _export_content(ws: Workspace, args: argparse.Namespace) -> tuple[str | bytes, str, str]:
-    """What to write, the title its file is named after, and the name if the title gives none."""
-    from facilitator import calendar_export, exports
+def _export_content(ws: Workspace, args: argparse.Namespace) -> Export:
+    from facilitator.exporting import CannotExport, actions_export, session_export, team_export
 
     fmt = args.format
-    if args.id is not None:
-        if args.actions or args.team:
-            raise CliError("give a session id, or --team, or --actions, not more than one")
-        from facilitator.engine.live import fresh_session
+    try:
+        if args.id is not None:
+            if args.actions or args.team:
+                raise CliError("give a session id, or --team, or --actions, not more than one")
+            from facilitator.engine.live import fresh_session
 
-        session = _lookup(lambda: fresh_session(ws.store, args.id))
-        if fmt == "ics":
-            return calendar_export.sessions_calendar([session]), session.title, f"session-{session.id}"
-        if fmt == "html":
-            from facilitator.report import session_report
-
-            return session_report(session), session.title, f"session-{session.id}"
-        return exports.FORMATS[fmt][1](session), session.title, f"session-{session.id}"
-    if args.actions:
-        rows = ws.store.actions(
-            team=args.team, owner=args.owner, routine=args.routine,
-            status=ActionStatus(args.status) if args.status else None,
-            overdue_on=date.today() if args.overdue else None,
-        )
-        if fmt == "ics":
-            return calendar_export.rows_calendar(rows), "actions", "actions"
-        if fmt not in exports.ACTION_LIST_FORMATS:
-            raise CliError(f"an action list exports as md, csv or ics; {fmt} exports whole sessions: give an id or --team")
-        return exports.ACTION_LIST_FORMATS[fmt][1](rows), "actions", "actions"
-    if args.team is None:
-        raise CliError("say what to export: a session id, --team TEAM for a team's history, or --actions")
-    if args.owner or args.routine or args.status or args.overdue:
-        raise CliError("--owner, --routine, --status and --overdue filter an action list: add --actions")
-    team = args.team
-    summaries = [s for s in ws.store.summaries() if s.team.casefold() == team.casefold()]
-    if not summaries:
-        raise CliError(f"no sessions of team {team!r}")
-    team = summaries[0].team
-    title = f"{team} history"
-    if fmt == "html":
-        from facilitator.report import team_report
-
-        rows = ws.store.actions(team=team)
-        return team_report(team, summaries, rows, _traits(ws)), title, "team"
-    from facilitator.engine.live import fresh_session
-
-    sessions = [fresh_session(ws.store, s.id) for s in reversed(summaries)]  # oldest first
-    if fmt == "ics":
-        return calendar_export.sessions_calendar(sessions), title, "team"
-    return exports.HISTORY_FORMATS[fmt][1](sessions), title, "team"
+            return session_export(_lookup(lambda: fresh_session(ws.store, args.id)), fmt)
+        if args.actions:
+            rows = ws.store.actions(
+                team=args.team, owner=args.owner, routine=args.routine,
+                status=ActionStatus(args.status) if args.status else None,
+                overdue_on=date.today() if args.overdue else None,
+            )
+            return actions_export(rows, fmt)
+        if args.team is None:
+            raise CliError("say what to export: a session id, --team TEAM for a team's history, or --actions")
+        if args.owner or args.routine or args.status or args.overdue:
+            raise CliError("--owner, --routine, --status and --overdue filter an action list: add --actions")
+        return team_export(ws.store, args.team, fmt, _traits(ws))
+    except CannotExport as exc:
+        suffix = ": give an id or --team" if args.actions else ""
+        raise CliError(f"{exc}{suffix}") from None
 
 
 def _traits(ws: Workspace) -> dict[str, str]:
@@ -576,7 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--status", choices=[s.value for s in ActionStatus], help="with --actions: only those with this status")
     cmd.add_argument("--overdue", action="store_true", help="with --actions: only open actions past their due date")
     cmd.add_argument(
-        "--format", choices=list(_SUFFIXES), default="md",
+        "--format", choices=["md", "csv", "json", "ics", "html"], default="md",
         help="md (default) for a wiki or an email, csv for a spreadsheet, json for another facilitator, "
         "ics for a calendar, html for a report that opens in any browser",
     )

@@ -638,3 +638,61 @@ async def test_progress_opens_from_home_for_every_team_and_from_review_for_the_h
         await settled(pilot)
         assert isinstance(app.screen, ProgressScreen) and app.screen.team == "Blue"
         assert "Blue" in shown(app)
+
+
+async def choose_format(pilot, fmt: str) -> None:
+    """Pick a format in the export question, by keys, and let the file be written."""
+    from facilitator.exporting import SUFFIXES
+    from facilitator.screens.modals import PickModal
+
+    assert isinstance(pilot.app.screen, PickModal)
+    offered = [choice.split(":", 1)[0] for choice in pilot.app.screen.choices]
+    assert set(offered) <= set(SUFFIXES)
+    await pilot.press(*["down"] * offered.index(fmt), "enter")
+    await settled(pilot)
+
+
+async def test_exports_from_the_review_screens_write_files_where_facilitator_started(
+    store_path: Path, saved: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`e` on a session (in the review and in its view), `E` for its team, `e` on the action list."""
+    import csv
+
+    from facilitator.imports import read_sessions
+
+    out = tmp_path / "exports"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    app = new_app(store_path, FakeClock())
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        screen.table.move_cursor(row=2)  # Blue in February
+        await pilot.pause()
+        await pilot.press("e")
+        await choose_format(pilot, "json")
+        [written] = out.glob("*.json")
+        assert written.name == "Blue-in-February.json"
+        assert [s.id for s in read_sessions(written.read_bytes())] == [saved.session(screen.table.current.summary.id).id]
+        assert f"Wrote {written}" in notices(app)
+
+        await pilot.press("E")
+        await choose_format(pilot, "md")
+        [history] = out.glob("Blue-history*.md")
+        assert "Blue in February" in history.read_text(encoding="utf-8")
+
+        await pilot.press("enter")  # the session itself
+        await settled(pilot)
+        assert isinstance(app.screen, SessionViewScreen)
+        await pilot.press("e")
+        await choose_format(pilot, "html")
+        [report] = out.glob("*.html")
+        assert "<title>" in report.read_text(encoding="utf-8") and "Blue in February" in report.read_text(encoding="utf-8")
+
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        actions = await open_actions(pilot)
+        await pilot.press("e")
+        await choose_format(pilot, "csv")
+        [listed] = out.glob("actions*.csv")
+        rows = list(csv.DictReader(listed.read_text(encoding="utf-8-sig").splitlines()))
+        assert len(rows) == len(actions.shown) and {r["status"] for r in rows} == {"open"}

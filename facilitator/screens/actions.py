@@ -25,8 +25,10 @@ from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Header, Select, Static
 
 from facilitator.engine.clock import Clock
+from facilitator.exporting import ACTION_LIST_FORMATS, actions_export
 from facilitator.models import ActionStatus, SessionStatus
 from facilitator.screens.action_edits import ACTION_BINDINGS, ActionEditingScreen, Target, due_text, status_text
+from facilitator.screens.export_choice import EXPORT_BINDING, ask_and_export
 from facilitator.screens.home import counted
 from facilitator.store import ActionRow, Store
 from facilitator.widgets.key_line import KeyLine
@@ -165,6 +167,7 @@ class ActionsScreen(ActionEditingScreen):
         *ACTION_BINDINGS,
         Binding("s", "next_status", "Status shown", id="next-status", tooltip="Show open, done, dropped, draft or all actions, in turn"),
         Binding("exclamation_mark", "toggle_overdue", "Overdue only", id="overdue", key_display="!", tooltip="Show only open actions past their due date, or all again"),
+        EXPORT_BINDING,
         Binding("f", "focus_filters", "Filters", id="filters", tooltip="Choose a team, owner or routine (Tab moves on, Escape comes back)"),
         Binding("enter", "open", "Session", id="open", priority=True, tooltip="Open the highlighted action's session"),
         Binding("escape", "back", "Back", id="back", tooltip="From the filters to the table; from the table, back"),
@@ -320,6 +323,14 @@ class ActionsScreen(ActionEditingScreen):
 
     def action_focus_filters(self) -> None:
         self.query_one("#filter-team", Select).focus()
+
+    def action_export(self) -> None:
+        """The actions as shown, with the filters chosen: a list to send the team."""
+        rows = [listed.row for listed in self.shown]
+        if not rows:
+            self.notify("No action is shown, so there is nothing to export.", severity="warning", timeout=5, markup=False)
+            return
+        ask_and_export(self, f"these {len(rows)} actions", ACTION_LIST_FORMATS, lambda fmt: actions_export(rows, fmt))
 
     def action_back(self) -> None:
         focused = self.focused

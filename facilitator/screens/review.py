@@ -23,7 +23,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from facilitator.engine.live import fresh_session
+from facilitator.exporting import SUFFIXES, Export, session_export, team_export
 from facilitator.models import Deck
+from facilitator.screens.export_choice import ask_and_export
 from facilitator.screens.home import counted
 from facilitator.summaries import SessionSummary
 from facilitator.widgets.key_line import KeyLine
@@ -168,6 +171,8 @@ class ReviewScreen(Screen[None]):
         Binding("slash", "focus_filter", "Filter", id="filter", tooltip="Type words from a title, team, trait, owner or routine"),
         Binding("enter", "open", "Open", id="open", priority=True, tooltip="Open the highlighted session: its actions and ideas"),
         *sort_bindings(),
+        Binding("e", "export", "Export", id="export", tooltip="Write the highlighted session as Markdown, CSV, JSON, a calendar or a report"),
+        Binding("E", "export_team", "Export team", id="export-team", tooltip="Write the highlighted session's team's whole history"),
         Binding("p", "progress", "Progress", id="progress", tooltip="How the highlighted session's team keeps its commitments"),
         Binding("t", "app.actions_across_sessions", "Actions", id="actions", tooltip="Every action across sessions"),
         Binding("escape", "back", "Back", id="back", tooltip="From the filter to the table; from the table, back"),
@@ -338,6 +343,25 @@ class ReviewScreen(Screen[None]):
         current = self.table.current
         if current is not None and self.shown:
             self.post_message(self.Open(current.summary))
+
+    def action_export(self) -> None:
+        current = self.table.current if self.shown else None
+        if current is None:
+            return
+        store = self.workspace.store
+        session_id = current.summary.id
+
+        def make(fmt: str) -> Export:
+            return session_export(fresh_session(store, session_id), fmt)
+
+        ask_and_export(self, f"“{current.summary.title}”", list(SUFFIXES), make)
+
+    def action_export_team(self) -> None:
+        current = self.table.current if self.shown else None
+        if current is None:
+            return
+        store, team, traits = self.workspace.store, current.summary.team, self.traits
+        ask_and_export(self, f"the history of team {team or '(no team)'}", list(SUFFIXES), lambda fmt: team_export(store, team, fmt, traits))
 
     def action_progress(self) -> None:
         current = self.table.current if self.shown else None

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from facilitator.engine.clock import Clock
 from facilitator.engine.live import fresh_session
+from facilitator.exporting import SUFFIXES, session_export
 from facilitator.models import Action, Idea, Session, SessionStatus
 from facilitator.screens.action_edits import (
     ACTION_BINDINGS,
@@ -29,6 +30,7 @@ from facilitator.screens.action_edits import (
     ActionEditingScreen,
     Target,
 )
+from facilitator.screens.export_choice import EXPORT_BINDING, ask_and_export
 from facilitator.screens.home import counted
 from facilitator.screens.review import trait_names
 from facilitator.screens.summary import NO_ROUTINE
@@ -139,6 +141,7 @@ class SessionViewScreen(ActionEditingScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         *ACTION_BINDINGS,
+        EXPORT_BINDING,
         Binding("escape", "app.pop_screen", "Back", id="back", tooltip="Back to where you were"),
     ]
 
@@ -147,6 +150,10 @@ class SessionViewScreen(ActionEditingScreen):
         self.session = session
         self.traits = traits
         self.damage = tuple(damage)
+
+    def action_export(self) -> None:
+        session = self.session
+        ask_and_export(self, f"“{session.title}”", list(SUFFIXES), lambda fmt: session_export(session, fmt))
 
     def compose(self) -> ComposeResult:
         yield Header()
