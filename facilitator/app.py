@@ -6,45 +6,44 @@ up; the app calls the engine and pushes the next screen down.
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import functools
+import gc
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from filelock import FileLock, Timeout
-from rich.console import Console, RenderableType
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import WorkerFailed
 
 from facilitator.crash import crash_line, write_crash_log
-from facilitator.draw import CannotDeal
 from facilitator.engine.clock import Clock, SystemClock
-from facilitator.engine.countdown import format_clock
-from facilitator.engine.live import LiveSession, archive, fresh_session
-from facilitator.models import PhaseKind, Session, SessionStatus
-from facilitator.screens.act import ActScreen
-from facilitator.screens.actions import ActionsScreen
-from facilitator.screens.converge import ConvergeScreen
-from facilitator.screens.follow_up import FollowUpScreen
-from facilitator.screens.home import HomeScreen
-from facilitator.screens.modals import ConfirmModal, KeysModal
-from facilitator.screens.phase import PhaseScreen
-from facilitator.screens.progress import ProgressScreen
-from facilitator.screens.review import ReviewScreen, deck_traits
-from facilitator.screens.round import RoundScreen
-from facilitator.screens.session_view import SessionViewScreen
-from facilitator.screens.setup import SetupScreen
-from facilitator.screens.summary import SummaryScreen
-from facilitator.screens.vote import VoteScreen
-from facilitator.store import StaleSession
-from facilitator.summaries import ActionRow, SessionSummary
-from facilitator.widgets.save_banner import SaveBanner
+from facilitator.layout import StoreDamaged, StoreSetAside
+from facilitator.screens.home import HomeScreen, HomeView, read_home
+from facilitator.vocabulary import PhaseKind, SessionStatus
 from facilitator.workspace import Workspace
+
+# Only what the home screen needs is loaded before it shows; every other screen, the engine and
+# pydantic load in the handler that first needs them (after the home screen is up, the store
+# opening on a thread has loaded most of them already).
+if TYPE_CHECKING:
+    from filelock import FileLock
+    from rich.console import RenderableType
+
+    from facilitator.engine.live import LiveSession
+    from facilitator.models import Deck, Session
+    from facilitator.screens.actions import ActionsScreen
+    from facilitator.screens.phase import PhaseScreen
+    from facilitator.screens.review import ReviewScreen
+    from facilitator.screens.setup import SetupScreen
+    from facilitator.store import StaleSession
+    from facilitator.summaries import ActionRow, SessionSummary
 
 T = TypeVar("T")
 
@@ -69,14 +68,24 @@ CLOSED_NOT_SAVED = "Session closed. Here is the action list."  # the banner at t
 CLOSED_SAVING = "Session closed; saving it. Here is the action list."
 CLOSED_SAVED = "Session saved. Here is the action list."
 
-SCREENS_BY_PHASE: dict[PhaseKind, type[PhaseScreen]] = {
-    PhaseKind.FOLLOW_UP: FollowUpScreen,
-    PhaseKind.WARM_UP: RoundScreen,
-    PhaseKind.DIVERGE: RoundScreen,
-    PhaseKind.CONVERGE: ConvergeScreen,
-    PhaseKind.VOTE: VoteScreen,
-    PhaseKind.ACT: ActScreen,
-}
+
+def phase_screen(kind: PhaseKind) -> type[PhaseScreen]:
+    """The screen that runs a phase of this kind."""
+    from facilitator.screens.act import ActScreen
+    from facilitator.screens.converge import ConvergeScreen
+    from facilitator.screens.follow_up import FollowUpScreen
+    from facilitator.screens.round import RoundScreen
+    from facilitator.screens.vote import VoteScreen
+
+    screens: dict[PhaseKind, type[PhaseScreen]] = {
+        PhaseKind.FOLLOW_UP: FollowUpScreen,
+        PhaseKind.WARM_UP: RoundScreen,
+        PhaseKind.DIVERGE: RoundScreen,
+        PhaseKind.CONVERGE: ConvergeScreen,
+        PhaseKind.VOTE: VoteScreen,
+        PhaseKind.ACT: ActScreen,
+    }
+    return screens[kind]
 
 
 class FacilitatorApp(App[None]):
@@ -102,14 +111,41 @@ class FacilitatorApp(App[None]):
         self._opening = False
         """A session is being started or resumed on another thread: a second press waits."""
         self.crash_log: Path | None = None
+        self.store_error: Exception | None = None
+        """Why the store could not be opened: the app stops, and the command line says it."""
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
-        saved = self.workspace.store.setting("theme", DEFAULT_THEME)
+        saved = self.workspace.setting("theme", DEFAULT_THEME)
         self.theme = saved if isinstance(saved, str) and saved in self.available_themes else DEFAULT_THEME
         self._theme_loaded = True  # from now on a change of theme is the user's, and is kept
         self.set_interval(1.0, self.keep_saving, name="keep-saving")
         self.push_screen(HomeScreen(self.workspace))
+        self.run_worker(self._open_workspace(), name="open-workspace", group="store")
+
+    async def _open_workspace(self) -> None:
+        """Open the store and load the decks and plans on a thread once the home screen has
+        first shown, from the store's index (before, the two would only slow each other down),
+        then hand the home screen what the open store says."""
+        shown = asyncio.Event()
+        self.call_after_refresh(shown.set)
+        await shown.wait()
+        gc.enable()  # the command line turns the collector off while the app starts (`cli.open_app`)
+        workspace = self.workspace
+
+        def open_and_read() -> HomeView:
+            workspace.load()
+            return read_home(workspace.store)
+
+        try:
+            view = await asyncio.to_thread(open_and_read)
+        except (OSError, StoreDamaged, StoreSetAside) as exc:
+            self.store_error = exc  # said as if it had happened before the app started
+            self.exit(return_code=1)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.store_opened(view)
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_loaded and theme != self.workspace.store.setting("theme", DEFAULT_THEME):
@@ -120,10 +156,15 @@ class FacilitatorApp(App[None]):
 
     # --- running a session ------------------------------------------------------------------
 
-    def _decks_for(self, session: Session):
+    def _decks_for(self, session: Session) -> list[Deck]:
         return [self.workspace.decks.items[d] for d in session.decks if d in self.workspace.decks]
 
     def on_home_screen_new_session(self, message: HomeScreen.NewSession) -> None:
+        self._set_up_session()
+
+    def _set_up_session(self) -> None:
+        from facilitator.screens.setup import SetupScreen
+
         self.push_screen(SetupScreen(self.workspace))
 
     def _hold(self, session: Session | SessionSummary) -> bool:
@@ -131,6 +172,8 @@ class FacilitatorApp(App[None]):
         if self.live is not None and self.live.save_failed is not None:
             self.notify("The last session is not saved yet; wait until the line at the top is gone.", severity="error", timeout=6, markup=False)
             return False
+        from filelock import Timeout
+
         lock = self.workspace.store.session_lock(session.id)
         try:
             lock.acquire(timeout=0)
@@ -153,10 +196,12 @@ class FacilitatorApp(App[None]):
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual restores the terminal and stops; the details go to a file, not the wall. Only
-        # the first error is the cause: what fails after it (a screen half torn down) is not.
+        # the first error is the cause: what fails after it (a screen half torn down) is not. A
+        # worker's failure is what the worker raised, with the traceback that says where.
         if self.crash is None:
-            self.crash = error
-            self.crash_log = write_crash_log(error)
+            cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, Exception) else error
+            self.crash = cause
+            self.crash_log = write_crash_log(cause)
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
@@ -167,6 +212,8 @@ class FacilitatorApp(App[None]):
         """Textual's own threads (the one that reads the keyboard) report a failure here rather
         than through `_handle_exception`: it is a crash all the same."""
         if self.crash_log is None:
+            from rich.console import Console
+
             text = io.StringIO()
             report = Console(file=text, width=120, color_system=None)
             for renderable in renderables:
@@ -194,6 +241,8 @@ class FacilitatorApp(App[None]):
         self.run_worker(run, thread=True, group="store", exit_on_error=False)
 
     def on_setup_screen_ready(self, message: SetupScreen.Ready) -> None:
+        from facilitator.engine.live import LiveSession
+
         session = message.session
         plan = self.workspace.plans.get(session.plan)
         if self._opening or not self._hold(session):
@@ -203,6 +252,8 @@ class FacilitatorApp(App[None]):
         self._off_loop(lambda: LiveSession.start(session, plan, decks, store, self.clock), self._started)
 
     def _started(self, live: LiveSession | None, error: BaseException | None) -> None:
+        from facilitator.draw import CannotDeal
+
         self._opening = False
         if error is not None or live is None:
             self._release()
@@ -215,6 +266,8 @@ class FacilitatorApp(App[None]):
         self._show_phase()
 
     def on_home_screen_resume(self, message: HomeScreen.Resume) -> None:
+        from facilitator.engine.live import LiveSession
+
         shown = message.session
         if self._opening or not self._hold(shown):
             return
@@ -232,6 +285,9 @@ class FacilitatorApp(App[None]):
         self._off_loop(reopen, lambda found, error: self._resumed(shown, found, error))
 
     def _resumed(self, shown: SessionSummary, found: tuple[Session, LiveSession | None] | None, error: BaseException | None) -> None:
+        from facilitator.engine.countdown import format_clock
+        from facilitator.store import StaleSession
+
         self._opening = False
         if isinstance(error, LookupError) or found is None:
             self._release()
@@ -275,6 +331,10 @@ class FacilitatorApp(App[None]):
             self.notify(f"{lines} skipped; everything else was restored.", severity="warning", timeout=10, markup=False)
 
     def on_home_screen_archive(self, message: HomeScreen.Archive) -> None:
+        from facilitator.engine.live import archive
+        from facilitator.screens.modals import ConfirmModal
+        from facilitator.store import StaleSession
+
         session = message.session
 
         def answered(yes: bool | None) -> None:
@@ -301,6 +361,9 @@ class FacilitatorApp(App[None]):
                 screen.reload()
 
     def on_home_screen_open(self, message: HomeScreen.Open) -> None:
+        from facilitator.engine.live import fresh_session
+        from facilitator.screens.summary import SummaryScreen
+
         try:
             session = fresh_session(self.workspace.store, message.session.id)
         except LookupError as exc:
@@ -313,16 +376,23 @@ class FacilitatorApp(App[None]):
 
     def action_review_sessions(self) -> None:
         """Every saved session, to sort, filter and open."""
+        from facilitator.screens.review import ReviewScreen
+
         if self._no_review_while_running():
             self.push_screen(ReviewScreen(self.workspace))
 
     def action_actions_across_sessions(self) -> None:
         """Every action across sessions, to filter and settle."""
+        from facilitator.screens.actions import ActionsScreen
+
         if self._no_review_while_running():
             self.push_screen(ActionsScreen(self.workspace.store, self.clock))
 
     def action_progress(self, team: str | None = None) -> None:
         """How each team keeps its commitments, over time and by routine and trait."""
+        from facilitator.screens.progress import ProgressScreen
+        from facilitator.screens.review import deck_traits
+
         if not self._no_review_while_running():
             return
         store = self.workspace.store
@@ -355,6 +425,10 @@ class FacilitatorApp(App[None]):
 
     def _show_session(self, session_id: str) -> None:
         """A saved session read afresh, its actions to settle and its ideas as chains."""
+        from facilitator.engine.live import fresh_session
+        from facilitator.screens.review import deck_traits
+        from facilitator.screens.session_view import SessionViewScreen
+
         store = self.workspace.store
         try:
             session = fresh_session(store, session_id)
@@ -366,6 +440,9 @@ class FacilitatorApp(App[None]):
         self.push_screen(SessionViewScreen(session, store, self.clock, traits, summary.damage if summary else ()))
 
     def on_phase_screen_advance(self, message: PhaseScreen.Advance) -> None:
+        from facilitator.screens.phase import PhaseScreen
+        from facilitator.store import StaleSession
+
         live = self.live
         if live is None:
             return
@@ -414,6 +491,9 @@ class FacilitatorApp(App[None]):
         self._reload_home()
 
     def _show_phase(self, push: bool = False) -> None:
+        from facilitator.screens.summary import SummaryScreen
+        from facilitator.store import StaleSession
+
         live = self.live
         assert live is not None
         if live.phase.kind is PhaseKind.CLOSE or live.is_closed:
@@ -432,7 +512,7 @@ class FacilitatorApp(App[None]):
             elif not live.saving:  # kept, and its lock held, until `keep_saving` has written it
                 self.call_after_refresh(self.keep_saving)
         else:
-            screen = SCREENS_BY_PHASE[live.phase.kind](live)
+            screen = phase_screen(live.phase.kind)(live)
             screen.set_class(self.presenter, "-presenter")
         if push or isinstance(self.screen, HomeScreen):
             self.push_screen(screen)
@@ -454,6 +534,8 @@ class FacilitatorApp(App[None]):
         self.run_worker(run, thread=True, group="saving", exit_on_error=False, name="save")
 
     def _answered(self, answer: Callable[[BaseException | None], None], error: BaseException | None) -> None:
+        from facilitator.store import StaleSession
+
         live = self.live
         try:
             answer(error)
@@ -475,6 +557,8 @@ class FacilitatorApp(App[None]):
         live = self.live
         if live is None or live.save_failed is None:  # other writes hide a session screen's banner
             return
+        from facilitator.store import StaleSession
+
         try:
             if live.retry_due:
                 live.retry_saving()
@@ -486,6 +570,10 @@ class FacilitatorApp(App[None]):
     def _show_saving(self, live: LiveSession) -> None:
         """Show how saving goes on whatever screen is up, and let a closed session go once it
         is on disk."""
+        from facilitator.screens.phase import PhaseScreen
+        from facilitator.screens.summary import SummaryScreen
+        from facilitator.widgets.save_banner import SaveBanner
+
         screen = self.screen
         if isinstance(screen, PhaseScreen):  # it mounts its own banner, once it is mounted
             screen.show_saving()
@@ -511,6 +599,8 @@ class FacilitatorApp(App[None]):
 
     def action_toggle_keys(self) -> None:
         """Every key of this screen and the app, each with what it does in a few words."""
+        from facilitator.screens.modals import KeysModal
+
         if isinstance(self.screen, KeysModal):
             self.screen.dismiss()
             return
@@ -522,6 +612,8 @@ class FacilitatorApp(App[None]):
         self.push_screen(KeysModal(keys))
 
     async def action_quit(self) -> None:
+        from facilitator.screens.modals import ConfirmModal
+
         live = self.live
         if live is None or (live.is_closed and not live.unsaved):  # a store save still owed is
             self.exit()  # finished from the journal at the next start
@@ -540,6 +632,8 @@ class FacilitatorApp(App[None]):
         """Run an action of the session screen once the palette has closed."""
 
         async def run() -> None:
+            from facilitator.screens.phase import PhaseScreen
+
             if isinstance(self.screen, PhaseScreen):
                 await self.screen.run_action(action)
             else:
@@ -564,7 +658,7 @@ class FacilitatorApp(App[None]):
         if self.live is not None:
             self.notify("Finish or quit the running session first.", timeout=3, markup=False)
             return
-        self.push_screen(SetupScreen(self.workspace))
+        self._set_up_session()
 
 
 def _read_keys_leniently() -> None:

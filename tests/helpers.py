@@ -180,7 +180,8 @@ def edit_stored_doc(store_path: Path, session_id: str, change: Callable[[dict], 
 
 
 async def settled(pilot: Pilot) -> None:
-    """Let the saves running in the background finish and their answers reach the screen."""
+    """Let the work running in the background (the store opening as the app starts, saves)
+    finish and its answers reach the screen."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()

@@ -16,7 +16,7 @@ from facilitator.screens.home import HomeScreen
 from facilitator.screens.round import RoundScreen
 from facilitator.store import Store
 from tests.fakes import FakeClock
-from tests.helpers import new_app, screen_text, type_fast
+from tests.helpers import new_app, screen_text, settled, type_fast
 
 
 async def start_session(pilot, plan: str = "quick-reflection", **fields: str) -> None:
@@ -137,7 +137,7 @@ async def test_a_bad_journal_line_is_skipped_and_reported_not_fatal(store_path: 
     journal.append({"op": "teleport"})
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settled(pilot)  # the journal is read once the store has opened
         assert isinstance(app.screen, HomeScreen)
         shown = screen_text(app)
         assert "journal of session crashed1" in shown

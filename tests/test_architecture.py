@@ -127,3 +127,17 @@ def test_help_and_a_bad_option_load_neither_pydantic_nor_the_store(argv: list[st
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_app_loads_neither_pydantic_nor_the_store_before_its_home_screen_shows() -> None:
+    """The home screen shows from the store's index; the rest loads on a thread after it."""
+    code = (
+        "import sys\n"
+        "import facilitator.app\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'tinydb', 'filelock', 'tomli_w'}))\n"
+    )
+
+    result = _imported_in_a_fresh_python(code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

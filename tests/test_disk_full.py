@@ -360,11 +360,11 @@ async def test_a_close_cut_short_by_a_crash_waits_for_space_and_is_finished_at_t
     disk.full, disk.hits = True, only_the_store
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:  # starts all the same, on a full disk
-        await pilot.pause()
+        await settled(pilot)  # the store has opened (on a thread, once the home screen showed)
         assert app.return_code is None
     assert Store(store_path).session(session_id).status is SessionStatus.LIVE  # still owed
     disk.full = False
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
     assert Store(store_path).session(session_id).status is SessionStatus.CLOSED

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import re
+import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList
 
 from facilitator.app import make_app
 from facilitator.models import Action, ActionStatus, Idea, Session, SessionStatus
-from facilitator.screens.home import HomeScreen
+from facilitator.screens.home import HomeScreen, session_row
 from facilitator.screens.modals import ConfirmModal
 from facilitator.screens.summary import SummaryScreen
 from facilitator.store import Store
+from facilitator.summaries import SessionSummary
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import screen_lines, screen_text
+from tests.helpers import screen_lines, screen_text, settled
 
 LONG_TITLE = "Bringing lost renewals into the weekly budget review, with support and sales"
 ROW_START = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -114,11 +118,47 @@ async def test_the_decks_pane_shows_on_wide_screens_only(store_path: Path) -> No
         assert "Decks" not in screen_text(app)
     app = make_app(Workspace(store_path=store_path), FakeClock())
     async with app.run_test(size=(200, 50)) as pilot:
-        await pilot.pause()
+        await settled(pilot)  # the decks are loaded once the home screen has first shown
         assert app.screen.query_one("#decks-pane").display
         shown = screen_text(app)
         for deck in app.workspace.decks:
             assert deck.title in shown
+
+
+async def test_the_sessions_show_before_the_store_is_open_and_the_rest_once_it_is(store_path: Path, monkeypatch) -> None:
+    save(store_path, session("live0001", SessionStatus.LIVE, 1, title="Still running"), session("done0001", SessionStatus.CLOSED, 2))
+    may_open = threading.Event()
+    opened = Workspace._open_store
+
+    def held(workspace: Workspace):
+        assert may_open.wait(timeout=30), "the test never let the store open"
+        return opened(workspace)
+
+    monkeypatch.setattr(Workspace, "_open_store", held)
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        assert not app.workspace.loaded and not home(app).view.whole
+        assert [s.id for s in home(app).sessions] == ["live0001", "done0001"]
+        assert "Still running" in screen_text(app) and app.screen.query_one("#resume").display
+        assert "The customer on the agenda every day" not in screen_text(app)  # the decks come with the store
+        may_open.set()
+        await settled(pilot)
+        assert app.workspace.loaded and home(app).view.whole
+        assert "The customer on the agenda every day" in screen_text(app)
+
+
+async def test_a_store_that_cannot_be_opened_stops_the_app_to_be_said_as_before_it(store_path: Path, monkeypatch) -> None:
+    save(store_path)
+
+    def refused(workspace: Workspace):
+        raise PermissionError(errno.EACCES, "Permission denied", str(store_path))
+
+    monkeypatch.setattr(Workspace, "_open_store", refused)
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(80, 24)):
+        await app.workers.wait_for_complete()
+    assert app.return_code == 1 and isinstance(app.store_error, PermissionError) and app.crash is None
 
 
 async def test_a_archives_a_live_session_after_yes_and_r_no_longer_resumes_it(store_path: Path) -> None:
@@ -208,3 +248,29 @@ async def test_a_title_in_markup_shows_as_typed(store_path: Path) -> None:
         await pilot.pause()
         shown = screen_text(app)
         assert "[bold]x[/] and [red]y" in shown and "[i]Blue" in shown
+
+
+ROW_CASES = {
+    "closed": (SessionStatus.CLOSED, LONG_TITLE, "Blue", ()),
+    "live": (SessionStatus.LIVE, "Short", "", ()),
+    "archived": (SessionStatus.ARCHIVED, "Put away " * 9, "Green", ()),
+    "damaged": (SessionStatus.LIVE, "Half read", "Red", ("ideas[3].text", "votes")),
+    "wide characters": (SessionStatus.CLOSED, "振り返り 😀 " * 6, "チーム", ()),
+    "one long word": (SessionStatus.CLOSED, "x" * 130, "y" * 90, ()),
+}
+
+
+@pytest.mark.parametrize("case", list(ROW_CASES))
+def test_a_row_draws_as_the_grid_it_stands_for(case: str) -> None:
+    from rich.console import Console
+
+    status, title, team, damage = ROW_CASES[case]
+    summary = SessionSummary(
+        id="row00001", created=START, updated=START, title=title, team=team, facilitator="", plan="quick-reflection",
+        decks=(), routines=(), status=status, ideas=3, clusters=0, actions=2, done=0, open=2, dropped=0, damage=damage,
+    )
+    row = session_row(summary, damage)
+    console = Console(width=220, color_system="truecolor")
+    for width in range(1, 211):
+        options = console.options.update_width(width)
+        assert console.render_lines(row, options) == console.render_lines(row.as_grid(), options), width

@@ -133,6 +133,7 @@ def save_earlier_sessions(store_path: Path) -> None:
 
 
 async def at_home(pilot: Pilot) -> None:
+    await settled(pilot)  # the decks pane and all that needs the open store are in
     assert isinstance(pilot.app.screen, HomeScreen)
 
 

@@ -453,11 +453,11 @@ async def test_home_on_a_read_only_store_lists_sessions_and_offers_no_writes(sto
 
     from facilitator.app import make_app
     from tests.fakes import FakeClock
-    from tests.helpers import screen_text
+    from tests.helpers import screen_text, settled
 
     app = make_app(Workspace(store_path=store_path), FakeClock())
     async with app.run_test(size=(100, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)  # the store has opened, and found it cannot write
         text = " ".join(screen_text(app).split())
         assert "The store is read-only" in text and text.count("read-only") == 1
         assert "Renamed" in text

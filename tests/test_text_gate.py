@@ -227,12 +227,12 @@ async def test_a_pasted_bell_or_escape_never_reaches_the_idea_or_the_wall(store_
 
 async def test_home_and_summary_show_hostile_stored_text_cleaned(store_path: Path, clock) -> None:
     from facilitator.screens.summary import SummaryScreen
-    from tests.helpers import new_app, shown
+    from tests.helpers import new_app, settled, shown
 
     _hostile_store(store_path)
     app = new_app(store_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settled(pilot)  # a store written by hand has no index yet: it is listed once open
         home = shown(app)
         assert "TITLE!" in home and "PWNED" not in home and _terminal_safe(home, lines=True)
         app.screen.query_one("#sessions").focus()

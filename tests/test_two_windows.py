@@ -53,9 +53,12 @@ def test_a_window_that_waited_on_home_resumes_the_latest_and_loses_nothing(tmp_p
             one.send(text + ENTER)
             one.wait_for(_all_listed(FIRST[:number]), STEP_SECONDS, f"idea {number}")
 
-        # Window 2 opens now and waits on its home screen, which lists the session as it is now.
+        # Window 2 opens now and waits on its home screen, which lists the session as it is now
+        # (its ideas counted from the journal, once the store is open).
         two = _start(store_path, tmp_path)
-        two.wait_for(lambda s: "Resume (r)" in s and "r Resume" in s, STEP_SECONDS, "window 2 offering Resume")
+        two.wait_for(
+            lambda s: "Resume (r)" in s and "r Resume" in s and f"{len(FIRST)} ideas" in s, STEP_SECONDS, "window 2 offering Resume"
+        )
 
         # Window 1 goes on: three more ideas, ends the phase (saved), and quits.
         for number, text in enumerate(LATER, len(FIRST) + 1):

@@ -4,14 +4,23 @@ Every row wraps rather than cuts: a facilitator on an 80-column projector must s
 session is which. The decks pane appears only where there is room (a breakpoint, not a resize
 handler); set-up lists the decks anyway. A session damaged in the store is listed as damaged,
 with what could be read, and is never resumed; a read-only store is open for looking only.
+
+The screen shows at once what the store's index says (`glance`) while the app opens the store
+and loads the decks on a thread; then the app hands down the home view read from the open store,
+and the decks, the problems and a live session's latest counts appear. A key that acts on a
+session waits for that, so it never acts on the glance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,20 +31,29 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitator.engine.live import current_summaries
-from facilitator.models import SessionStatus
-from facilitator.problems import LoadProblem
+from facilitator.glance import glance
+from facilitator.layout import StoreDamaged, StoreSetAside
 from facilitator.summaries import SessionSummary
+from facilitator.vocabulary import SessionStatus
 from facilitator.widgets.key_line import KeyLine
 from facilitator.workspace import Workspace
+
+if TYPE_CHECKING:  # the home screen shows before pydantic and the store are loaded
+    from facilitator.problems import LoadProblem
+    from facilitator.store import Store
 
 WIDE = 110
 """Columns from which the decks pane fits beside the sessions."""
 DAMAGED = "damaged"
+DATE_WIDTH = 10
 STATUS_WIDTH = max(len(DAMAGED), *(len(s.value) for s in SessionStatus))
+LEAD = DATE_WIDTH + 1 + STATUS_WIDTH + 1
+"""Columns before a row's title: the date and the status, each with a space after it."""
 HOME_ROWS = 100
 """The newest sessions listed here; the review screen lists them all."""
 READ_ONLY = "The store is read-only: sessions can be looked at, but none can be started, resumed or changed."
+NO_SESSIONS = "No sessions yet. Press n to run the first one."
+READING = "Reading the saved sessions…"
 
 
 def counted(number: int, thing: str) -> str:
@@ -48,7 +66,54 @@ def agreed_open_actions(session: SessionSummary) -> int:
     return session.open if session.status is SessionStatus.CLOSED else 0
 
 
-def session_row(session: SessionSummary, damage: Sequence[str] | None = None) -> Table:
+class SessionRow:
+    """A session's row: the date and the status in columns of their own, then the title over
+    its details, wrapping beside them.
+
+    Drawn segment for segment as `as_grid` draws it (a `Table.grid`), at a little over half the
+    cost, and once for each width: the home list measures every row at each width it is laid
+    out at, then draws the ones in view, all before the screen first shows.
+    """
+
+    def __init__(self, date: Text, status: Text, body: Text) -> None:
+        self.date = date
+        self.status = status
+        self.body = body
+        self._drawn: dict[int, list[Segment]] = {}
+
+    def as_grid(self) -> Table:
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=DATE_WIDTH, no_wrap=True)
+        grid.add_column(width=STATUS_WIDTH, no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(self.date, self.status, self.body)
+        return grid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width - LEAD
+        if width < 1:  # no room for the body: the grid squeezes its columns its own way
+            yield self.as_grid()
+            return
+        if (drawn := self._drawn.get(width)) is None:
+            drawn = self._drawn[width] = list(self._draw(console, options, width))
+        yield from drawn
+
+    def _draw(self, console: Console, options: ConsoleOptions, width: int) -> Iterator[Segment]:
+        cell = options.update(height=None, justify="left", overflow="ellipsis", highlight=False)
+        date = console.render_lines(self.date, cell.update(width=DATE_WIDTH, no_wrap=True))[0]
+        status = console.render_lines(self.status, cell.update(width=STATUS_WIDTH, no_wrap=True))[0]
+        gap = Segment(" ", Style())
+        under = [Segment(" " * (DATE_WIDTH + 1), Style()), Segment(" " * (STATUS_WIDTH + 1), Style())]
+        for number, line in enumerate(console.render_lines(self.body, cell.update(width=width, no_wrap=False))):
+            if number == 0:
+                yield from (*date, gap, *status, gap)
+            else:
+                yield from under
+            yield from line
+            yield Segment.line()
+
+
+def session_row(session: SessionSummary, damage: Sequence[str] | None = None) -> SessionRow:
     """Date, status in words, then the full title over team, ideas and open actions; all wrap.
 
     Args:
@@ -56,10 +121,6 @@ def session_row(session: SessionSummary, damage: Sequence[str] | None = None) ->
     """
     archived = session.status is SessionStatus.ARCHIVED
     tone = "dim" if archived else ""
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(width=10, no_wrap=True)
-    grid.add_column(width=STATUS_WIDTH, no_wrap=True)
-    grid.add_column(ratio=1)
     status = Text(session.status.value, style="bold" if session.status is SessionStatus.LIVE else tone)
     if damage:
         status = Text(DAMAGED, style="bold")
@@ -77,8 +138,7 @@ def session_row(session: SessionSummary, damage: Sequence[str] | None = None) ->
         details.append("not finished yet")
     body.append("\n")
     body.append(" · ".join(details), style="italic")
-    grid.add_row(Text(session.created.astimezone().strftime("%Y-%m-%d"), style=tone), status, body)
-    return grid
+    return SessionRow(Text(session.created.astimezone().strftime("%Y-%m-%d"), style=tone), status, body)
 
 
 def listed(sessions: list[SessionSummary]) -> list[SessionSummary]:
@@ -86,10 +146,47 @@ def listed(sessions: list[SessionSummary]) -> list[SessionSummary]:
     return sorted(sessions, key=lambda s: s.status is SessionStatus.ARCHIVED)
 
 
+@dataclass(frozen=True)
+class HomeView:
+    """What the home screen shows of the store."""
+
+    sessions: list[SessionSummary] = field(default_factory=list)
+    """As listed: newest first, archived ones last."""
+    closed: int = 0
+    open_actions: int = 0
+    read_only: bool = False
+    problems: list[str] = field(default_factory=list)
+    """The store's own (the catalogs' are added where they are shown)."""
+    whole: bool = False
+    """Read from the open store; else a glance at its index (or nothing yet) while it opens."""
+
+
+def read_home(store: Store) -> HomeView:
+    """The home view from the open store: a live session (there are few) with its journal
+    replayed, so its count of ideas is the room's. Reads files: the app calls it on a thread."""
+    from facilitator.engine.live import current_summaries
+
+    sessions = listed(current_summaries(store, limit=HOME_ROWS))
+    closed, open_actions = store.index.open_actions()
+    return HomeView(sessions, closed, open_actions, store.read_only, list(store.problems), whole=True)
+
+
+def glanced(workspace: Workspace, rows: int) -> HomeView:
+    """The home view from the store's index as it stands, without opening the store: the first
+    `rows` sessions of the list (what fits on the screen: every row takes two lines or more, and
+    each is measured at every width the list is laid out at), or none when the index cannot be
+    taken as it is (see `glance`)."""
+    seen = glance(workspace.store_path, limit=HOME_ROWS)
+    if seen is None:
+        return HomeView()
+    return HomeView(listed(seen.sessions)[:rows], seen.closed, seen.open_actions, seen.read_only)
+
+
 class HomeScreen(Screen[None]):
     """Where every visit starts: what can be run, and what was run before."""
 
     CSS_PATH = "home.tcss"
+    SUB_TITLE = "customer-reflection workshops"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("n", "new_session", "New session", id="new-session", tooltip="Set up and start a new session"),
@@ -120,7 +217,9 @@ class HomeScreen(Screen[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self.view = HomeView()
         self.sessions: list[SessionSummary] = []
+        self._decks_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,7 +231,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="sessions-pane"):
                 yield Static("Saved sessions (Enter shows the action list, or resumes a live one)", classes="pane-title")
                 yield OptionList(id="sessions")
-                yield Static("No sessions yet. Press n to run the first one.", id="sessions-empty", classes="empty")
+                yield Static(READING, id="sessions-empty", classes="empty")
             with Vertical(id="decks-pane"):
                 yield Static("Decks", classes="pane-title")
                 with VerticalScroll(id="decks-scroll", can_focus=False):
@@ -141,8 +240,10 @@ class HomeScreen(Screen[None]):
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self.sub_title = "customer-reflection workshops"
-        self._fill_decks()
+        # The breakpoint's class now rather than at the first resize, so the list is laid out
+        # once, at the width it keeps, not first beside a decks pane that then goes.
+        self.set_class(self.app.size.width >= WIDE, "-wide")
+        self.set_class(self.app.size.width < WIDE, "-narrow")
         self.reload()
         self.query_one("#new", Button).focus()
 
@@ -150,6 +251,9 @@ class HomeScreen(Screen[None]):
         self.reload()
 
     def _fill_decks(self) -> None:
+        if self._decks_shown:  # the catalog is loaded once a run
+            return
+        self._decks_shown = True
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(ratio=1)
         grid.add_column(no_wrap=True, justify="right")
@@ -157,14 +261,16 @@ class HomeScreen(Screen[None]):
             grid.add_row(Text(deck.title), counted(len(deck.prompts), "card"))
         self.query_one("#decks", Static).update(grid)
 
-    def _show_problems(self, store_problems: list[str]) -> None:
+    def _show_problems(self, view: HomeView) -> None:
         """Files and records that were skipped, so nothing goes missing without a word; and,
         first, that the store is read-only, so nobody wonders why nothing can be started."""
-        problems = [
-            *_one_per_file(self.workspace.decks.problems, "decks"),
-            *_one_per_file(self.workspace.plans.problems, "plans"),
-            *store_problems,
-        ]
+        problems = []
+        if view.whole:  # the catalogs are loaded by then, with the store
+            problems = [
+                *_one_per_file(self.workspace.decks.problems, "decks"),
+                *_one_per_file(self.workspace.plans.problems, "plans"),
+                *view.problems,
+            ]
         notice = self.query_one("#problems", Static)
         lines = [READ_ONLY] if self.read_only else []
         lines += [f"Skipped {p}" for p in problems[:3]]
@@ -175,24 +281,52 @@ class HomeScreen(Screen[None]):
 
     @property
     def read_only(self) -> bool:
-        return self.workspace.store.read_only
+        return self.view.read_only
 
     def reload(self) -> None:
-        """Read the sessions again: after a session ends, one is archived, or an action is marked elsewhere."""
-        store = self.workspace.store
+        """Read the sessions again: after a session ends, one is archived, or an action is marked
+        elsewhere. Until the app has opened the store, what its index says at a glance."""
+        if self.workspace.loaded:
+            self.show(read_home(self.workspace.store))
+        else:
+            self.show(glanced(self.workspace, rows=self.app.size.height // 2 + 1))
+
+    def store_opened(self, view: HomeView) -> None:
+        """The home view the app read once the store was open, unless one was read since."""
+        if not self.view.whole:
+            self.show(view)
+
+    def _whole(self) -> bool:
+        """Before a key acts on a session: the list as the open store has it. A key pressed while
+        the app's thread was still opening the store waits here for it; False if it failed (the
+        app's thread met the same, and says so as the app stops)."""
+        if not self.view.whole:
+            try:
+                self.workspace.load()
+            except (OSError, StoreDamaged, StoreSetAside):
+                return False
+            self.reload()
+        return True
+
+    def show(self, view: HomeView) -> None:
+        """Put `view` on the screen, keeping the cursor on the session it was on."""
         before = self.highlighted_session
-        self.sessions = listed(current_summaries(store, limit=HOME_ROWS))
-        self._show_problems(store.problems)
+        self.view = view
+        self.sessions = view.sessions
+        if view.whole:
+            self._fill_decks()
+        self._show_problems(view)
         listing = self.query_one("#sessions", OptionList)
         listing.set_options(self._rows())
         if self.sessions:
             keep = before.id if before and self._session(before.id) else self.sessions[0].id
             listing.highlighted = listing.get_option_index(keep)
         listing.display = bool(self.sessions)
-        self.query_one("#sessions-empty", Static).display = not self.sessions
-        closed, open_actions = store.index.open_actions()
-        count = f"{counted(open_actions, 'open action')} across {counted(closed, 'closed session')}"
-        self.query_one("#open-count", Static).update(Text(count if closed else ""))
+        empty = self.query_one("#sessions-empty", Static)
+        empty.display = not self.sessions
+        empty.update(NO_SESSIONS if view.whole else READING)
+        count = f"{counted(view.open_actions, 'open action')} across {counted(view.closed, 'closed session')}"
+        self.query_one("#open-count", Static).update(Text(count if view.closed else ""))
         self.query_one("#resume", Button).display = bool(self._live())
         self.query_one("#new", Button).disabled = self.read_only
         self.refresh_bindings()
@@ -243,6 +377,8 @@ class HomeScreen(Screen[None]):
             self.action_resume()
 
     def action_new_session(self) -> None:
+        if not self._whole():
+            return
         if self.read_only:
             self.notify(READ_ONLY, severity="warning", timeout=6, markup=False)
             return
@@ -250,6 +386,8 @@ class HomeScreen(Screen[None]):
 
     def action_resume(self) -> None:
         """Resume the highlighted session if it is unfinished, else the newest unfinished one."""
+        if not self._whole():
+            return
         live = self._live()
         highlighted = self.highlighted_session
         if highlighted is not None and self._resumable(highlighted):
@@ -258,6 +396,8 @@ class HomeScreen(Screen[None]):
             self.post_message(self.Resume(live[0]))
 
     def action_archive(self) -> None:
+        if not self._whole():
+            return
         session = self.highlighted_session
         if session is not None and self._resumable(session):
             self.post_message(self.Archive(session))
@@ -265,7 +405,7 @@ class HomeScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a live session resumes it; on any other (closed, archived, damaged, or in a
         read-only store) shows what it left."""
-        if event.option_list.id != "sessions":
+        if event.option_list.id != "sessions" or not self._whole():
             return
         session = self._session(event.option.id)
         if session is None:
