@@ -463,7 +463,8 @@ def _lookup(fetch: Callable):
 
 
 def open_app(ws: Workspace, args: argparse.Namespace) -> int:
-    from facilitator.app import make_app  # Textual loads only when the app is wanted
+    import gc
+
     from facilitator.glance import opens_quietly
 
     if not opens_quietly(ws.store_path):
@@ -471,8 +472,17 @@ def open_app(ws: Workspace, args: argparse.Namespace) -> int:
         # asked, before the screen is taken over. Otherwise the app opens the store on a thread
         # while its home screen shows, and stops if that fails: said here as if before it.
         _ = ws.store
-    app = make_app(ws)
-    app.run()  # a crash inside restores the terminal and prints one line (see the app)
+    # What Textual and the home screen make while the app starts is kept, not garbage: looking
+    # for cycles among it only delays the first screen (by about a tenth). The app turns the
+    # collector back on once its home screen has shown.
+    gc.disable()
+    try:
+        from facilitator.app import make_app  # Textual loads only when the app is wanted
+
+        app = make_app(ws)
+        app.run()  # a crash inside restores the terminal and prints one line (see the app)
+    finally:
+        gc.enable()
     if app.store_error is not None:
         raise app.store_error
     return app.return_code or 0
