@@ -25,6 +25,7 @@ from textual.worker import WorkerFailed
 from facilitator.crash import crash_line, write_crash_log
 from facilitator.engine.clock import Clock, SystemClock
 from facilitator.layout import StoreDamaged, StoreSetAside
+from facilitator.screens.background import hand_back
 from facilitator.screens.home import HomeScreen, HomeView, read_home
 from facilitator.vocabulary import PhaseKind, SessionStatus
 from facilitator.workspace import Workspace
@@ -236,7 +237,7 @@ class FacilitatorApp(App[None]):
                 result = work()
             except BaseException as exc:  # handed back: `then` decides, a crash is raised there
                 error = exc
-            self.call_from_thread(then, result, error)
+            hand_back(self, then, result, error)
 
         self.run_worker(run, thread=True, group="store", exit_on_error=False)
 
@@ -529,7 +530,7 @@ class FacilitatorApp(App[None]):
                 work()
             except BaseException as exc:  # handed back: a crash is raised again where the app reports it
                 error = exc
-            self.call_from_thread(self._answered, answer, error)
+            hand_back(self, self._answered, answer, error)
 
         self.run_worker(run, thread=True, group="saving", exit_on_error=False, name="save")
 

@@ -142,3 +142,19 @@ async def test_the_app_saves_a_phase_end_on_another_thread(store_path: Path, mon
         assert threads and all(t is not threading.main_thread() for t in threads)
         stored = Store(store_path).session(app.live.session.id)
         assert stored.phase == DIVERGE and texts(stored) == ["an idea"]
+
+
+async def test_a_bug_met_on_another_thread_is_a_crash_the_app_reports(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not lost with the thread: the app stops with its one line and its crash log."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in starting a session")
+
+    monkeypatch.setattr(LiveSession, "start", broken)
+    app = new_app(store_path, FakeClock())
+    with pytest.raises(RuntimeError, match="a bug in starting a session"):  # what a test run re-raises
+        async with app.run_test(size=(100, 30)) as pilot:
+            await start(pilot)
+            await settled(pilot)
+    assert app.return_code == 1
+    assert isinstance(app.crash, RuntimeError) and app.crash_log is not None and app.crash_log.exists()

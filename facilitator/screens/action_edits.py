@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from facilitator.engine.clock import Clock
 from facilitator.models import ActionState, ActionStatus, SessionStatus
+from facilitator.screens.background import hand_back
 from facilitator.screens.follow_up import due_problem, parse_due
 from facilitator.screens.modals import TextModal
 from facilitator.store import ActionRow, StaleAction, Store, StoreReadOnly
@@ -162,7 +163,7 @@ class ActionEditingScreen(Screen[None]):
                 row = store.update_action(target.id, seen=target.state, **changes)
             except BaseException as exc:  # handed back to the screen, which says what happened
                 error = exc
-            app.call_from_thread(self._written, target, row, error)
+            hand_back(app, self._written, target, row, error)
 
         self.run_worker(write, thread=True, group="action-change", exit_on_error=False)
 

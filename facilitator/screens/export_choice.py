@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from facilitator.exporting import CannotExport, Export
+from facilitator.screens.background import hand_back
 from facilitator.screens.modals import PickModal
 
 FORMAT_WORDS = {
@@ -43,7 +44,7 @@ def ask_and_export(screen: Screen[Any], what: str, formats: Sequence[str], make:
                 path = make(fmt).write_into(folder)
             except BaseException as exc:  # said on the screen, below
                 error = exc
-            app.call_from_thread(written, path, error)
+            hand_back(app, written, path, error)
 
         screen.run_worker(write, thread=True, group="export", exit_on_error=False)
 

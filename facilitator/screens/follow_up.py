@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.models import ActionStatus
+from facilitator.screens.background import hand_back
 from facilitator.screens.modals import TextModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.store import ActionRow, StaleAction
@@ -104,7 +105,7 @@ class FollowUpScreen(PhaseScreen):
                 updated = live.write_earlier(row, **changes)
             except BaseException as exc:  # handed back to the screen, which says what happened
                 error = exc
-            app.call_from_thread(self._settled, index, row, updated, error)
+            hand_back(app, self._settled, index, row, updated, error)
 
         self.run_worker(write, thread=True, group="settle", exit_on_error=False)
 
