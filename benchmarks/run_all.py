@@ -65,7 +65,9 @@ class Run:
 class Bench:
     def __init__(self, checkout: Path, work: Path, timeout: float) -> None:
         self.checkout, self.work, self.timeout = checkout, work, timeout
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "FACILITATOR", "NO_COLOR"))}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "FACILITATOR", "NO_COLOR", "PYTHONDONTWRITEBYTECODE"))}
+        # As an installed copy is: compiled once (pip does it at install), not at every start.
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(checkout / "facilitator")], check=True)
         for name in ("config", "data", "state", "cache"):
             (work / name).mkdir(parents=True, exist_ok=True)
         self.env.update(
