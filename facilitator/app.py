@@ -149,11 +149,21 @@ class FacilitatorApp(App[None]):
                 screen.store_opened(view)
 
     def watch_theme(self, theme: str) -> None:
-        if self._theme_loaded and theme != self.workspace.store.setting("theme", DEFAULT_THEME):
-            try:
-                self.workspace.store.set_setting("theme", theme)
-            except OSError as exc:  # a read-only store (or a refusing disk): the theme holds for this run
-                self.notify(f"The theme is used for now but not saved: {exc}", severity="warning", timeout=6, markup=False)
+        if not self._theme_loaded:
+            return
+        store = self.workspace.store
+
+        def save() -> None:
+            if theme != store.setting("theme", DEFAULT_THEME):
+                store.set_setting("theme", theme)
+
+        def saved(result: None, error: BaseException | None) -> None:
+            if isinstance(error, OSError):  # a read-only store (or a refusing disk): the theme holds for this run
+                self.notify(f"The theme is used for now but not saved: {error}", severity="warning", timeout=6, markup=False)
+            elif error is not None:
+                raise error
+
+        self._off_loop(save, saved)
 
     # --- running a session ------------------------------------------------------------------
 
@@ -341,14 +351,17 @@ class FacilitatorApp(App[None]):
         def answered(yes: bool | None) -> None:
             if not yes or not self._hold(session):
                 return
-            try:
-                archive(self.workspace.store, session.id)
-            except (LookupError, StaleSession, OSError) as exc:
-                self.notify(f"Not archived: {exc}", severity="warning", timeout=6, markup=False)
+            store = self.workspace.store
+            self._off_loop(lambda: archive(store, session.id), done)
+
+        def done(archived: object, error: BaseException | None) -> None:
+            self._release()
+            if isinstance(error, (LookupError, StaleSession, OSError)):
+                self.notify(f"Not archived: {error}", severity="warning", timeout=6, markup=False)
+            elif error is not None:
+                raise error
             else:
                 self.notify("Archived: kept in the store, no longer offered to resume.", timeout=5, markup=False)
-            finally:
-                self._release()
             self._reload_home()
 
         self.push_screen(

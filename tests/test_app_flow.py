@@ -271,7 +271,7 @@ async def test_high_contrast_theme_is_remembered(store_path: Path, clock: FakeCl
     async with app.run_test(size=(80, 24)) as pilot:
         assert "high-contrast" in app.available_themes
         app.theme = "high-contrast"
-        await pilot.pause()
+        await settled(pilot)  # saved on a thread of its own
     again = make_app(Workspace(store_path=store_path), clock)
     async with again.run_test(size=(80, 24)):
         assert again.theme == "high-contrast"

@@ -172,7 +172,7 @@ async def test_a_archives_a_live_session_after_yes_and_r_no_longer_resumes_it(st
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("y")
-        await pilot.pause()
+        await settled(pilot)  # archived on a thread of its own
         assert Store(store_path).session("live0001").status is SessionStatus.ARCHIVED
         assert isinstance(app.screen, HomeScreen)
         assert "archived" in row_of(app, "live0001")
