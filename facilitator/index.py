@@ -28,7 +28,7 @@ from facilitator.vocabulary import ActionStatus, Cadence, SessionStatus
 
 _SESSION_FILE = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{1,6})?\.json")
 
-SCHEMA = 3
+SCHEMA = 4
 """The index's own layout; a different number means the index is built afresh."""
 
 _TABLES = """
@@ -41,7 +41,7 @@ CREATE TABLE sessions(
     status TEXT NOT NULL, ideas INTEGER NOT NULL, clusters INTEGER NOT NULL, actions INTEGER NOT NULL,
     done INTEGER NOT NULL, open INTEGER NOT NULL, dropped INTEGER NOT NULL, damage TEXT,
     owners TEXT NOT NULL, team_key TEXT NOT NULL);
-CREATE INDEX sessions_created ON sessions(created DESC);
+CREATE INDEX sessions_created ON sessions(created DESC, id);
 CREATE INDEX sessions_file ON sessions(file);
 CREATE INDEX sessions_team ON sessions(team_key);
 CREATE TABLE actions(
