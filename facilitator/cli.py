@@ -125,6 +125,25 @@ def decks_schema(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def folders_read(ws: Workspace, args: argparse.Namespace) -> int:
+    """`decks paths` / `plans paths`: where the files come from, in the order they are read, and
+    what moves the user's own folder, so that a copied file is never silently in the wrong place."""
+    from facilitator.catalog import builtin_dir, user_dir
+
+    kind = args.kind
+    extra = ws.deck_dirs if kind == "decks" else ws.plan_dirs
+    builtin = builtin_dir("prompts" if kind == "decks" else "sessions")
+    print(f"{kind.capitalize()} are read from these folders, in this order; a file with the id of one read earlier replaces it:")
+    rows: list[tuple[str, str, str]] = [("1", "built in", str(builtin))]
+    own = user_dir(kind)
+    moved_by = "moved by XDG_CONFIG_HOME" if sys.platform.startswith("linux") else "the system's folder for settings"
+    state = "" if own.is_dir() else "; does not exist yet: make it and put .toml files in it"
+    rows.append(("2", "your own", f"{own}   ({moved_by}{state})"))
+    rows += [(str(n), f"--{kind}", str(folder)) for n, folder in enumerate(extra, 3)]
+    print(_table(("", "WHICH", "FOLDER"), rows))
+    return 0
+
+
 def plans_list(ws: Workspace, args: argparse.Namespace) -> int:
     _warn(ws.plans.problems)
     rows = [(p.id, p.minutes, len(p.phases), p.title) for p in sorted(ws.plans, key=lambda p: p.minutes)]
@@ -528,8 +547,12 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=decks_validate)
     cmd = decks.add_parser("schema", help="print the JSON Schema of the deck format")
     cmd.set_defaults(run=decks_schema)
+    cmd = decks.add_parser("paths", help="print the folders decks are read from, in order")
+    cmd.set_defaults(run=folders_read, kind="decks")
 
     plans = group("plans", "list, show and validate session plans")
+    cmd = plans.add_parser("paths", help="print the folders plans are read from, in order")
+    cmd.set_defaults(run=folders_read, kind="plans")
     cmd = plans.add_parser("list", help="list the plans that load")
     cmd.set_defaults(run=plans_list)
     cmd = plans.add_parser("show", help="show one plan's agenda")

@@ -802,3 +802,27 @@ def test_sessions_archive_refuses_a_finished_session_or_one_open_in_a_window(cli
         held = cli("--store", path, "sessions", "archive", "l1ve")
     assert held.code == 1 and "open in a window" in held.err_lines[0]
     assert Store(path).session("l1ve0001").status is SessionStatus.LIVE
+
+
+@pytest.mark.parametrize(("kind", "builtin"), [("decks", "prompts"), ("plans", "sessions")])
+def test_paths_lists_the_folders_in_the_order_they_are_read(cli, tmp_path: Path, kind: str, builtin: str) -> None:
+    """Built in, then the user's own (under XDG_CONFIG_HOME, which the tests set), then the
+    folders given on the command line: where a copied file must go, and what moves it."""
+    extra = tmp_path / "more"
+    extra.mkdir()
+    own = Path(os.environ["XDG_CONFIG_HOME"]) / "facilitator" / kind
+
+    result = cli(kind, "paths", f"--{kind}", extra)
+
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    numbered = [line for line in lines if line[:1].isdigit()]
+    assert [line.split()[0] for line in numbered] == ["1", "2", "3"]
+    assert numbered[0].rstrip().endswith(builtin)
+    assert str(own) in numbered[1] and "does not exist yet" in numbered[1]
+    if sys.platform.startswith("linux"):
+        assert "XDG_CONFIG_HOME" in numbered[1]
+    assert numbered[2].rstrip().endswith(str(extra))
+
+    own.mkdir(parents=True)
+    assert "does not exist yet" not in cli(kind, "paths").out

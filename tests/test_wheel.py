@@ -72,6 +72,15 @@ def test_wheel_holds_every_builtin_file_inside_the_package(wheel: Path, folder: 
     assert not any(n.startswith(f"{folder}/") for n in names), "data must live inside the package"
 
 
+def test_wheel_holds_the_json_schemas_and_the_screens_styles(wheel: Path) -> None:
+    """Editors read the schemas from the installed package; each screen needs its .tcss file."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"facilitator/schemas/deck.schema.json", "facilitator/schemas/plan.schema.json"} <= names
+    styles = {f"facilitator/screens/{p.name}" for p in (REPO / "facilitator" / "screens").glob("*.tcss")}
+    assert styles and styles <= names
+
+
 def test_installed_package_loads_its_own_decks_and_plans(site: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(site), "PYTHONNOUSERSITE": "1"}
     env.pop("PYTHONSAFEPATH", None)
