@@ -125,6 +125,91 @@ def decks_schema(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+DECK_SCAFFOLD = """\
+#:schema {schema}
+# A deck for facilitator. Every field is explained in the deck guide (docs/decks.md); an editor that
+# reads the line above checks the file as you type. Check it with: facilitator decks validate {path}
+
+id = {id}
+title = {title}
+trait = {trait}
+summary = \"\"\"What this trait means for the room, in two or three sentences: why a customer would
+notice it, and what the team will look for in its own routines.\"\"\"
+language = {language}
+version = "1"
+
+# Where the ideas on these cards come from: an article, a book, an interview.
+# [[sources]]
+# title = "The article's title"
+# author = "Its author"
+
+# One card of each kind to start from. Add as many as you like; ids must be unique in the deck.
+
+[[prompts]]
+id = "{id_bare}-q1"
+kind = "question"  # an open question the room answers about its own work
+text = "Where did a customer last notice this trait in us, or miss it?"
+
+[[prompts]]
+id = "{id_bare}-r1"
+kind = "routine"  # {{routine}} is filled in with one of the team's routines
+text = "In {{routine}}, what would change if a customer were listening in?"
+
+[[prompts]]
+id = "{id_bare}-p1"
+kind = "perspective"  # the room looks at its work through someone else's eyes
+text = "You are a customer who has just left us. What would you tell this team?"
+
+[[prompts]]
+id = "{id_bare}-s1"
+kind = "stimulus"  # a few words or an image to associate freely with
+text = "A customer's name on the whiteboard"
+"""
+
+
+def decks_new(ws: Workspace, args: argparse.Namespace) -> int:
+    """`decks new ID --trait T [--lang L]`: a valid deck with one card of each kind, in the user's
+    own deck folder (or `-o`), to edit from there. An existing file is never written over."""
+    import re
+    from importlib import resources
+
+    from facilitator.catalog import load_file, user_dir
+    from facilitator.files import atomic_write
+    from facilitator.models import Deck
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", args.id):
+        raise CliError(f"{clean(args.id)!r} cannot be a deck id: use small letters, digits and dashes, like acme-frontline")
+    folder = Path(args.output).expanduser() if args.output else user_dir("decks")
+    target = folder / f"{args.id}.toml"
+    if target.exists():
+        raise CliError(f"{target} exists already; nothing was written (give another id, or -o another folder)")
+    schema = Path(str(resources.files("facilitator").joinpath("schemas", "deck.schema.json"))).as_uri()
+    title = clean(args.title or args.trait).strip()
+    text = DECK_SCAFFOLD.format(
+        schema=schema, path=target, id=_toml_string(args.id), id_bare=args.id, title=_toml_string(title),
+        trait=_toml_string(clean(args.trait).strip()), language=_toml_string(args.lang),
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    temp = folder / f".{args.id}.new.toml"
+    temp.write_text(text, encoding="utf-8")
+    try:
+        checked = load_file(Deck, temp)
+    finally:
+        temp.unlink(missing_ok=True)
+    if isinstance(checked, list):
+        raise CliError("; ".join(str(problem) for problem in checked).replace(str(temp), str(target)) + "; nothing was written")
+    atomic_write(target, text)
+    print(f"wrote {target}: edit it, then check it with facilitator decks validate {target}")
+    return 0
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: quotes and backslashes escaped, nothing read as anything but text."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
 def folders_read(ws: Workspace, args: argparse.Namespace) -> int:
     """`decks paths` / `plans paths`: where the files come from, in the order they are read, and
     what moves the user's own folder, so that a copied file is never silently in the wrong place."""
@@ -547,6 +632,13 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=decks_validate)
     cmd = decks.add_parser("schema", help="print the JSON Schema of the deck format")
     cmd.set_defaults(run=decks_schema)
+    cmd = decks.add_parser("new", help="write a new deck with one card of each kind, to edit")
+    cmd.add_argument("id", help="the deck's id: small letters, digits and dashes, like acme-frontline")
+    cmd.add_argument("--trait", required=True, help="the trait of customer-centric leadership the deck is about")
+    cmd.add_argument("--title", help="the deck's title (default: the trait)")
+    cmd.add_argument("--lang", default="en", help="the language its cards are written in, like en, nl or sv (default en)")
+    cmd.add_argument("-o", "--output", metavar="FOLDER", help="write it here (default: your own deck folder; see decks paths)")
+    cmd.set_defaults(run=decks_new)
     cmd = decks.add_parser("paths", help="print the folders decks are read from, in order")
     cmd.set_defaults(run=folders_read, kind="decks")
 

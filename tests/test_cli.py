@@ -826,3 +826,38 @@ def test_paths_lists_the_folders_in_the_order_they_are_read(cli, tmp_path: Path,
 
     own.mkdir(parents=True)
     assert "does not exist yet" not in cli(kind, "paths").out
+
+
+def test_decks_new_writes_a_valid_deck_with_one_card_of_each_kind(cli, tmp_path: Path) -> None:
+    from facilitator.catalog import load_file
+    from facilitator.vocabulary import CardKind
+
+    trait = 'Learn "from" the frontline \\ """ [bold]x[/]\x1b[31m'
+    result = cli("decks", "new", "acme-frontline", "--trait", trait, "--lang", "nl", "-o", tmp_path)
+
+    assert result.code == 0, result.err
+    path = tmp_path / "acme-frontline.toml"
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    assert first.startswith("#:schema file://") and first.endswith("/schemas/deck.schema.json")
+    assert Path(first.removeprefix("#:schema file://")).is_file()
+    deck = load_file(Deck, path)
+    assert isinstance(deck, Deck), deck
+    assert deck.id == "acme-frontline" and deck.language == "nl"
+    assert deck.trait == 'Learn "from" the frontline \\ """ [bold]x[/]'  # literal, the escape gone
+    assert sorted(card.kind for card in deck.prompts) == sorted(CardKind)
+    assert "acme-frontline" in cli("decks", "list", "--decks", tmp_path).out
+
+
+def test_decks_new_never_writes_over_a_file_nor_outside_its_folder(cli, tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text("# a coach's own deck\n", encoding="utf-8")
+
+    taken = cli("decks", "new", "mine", "--trait", "Anything", "-o", tmp_path)
+    assert taken.code == 1 and "exists already; nothing was written" in taken.err
+    assert path.read_text(encoding="utf-8") == "# a coach's own deck\n"
+
+    for bad in ("../escape", "Caps", "", "a b", "x" * 80):
+        refused = cli("decks", "new", bad, "--trait", "Anything", "-o", tmp_path / "sub")
+        assert refused.code == 1 and "cannot be a deck id" in refused.err
+    assert not (tmp_path / "sub").exists() and not (tmp_path.parent / "escape.toml").exists()
