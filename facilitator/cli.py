@@ -203,6 +203,61 @@ def decks_new(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def decks_export(ws: Workspace, args: argparse.Namespace) -> int:
+    """`decks export ID -o FILE|FOLDER|-`: the deck's own file, byte for byte (its comments and
+    order kept), for another coach to `decks import`."""
+    from facilitator.files import atomic_write
+
+    _warn(ws.decks.problems)
+    deck = _get(ws.decks, args.id, "deck")
+    source = ws.decks.origins[deck.id]
+    data = source.read_bytes()
+    if args.output == "-":
+        sys.stdout.write(data.decode("utf-8", errors="replace"))
+        return 0
+    target = Path(args.output).expanduser() if args.output else Path.cwd()
+    if target.is_dir():
+        target = target / f"{deck.id}.toml"
+    if target.exists() and not args.replace:
+        raise CliError(f"{target} exists already; nothing was written (add --replace to write over it)")
+    atomic_write(target, data)
+    print(f"wrote {target}")
+    return 0
+
+
+def decks_import(ws: Workspace, args: argparse.Namespace) -> int:
+    """`decks import FILE`: a deck another coach shared, checked whole first, into the user's own
+    deck folder; a deck there with the same id is replaced only when the user says so."""
+    from facilitator.catalog import load_file, user_dir
+    from facilitator.files import atomic_write
+    from facilitator.models import Deck
+
+    source = Path(args.file).expanduser()
+    checked = load_file(Deck, source)
+    if isinstance(checked, list):
+        for problem in checked:
+            print(problem, file=sys.stderr)
+        raise CliError(f"{source} is not a deck the app can read (see above); nothing was imported")
+    target = user_dir("decks") / f"{checked.id}.toml"
+    overrides = checked.id in ws.decks and ws.decks.origins[checked.id] != target
+    if target.exists() and not args.replace:
+        question = f"Your deck {checked.id} ({target}) would be replaced. Replace it? [y/N] "
+        if not sys.stdin.isatty():
+            raise CliError(f"you have a deck {checked.id} already ({target}); nothing was imported (add --replace to replace it)")
+        try:
+            answer = input(question)
+        except EOFError:
+            answer = ""
+        if answer.strip().casefold() not in {"y", "yes"}:
+            print("nothing was imported")
+            return 1
+    replaced = target.exists()
+    atomic_write(target, source.read_bytes())
+    note = " (it is used in place of the built-in deck with that id)" if overrides and not replaced else ""
+    print(clean(f"imported {checked.id}: {checked.title}, {len(checked.prompts)} cards, into {target}{note}"))
+    return 0
+
+
 def _toml_string(text: str) -> str:
     """A TOML basic string: quotes and backslashes escaped, nothing read as anything but text."""
     import json
@@ -639,6 +694,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--lang", default="en", help="the language its cards are written in, like en, nl or sv (default en)")
     cmd.add_argument("-o", "--output", metavar="FOLDER", help="write it here (default: your own deck folder; see decks paths)")
     cmd.set_defaults(run=decks_new)
+    cmd = decks.add_parser("export", help="write a deck's file (comments kept) to share with another coach")
+    cmd.add_argument("id")
+    cmd.add_argument("-o", "--output", metavar="PATH", help="a file, a folder, or - for standard output; default: the current folder")
+    cmd.add_argument("--replace", action="store_true", help="write over a file that is there")
+    cmd.set_defaults(run=decks_export)
+    cmd = decks.add_parser("import", help="check a shared deck file and put it in your own deck folder")
+    cmd.add_argument("file", metavar="FILE")
+    cmd.add_argument("--replace", action="store_true", help="replace your deck with the same id without asking")
+    cmd.set_defaults(run=decks_import)
     cmd = decks.add_parser("paths", help="print the folders decks are read from, in order")
     cmd.set_defaults(run=folders_read, kind="decks")
 

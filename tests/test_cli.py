@@ -861,3 +861,43 @@ def test_decks_new_never_writes_over_a_file_nor_outside_its_folder(cli, tmp_path
         refused = cli("decks", "new", bad, "--trait", "Anything", "-o", tmp_path / "sub")
         assert refused.code == 1 and "cannot be a deck id" in refused.err
     assert not (tmp_path / "sub").exists() and not (tmp_path.parent / "escape.toml").exists()
+
+
+def test_a_deck_exported_by_one_coach_is_imported_by_another_checked_and_never_silently_replaced(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facilitator.catalog import builtin_dir, user_dir
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    exported = cli("decks", "export", "culture", "-o", shared)
+    assert exported.code == 0, exported.err
+    sent = shared / "culture.toml"
+    assert sent.read_bytes() == (builtin_dir("prompts") / "culture.toml").read_bytes()  # comments and order kept
+    again = cli("decks", "export", "culture", "-o", shared)
+    assert again.code == 1 and "exists already" in again.err
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    mine = user_dir("decks") / "culture.toml"
+    imported = cli("decks", "import", sent)
+    assert imported.code == 0, imported.err
+    assert "used in place of the built-in deck" in imported.out
+    assert mine.read_bytes() == sent.read_bytes()
+
+    mine.write_text(mine.read_text(encoding="utf-8") + "# my own note\n", encoding="utf-8")
+    refused = cli("decks", "import", sent)
+    assert refused.code == 1 and "--replace" in refused.err
+    assert mine.read_text(encoding="utf-8").endswith("# my own note\n")
+    assert cli("decks", "import", sent, "--replace").code == 0
+    assert mine.read_bytes() == sent.read_bytes()
+
+
+def test_a_broken_deck_is_not_imported_and_each_problem_is_said(cli, tmp_path: Path) -> None:
+    from facilitator.catalog import user_dir
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "broken"\ntitle = ""\n[[prompts]]\nid = "b1"\nkind = "riddle"\ntext = "x"\n', encoding="utf-8")
+    result = cli("decks", "import", broken)
+    assert result.code == 1 and "nothing was imported" in result.err
+    assert "riddle" in result.err and len(result.err_lines) >= 3
+    assert not (user_dir("decks") / "broken.toml").exists()
