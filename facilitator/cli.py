@@ -310,6 +310,52 @@ def plans_show(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def plans_preview(ws: Workspace, args: argparse.Namespace) -> int:
+    """`plans preview PLAN --seed N`: the cards a session with that seed will show, phase by
+    phase, drawn by the session engine itself on a store of its own that is thrown away, so a
+    facilitator can prepare and a coach can check a plan's mix. Nothing is saved."""
+    import tempfile
+
+    from facilitator.draw import dealing_problem
+    from facilitator.engine.live import LiveSession
+    from facilitator.models import Session
+    from facilitator.routines import default_routines, parse_routines
+    from facilitator.store import Store
+    from facilitator.vocabulary import ROUND_PHASES
+
+    _warn(ws.decks.problems)
+    _warn(ws.plans.problems)
+    plan = _get(ws.plans, args.id, "plan")
+    deck_ids = args.deck or plan.decks or sorted(d.id for d in ws.decks)
+    decks = [_get(ws.decks, d, "deck") for d in deck_ids]
+    routines = parse_routines("\n".join(args.routine)) if args.routine else default_routines()
+    if (problem := dealing_problem(plan, decks, routines)) is not None:
+        raise CliError(problem)
+    print(f"{plan.title} with seed {args.seed}")
+    print(f"Decks: {', '.join(deck_ids)}")
+    print(f"Routines: {', '.join(routines) or '-'}")
+    with tempfile.TemporaryDirectory(prefix="facilitator-preview-") as folder:
+        store = Store(Path(folder) / "store")
+        session = Session(title="preview", plan=plan.id, decks=list(deck_ids), routines=routines, seed=args.seed)
+        live = LiveSession.start(session, plan, decks, store)
+        shown = None
+        for _ in range(10_000):  # a plan has at most 50 phases of at most 50 rounds
+            if live.is_closed:
+                break
+            phase = live.phase
+            if phase.label != shown:
+                print(f"\n{phase.label} ({phase.minutes} min)")
+                shown = phase.label
+            if phase.kind in ROUND_PHASES and (card := live.current_round) is not None:
+                where = f"{card.deck}, " if card.deck else ""
+                print(f"  {live.round_number}. {card.text}  [{where}{card.kind.value}]")
+                live.next_round()
+            else:
+                print("  (no cards: the room works with its ideas)")
+                live.next_phase()
+    return 0
+
+
 def plans_validate(ws: Workspace, args: argparse.Namespace) -> int:
     from facilitator.catalog import validate_paths
     from facilitator.models import Plan
@@ -707,6 +753,12 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=folders_read, kind="decks")
 
     plans = group("plans", "list, show and validate session plans")
+    cmd = plans.add_parser("preview", help="print the cards a session with a given seed will show, phase by phase")
+    cmd.add_argument("id", metavar="PLAN")
+    cmd.add_argument("--seed", type=int, required=True, help="the seed typed at set-up: the same seed shows the same cards")
+    cmd.add_argument("--deck", action="append", default=[], metavar="ID", help="use this deck (again for more; default: the plan's, else every deck)")
+    cmd.add_argument("--routine", action="append", default=[], metavar="NAME", help="one of the team's routines (again for more; default: your routines list)")
+    cmd.set_defaults(run=plans_preview)
     cmd = plans.add_parser("paths", help="print the folders plans are read from, in order")
     cmd.set_defaults(run=folders_read, kind="plans")
     cmd = plans.add_parser("list", help="list the plans that load")

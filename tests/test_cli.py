@@ -901,3 +901,34 @@ def test_a_broken_deck_is_not_imported_and_each_problem_is_said(cli, tmp_path: P
     assert result.code == 1 and "nothing was imported" in result.err
     assert "riddle" in result.err and len(result.err_lines) >= 3
     assert not (user_dir("decks") / "broken.toml").exists()
+
+
+def test_plans_preview_prints_the_cards_a_seed_will_show_and_saves_nothing(cli, tmp_path: Path) -> None:
+    from facilitator.catalog import load_decks, load_plans
+    from facilitator.engine.live import LiveSession
+    from facilitator.store import default_store_path
+
+    routines = ["daily stand-up", "one-to-ones"]
+    args = ["plans", "preview", "quick-reflection", "--seed", "7", *[a for r in routines for a in ("--routine", r)]]
+    first = cli(*args)
+    assert first.code == 0, first.err
+    assert cli(*args).out == first.out  # the same seed, the same cards
+    assert cli(*args[:4], "8", *args[5:]).out != first.out
+    store_before = store_bytes(default_store_path())
+
+    plans, decks = load_plans(), load_decks()
+    plan = plans.get("quick-reflection")
+    live = LiveSession.start(
+        Session(title="real", plan=plan.id, decks=list(plan.decks), routines=routines, seed=7),
+        plan, [decks.get(d) for d in plan.decks], Store(tmp_path / "real.json"),
+    )
+    shown = []
+    while not live.is_closed:
+        if live.current_round is not None:
+            shown.append(live.current_round.text)
+            live.next_round()
+        else:
+            live.next_phase()
+    printed = [line.split(". ", 1)[1].rsplit("  [", 1)[0] for line in first.out.splitlines() if line[:4].strip().rstrip(".").isdigit()]
+    assert printed == shown and len(printed) >= 2  # what a real session with that seed shows
+    assert store_bytes(default_store_path()) == store_before  # the preview's store was its own
