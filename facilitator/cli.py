@@ -95,6 +95,9 @@ def decks_show(ws: Workspace, args: argparse.Namespace) -> int:
     print(deck.summary)
     print()
     print(_table(("CARD", "KIND", "TEXT"), [(c.id, c.kind.value, c.text) for c in deck.prompts]))
+    if sourced := [(c.id, c.source) for c in deck.prompts if c.source]:
+        print()
+        print(_table(("CARD", "FROM"), sourced))
     return 0
 
 

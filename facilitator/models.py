@@ -107,6 +107,9 @@ class PromptCard(Strict):
     id: Slug
     kind: CardKind
     text: Line
+    source: Line | None = None
+    """Where the card's idea comes from (an article, a page, an interview), for the coach who
+    adapts the deck and the room that asks; never shown on the wall."""
 
     @model_validator(mode="after")
     def _slots_match_kind(self) -> PromptCard:

@@ -932,3 +932,26 @@ def test_plans_preview_prints_the_cards_a_seed_will_show_and_saves_nothing(cli, 
     printed = [line.split(". ", 1)[1].rsplit("  [", 1)[0] for line in first.out.splitlines() if line[:4].strip().rstrip(".").isdigit()]
     assert printed == shown and len(printed) >= 2  # what a real session with that seed shows
     assert store_bytes(default_store_path()) == store_before  # the preview's store was its own
+
+
+def test_a_card_may_say_where_its_idea_comes_from(cli, tmp_path: Path) -> None:
+    """`source` is optional, kept through show --toml, listed by decks show, and never empty."""
+    folder = tmp_path / "sourced"
+    folder.mkdir()
+    deck = tomllib.loads(DECK_TOML)
+    deck["prompts"][0]["source"] = "Interview with a support lead, p. 4"
+    import tomli_w
+
+    (folder / "test-deck.toml").write_text(tomli_w.dumps(deck), encoding="utf-8")
+    shown = cli("decks", "show", deck["id"], "--decks", folder)
+    assert shown.code == 0, shown.err
+    first = deck["prompts"][0]["id"]
+    assert any(line.split()[:1] == [first] and "Interview with a support lead, p. 4" in line for line in shown.out.splitlines())
+    as_toml = cli("decks", "show", deck["id"], "--toml", "--decks", folder).out
+    assert tomllib.loads(as_toml)["prompts"][0]["source"] == "Interview with a support lead, p. 4"
+    assert "source" not in tomllib.loads(as_toml)["prompts"][1]
+
+    deck["prompts"][0]["source"] = "  "
+    (folder / "test-deck.toml").write_text(tomli_w.dumps(deck), encoding="utf-8")
+    checked = cli("decks", "validate", folder / "test-deck.toml")
+    assert checked.code == 1 and "source" in checked.err
