@@ -555,7 +555,7 @@ def import_sessions(ws: Workspace, args: argparse.Namespace) -> int:
     print(f"imported {path}: " + ", ".join(parts))
     for session_id in merged.refused:
         print(f"{PROG}: session {session_id} is damaged in this store, so the imported copy was not written over it", file=sys.stderr)
-    return 0
+    return 1 if merged.refused else 0  # a script must see that not everything came in
 
 
 def store_check(ws: Workspace, args: argparse.Namespace) -> int:

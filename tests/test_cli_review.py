@@ -395,6 +395,7 @@ def test_import_does_not_write_over_a_session_damaged_in_the_store(cli, store_pa
 
     result = cli("--store", target, "import", newer)
 
+    assert result.code == 1  # not everything came in: a script must see it
     assert result.out == f"imported {newer}: 0 added, 0 updated, 2 already here\n"
     assert "facilitator: session blue0002 is damaged in this store, so the imported copy was not written over it" in result.err_lines
     assert session_file_of(target, "blue0002").read_bytes() == damaged
