@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # each command loads what it uses: `--help` loads neither pyd
     from facilitator.catalog import LoadProblem
     from facilitator.exporting import Export
     from facilitator.index import Index
+    from facilitator.layout import StoreLayout
     from facilitator.models import Action, Deck, Plan, Session
     from facilitator.store import Store, StoreDamaged, StoreSetAside
     from facilitator.summaries import ActionSummary, SessionSummary
@@ -402,39 +403,29 @@ def _quick_index(ws: Workspace, *, journals_matter: bool = False) -> Index | Non
     `journals_matter`, any live session's journal, which the counts must include), or a
     damaged store the user must be asked about.
     """
-    from facilitator.index import Index, IndexOutdated, IndexUnusable
-    from facilitator.layout import StoreLayout
+    from facilitator.glance import usable_index
+    from facilitator.layout import StoreLayout, problem_lines
 
     layout = StoreLayout.of(ws.store_path)
-    if "store" in ws.__dict__ or (layout.legacy is not None and layout.legacy.exists()):
+    if "store" in ws.__dict__ or (index := usable_index(layout)) is None:
         return None
-    try:
-        index = Index.open(layout.index, read_only=True)
-    except (IndexUnusable, IndexOutdated):
-        return None
-    try:
-        journals = [p for p in layout.journal.glob("*.jsonl") if p.is_file()] if layout.journal.is_dir() else []
-        if journals_matter and any(p.stat().st_size for p in journals):
-            return None
-        if any(b'"status"' in p.read_bytes() for p in journals):
-            return None  # perhaps a close a crash interrupted: the store finishes it
-        if any(index.stale_files(layout.sessions)):
-            return None
-    except OSError:
+    if journals_matter and _a_live_journal(layout):
+        index.close()
         return None
     if not os.access(layout.folder, os.W_OK | os.X_OK):
         print(f"{PROG}: the store is read-only, so it is open for reviewing only: {layout.folder}", file=sys.stderr)
     for session_id, damage in index.damaged().items():
         _say_damaged(session_id, damage)
-    from facilitator.layout import journals_not_plain
-
-    copies = sorted(layout.sessions.glob("*.damaged-*"))
-    _warn([  # in the words and order of `Store.refresh_problems`, so both paths say the same
-        *(f"sessions file {c.name.split('.damaged-')[0]}, set aside as damaged as {c.name}" for c in copies),
-        *index.skipped(),
-        *(f"the journal of session {name}, which is not a plain file; it was left alone" for name in journals_not_plain(layout.journal)),
-    ])
+    _warn(problem_lines(layout, index.skipped()))  # as `Store.refresh_problems` says them
     return index
+
+
+def _a_live_journal(layout: StoreLayout) -> bool:
+    """Whether a live session has events since its last phase end, which its counts must include."""
+    try:
+        return any(p.is_file() and p.stat().st_size for p in layout.journal.glob("*.jsonl"))
+    except OSError:
+        return True
 
 
 def _say_damaged(session_id: str, damage: Sequence[str]) -> None:

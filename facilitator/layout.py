@@ -4,6 +4,7 @@ Python, so that a command that only lists can find the index without loading the
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,3 +114,18 @@ def _is_plain(entry: os.DirEntry[str]) -> bool:
         return entry.is_file()
     except OSError:
         return False
+
+
+def problem_lines(layout: StoreLayout, skipped: Sequence[str], said: Sequence[str] = ()) -> list[str]:
+    """What is wrong in a store as its files stand, one line each, in one order for the store and
+    for the commands that only read its index: session files set aside as damaged (those not in
+    `said` already), documents left out of the lists, journals that are not plain files."""
+    sessions = layout.sessions
+    copies = sorted(sessions.glob("*.damaged-*")) if sessions.is_dir() else []
+    return [
+        *(f"sessions file {c.name.split('.damaged-')[0]}, set aside as damaged as {c.name}"
+          for c in copies if not any(c.name in line for line in said)),
+        *skipped,
+        *(f"the journal of session {name}, which is not a plain file; it was left alone"
+          for name in journals_not_plain(layout.journal)),
+    ]

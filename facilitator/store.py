@@ -60,9 +60,10 @@ from facilitator.files import (  # noqa: F401  (re-exported: the store's public 
     set_aside,
     writable,
 )
+from facilitator.glance import saved_setting
 from facilitator.index import FileEntry, Index, IndexOutdated, IndexUnusable, all_files, is_session_file, month_of, signature
 from facilitator.journal import Journal, JournalLines  # noqa: F401
-from facilitator.layout import STORE_ENV, StoreDamaged, StoreLayout, StoreSetAside, default_store_path  # noqa: F401
+from facilitator.layout import STORE_ENV, StoreDamaged, StoreLayout, StoreSetAside, default_store_path, problem_lines  # noqa: F401
 from facilitator.models import (
     SCHEMA_VERSION,
     ActionState,
@@ -320,7 +321,7 @@ class Store:
             if self.layout.legacy is not None and self.layout.legacy.is_file():
                 self._legacy_docs = self._legacy_documents()
                 index = Index.in_memory()
-                self._index_legacy(index)
+                self._index_file(index, _LEGACY)  # its documents come from the file that stays where it is
             elif any(self._stale(index)):
                 index = Index.in_memory(copy_of=index)
                 self._reconcile(index)
@@ -393,28 +394,10 @@ class Store:
         data = AtomicJSONStorage(self.layout.legacy, True).read() or {}
         return data.get(SESSIONS, {})
 
-    def _index_legacy(self, index: Index) -> None:
-        docs = self._legacy_docs or {}
-        rows, skipped = [], []
-        for key, doc in docs.items():
-            session, damage, why = _read_doc(doc, int(key))
-            if session is None:
-                skipped.append(why or "")
-            else:
-                rows.append(summarize(session, damage))
-        index.put_file(_LEGACY, FileEntry(rows, skipped), None)
-
     def refresh_problems(self) -> list[str]:
         """What is wrong in the store as it stands, said once each, through the text gate."""
-        copies = sorted(self.layout.sessions.glob("*.damaged-*")) if self.layout.sessions.is_dir() else []
-        self.problems = [
-            *[clean(p) for p in self._set_aside],
-            *[clean(f"sessions file {c.name.split('.damaged-')[0]}, set aside as damaged as {c.name}") for c in copies
-              if not any(c.name in p for p in self._set_aside)],
-            *[clean(m) for m in self.index.skipped()],
-            *[f"the journal of session {clean(name)}, which is not a plain file; it was left alone"
-              for name in Journal.not_plain(self.journal_dir)],
-        ]
+        said = [clean(p) for p in self._set_aside]
+        self.problems = [*said, *(clean(line) for line in problem_lines(self.layout, self.index.skipped(), said))]
         return self.problems
 
     def check(self) -> list[str]:
@@ -688,12 +671,8 @@ class Store:
     # --- settings -------------------------------------------------------------------------
 
     def setting(self, key: str, default: Any = None) -> Any:
-        try:
-            data = AtomicJSONStorage(self.layout.settings, True).read() or {}
-        except StoreDamaged:
-            return default
-        found = next((d for d in data.get(SETTINGS, {}).values() if d.get("key") == key), None)
-        return default if found is None else found.get("value", default)
+        """A setting, or `default` while `settings.json` is missing or cannot be read."""
+        return saved_setting(self.path, key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
         if self.read_only:

@@ -44,3 +44,21 @@ def room(tmp_path: Path, clock):
 def live(room):
     """A quick reflection just started: in its warm-up round."""
     return room.start()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run `facilitator ARGS` in-process; argparse exits become exit codes like any other."""
+    from facilitator.cli import main
+    from tests.helpers import Result
+
+    def run(*argv: object) -> Result:
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

@@ -6,7 +6,9 @@ import html
 import json
 import os
 import re
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events
@@ -186,3 +188,30 @@ async def settled(pilot: Pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+@dataclass
+class Result:
+    """What one `facilitator` command did: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+def utc_zone() -> Iterator[None]:
+    """Dates are shown in local time: the zone pinned to UTC (as an autouse fixture of the
+    snapshot tests) makes a snapshot the same anywhere."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

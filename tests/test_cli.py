@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -81,31 +80,6 @@ minutes = 3
 '''
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    """Run `facilitator ARGS` in-process; argparse exits become exit codes like any other."""
-
-    def run(*argv: object) -> Result:
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture
@@ -684,7 +658,6 @@ def app_launch(monkeypatch: pytest.MonkeyPatch):
 
     def launch(path: Path, answer: str):
         monkeypatch.setattr("builtins.input", lambda prompt="": answer)
-        from facilitator.cli import main
 
         return main(["--store", str(path)])
 

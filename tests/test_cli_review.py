@@ -19,13 +19,12 @@ import pytest
 from icalendar import Calendar
 
 import facilitator.cli as cli_module
-from facilitator.cli import main
 from facilitator.imports import read_sessions
 from facilitator.index import signature
 from facilitator.models import Action, ActionStatus, Cadence, Idea, Session, SessionStatus
 from facilitator.store import Store, StoreLayout
 from tests.helpers import edit_stored_doc, session_file_of, store_bytes, stored_docs
-from tests.test_cli import Result, row_of, table_ids
+from tests.test_cli import row_of, table_ids
 
 T0 = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
 BLUE_IDS = ["blue0001", "blue0002", "blue0003"]
@@ -76,20 +75,6 @@ def known_sessions() -> list[Session]:
     ]
 
 
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    """Run `facilitator ARGS` in-process; argparse exits become exit codes like any other."""
-
-    def run(*argv: object) -> Result:
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ Update the SVGs under `tests/__snapshots__/` after a deliberate visual change wi
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -36,7 +34,7 @@ from facilitator.screens.vote import VoteScreen
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import let_time_pass, settled, steady, type_fast
+from tests.helpers import let_time_pass, settled, steady, type_fast, utc_zone
 
 SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
 SEED = "7"
@@ -45,18 +43,7 @@ ROUND_SECONDS = 120  # the quick-reflection plan's warm-up: one round of two min
 State = Callable[[Pilot], Awaitable[None]]
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    """The home screen shows dates in local time; pin the zone so a snapshot is the same anywhere."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+utc = pytest.fixture(autouse=True, name="utc")(utc_zone)
 
 
 def save_earlier_sessions(store_path: Path) -> None:

@@ -8,15 +8,13 @@ differs between runs; dates are shown in local time, so the zone is pinned. Upda
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 
 import pytest
 from textual.pilot import Pilot
 
 from facilitator.screens.progress import ProgressScreen
-from tests.helpers import steady
+from tests.helpers import steady, utc_zone
 from tests.test_progress import sample
 from tests.test_progress_screen import Host
 
@@ -24,17 +22,7 @@ SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
 State = Callable[[Pilot], Awaitable[None]]
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+utc = pytest.fixture(autouse=True, name="utc")(utc_zone)
 
 
 class FacilitatorLike(Host):

@@ -9,9 +9,7 @@ them before committing.
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -23,25 +21,14 @@ from facilitator.screens.review import ReviewScreen
 from facilitator.screens.session_view import SessionViewScreen
 from facilitator.workspace import Workspace
 from tests.fakes import FakeClock
-from tests.helpers import steady, type_fast
+from tests.helpers import steady, type_fast, utc_zone
 from tests.review_store import save_review_store
 
 SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
 State = Callable[[Pilot], Awaitable[None]]
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    """Dates are shown in local time; pin the zone so a snapshot is the same anywhere."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+utc = pytest.fixture(autouse=True, name="utc")(utc_zone)
 
 
 async def in_review(pilot: Pilot) -> None:
