@@ -5,7 +5,9 @@
 * When a round may draw from several decks, the decks take turns.
 * A phase may ask for some kinds of card only (a routine scan shows routine cards).
 * Routine cards take the session's routines in turn (shuffled), so every routine comes up before
-  any comes up twice.
+  any comes up twice; a card that `fits` some kinds of routine only takes the next routine of
+  those kinds (`routines.kinds_of`), and a card that suits none of the session's routines is
+  never drawn: a meeting-only card never meets a one-to-one.
 * Everything random comes from one seeded generator: the same seed and the same calls give the
   same sequence, so a session can be replayed or resumed.
 
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from facilitator.models import ROUND_PHASES, CardKind, Deck, Plan, PromptCard
+from facilitator.routines import kinds_of
 
 
 class CannotDeal(ValueError):
@@ -63,6 +66,7 @@ class CardDrawer:
             raise ValueError("a session needs at least one deck to draw from")
         self.decks = {deck.id: deck for deck in decks}
         self.routines = list(routines)
+        self._kinds = {routine: kinds_of(routine) for routine in self.routines}
         self.seed = seed
         self._random = random.Random(seed)
         self._pools: dict[str, list[PromptCard]] = {}
@@ -86,7 +90,7 @@ class CardDrawer:
         deck = self.decks[ids[self._turn % len(ids)]]
         self._turn += 1
         card = self._next_card(deck, wanted)
-        routine = self._next_routine() if card.needs_routine else None
+        routine = self._next_routine(card) if card.needs_routine else None
         return DrawnCard(deck, card, routine)
 
     def deck_ids(self, deck_ids: Sequence[str] | None) -> list[str]:
@@ -100,33 +104,43 @@ class CardDrawer:
         if wanted and any(self._has(self.decks[d], wanted) for d in ids):
             return None  # the draw keeps to decks with the kinds asked for
         has_routine_cards = any(c.needs_routine for d in ids for c in self.decks[d].prompts)
-        if CardKind.ROUTINE in wanted and not self.routines and has_routine_cards:
-            return f"{phase} shows routine cards, and no routine is picked: pick at least one routine."
+        if CardKind.ROUTINE in wanted and has_routine_cards:
+            if not self.routines:
+                return f"{phase} shows routine cards, and no routine is picked: pick at least one routine."
+            return f"{phase} shows routine cards, and none of them suits the routines picked: add a routine its cards fit."
         for deck_id in ids:
             if not self._has(self.decks[deck_id], set()):
                 title = self.decks[deck_id].title
-                return f"Deck “{title}” has only routine cards, and no routine is picked: pick a routine, or leave the deck out."
+                if not self.routines:
+                    return f"Deck “{title}” has only routine cards, and no routine is picked: pick a routine, or leave the deck out."
+                return f"Deck “{title}” has only routine cards, and none suits the routines picked: add a routine its cards fit, or leave the deck out."
         return None
 
     def redraw(self, shown: DrawnCard, kinds: Sequence[CardKind] = ()) -> DrawnCard:
         """Another card in place of `shown`, from the same deck and, for a routine card, with the
         same routine: skipping a card leaves the turns of decks and routines as they were."""
         wanted = set(kinds) if self._has(shown.deck, set(kinds)) else set()
-        card = self._next_card(shown.deck, wanted, avoid=shown.card.id)
+        keep = shown.routine if shown.routine in self._kinds else None
+        card = self._next_card(shown.deck, wanted, avoid=shown.card.id, routine=keep)
         routine = None
         if card.needs_routine:
-            routine = shown.routine if shown.routine else self._next_routine()
+            routine = keep if keep and card.suits(self._kinds[keep]) else self._next_routine(card)
         return DrawnCard(shown.deck, card, routine)
+
+    def _showable(self, card: PromptCard) -> bool:
+        """Whether the card can be shown at all: a routine card needs a routine it suits."""
+        return not card.needs_routine or any(card.suits(kinds) for kinds in self._kinds.values())
 
     def _has(self, deck: Deck, kinds: set[CardKind]) -> bool:
         """Whether the deck has a card of these kinds that can be shown (any kind if none given)."""
-        return any((not kinds or c.kind in kinds) and (self.routines or not c.needs_routine) for c in deck.prompts)
+        return any((not kinds or c.kind in kinds) and self._showable(c) for c in deck.prompts)
 
     def _usable(self, deck: Deck) -> list[PromptCard]:
-        """A deck's cards that can be shown: without routines, routine cards cannot."""
-        cards = [c for c in deck.prompts if self.routines or not c.needs_routine]
+        """A deck's cards that can be shown: a routine card only with a routine it suits."""
+        cards = [c for c in deck.prompts if self._showable(c)]
         if not cards:
-            raise CannotDeal(f"deck {deck.id} has only routine cards and the session has no routines")
+            why = "none suits the session's routines" if self.routines else "the session has no routines"
+            raise CannotDeal(f"deck {deck.id} has only routine cards and {why}")
         return cards
 
     def replay(self, deck_id: str | None, card_id: str | None, routine: str | None) -> None:
@@ -143,15 +157,18 @@ class CardDrawer:
             if routine in self._routine_queue:
                 self._routine_queue.remove(routine)
 
-    def _next_card(self, deck: Deck, kinds: set[CardKind], avoid: str | None = None) -> PromptCard:
+    def _next_card(self, deck: Deck, kinds: set[CardKind], avoid: str | None = None, routine: str | None = None) -> PromptCard:
         """The next card of the deck's pool, of the wanted kinds.
 
         When the pool has none of them left, only those kinds are dealt afresh (cards of other
         kinds not yet shown stay in the pool), and the card just shown (`avoid`) does not come
-        straight back.
+        straight back. With a `routine` (a skipped card's), a routine card that suits it comes
+        first, if the pool has one.
         """
         pool = self._pools.get(deck.id) or []
         fits = [i for i, c in enumerate(pool) if (not kinds or c.kind in kinds) and c.id != avoid]
+        if routine is not None:
+            fits = [i for i in fits if not pool[i].needs_routine or pool[i].suits(self._kinds[routine])] or fits
         if not fits:
             fresh = [c for c in self._usable(deck) if not kinds or c.kind in kinds]
             self._random.shuffle(fresh)
@@ -168,8 +185,22 @@ class CardDrawer:
         self._random.shuffle(pool)
         return pool
 
-    def _next_routine(self) -> str:
+    def _next_routine(self, card: PromptCard) -> str:
+        """The next routine in turn that the card suits; if none is left this turn, a new turn."""
         if not self._routine_queue:
             self._routine_queue = list(self.routines)
             self._random.shuffle(self._routine_queue)
-        return self._routine_queue.pop()
+        for i in range(len(self._routine_queue) - 1, -1, -1):
+            if card.suits(self._kinds[self._routine_queue[i]]):
+                return self._routine_queue.pop(i)
+        # None left this turn suits the card: it takes one from a new turn, and the routines
+        # still waiting in this turn come first after it.
+        waiting = self._routine_queue
+        fresh = list(self.routines)
+        self._random.shuffle(fresh)
+        suiting = [r for r in fresh if card.suits(self._kinds[r])]
+        if not suiting:
+            raise CannotDeal(f"card {card.id} suits none of the session's routines")
+        chosen = suiting[-1]
+        self._routine_queue = [r for r in fresh if r not in waiting and r != chosen] + waiting
+        return chosen

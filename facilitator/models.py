@@ -29,6 +29,7 @@ from facilitator.vocabulary import (
     CardKind,
     PhaseKind,
     PromptKind,
+    RoutineFit,
     SessionStatus,
 )
 
@@ -60,7 +61,7 @@ class Strict(BaseModel):
     string passes the text gate (`facilitator.text`) on its way in, from a file, the store, a
     journal or the keyboard: stored text written before the gate existed is cleaned as it loads."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False, use_attribute_docstrings=True)
     _keeps_lines: ClassVar[frozenset[str]] = frozenset()
     """Fields whose text may hold several lines; in every other field a line break is a space."""
 
@@ -110,6 +111,8 @@ class PromptCard(Strict):
     source: Line | None = None
     """Where the card's idea comes from (an article, a page, an interview), for the coach who
     adapts the deck and the room that asks; never shown on the wall."""
+    fits: list[RoutineFit] = Field(default_factory=list)
+    """For a routine card: the kinds of routine it suits; empty (or `any`) means every routine."""
 
     @model_validator(mode="after")
     def _slots_match_kind(self) -> PromptCard:
@@ -121,11 +124,21 @@ class PromptCard(Strict):
             raise ValueError(f"a routine card needs the {ROUTINE_SLOT} slot")
         if self.kind is not CardKind.ROUTINE and slots:
             raise ValueError(f"only routine cards may use {ROUTINE_SLOT}")
+        if self.fits and self.kind is not CardKind.ROUTINE:
+            raise ValueError("only routine cards have fits: the other kinds never show a routine")
+        if len(set(self.fits)) != len(self.fits):
+            raise ValueError("fits names a kind of routine twice")
         return self
 
     @property
     def needs_routine(self) -> bool:
         return self.kind is CardKind.ROUTINE
+
+    def suits(self, routine_kinds: frozenset[RoutineFit]) -> bool:
+        """Whether this card may be shown with a routine of these kinds (see `routines.kinds_of`)."""
+        if not self.fits or RoutineFit.ANY in self.fits:
+            return True
+        return not routine_kinds.isdisjoint(self.fits)
 
     def render(self, routine: str | None = None) -> str:
         """The text as shown, with the routine filled in (plain replace: braces in it stay literal)."""

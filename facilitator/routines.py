@@ -8,9 +8,11 @@ was run with.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 from facilitator.catalog import user_dir
+from facilitator.vocabulary import RoutineFit
 
 DEFAULT_ROUTINES: tuple[str, ...] = (
     "daily stand-up",
@@ -31,6 +33,42 @@ DEFAULT_ROUTINES: tuple[str, ...] = (
     "project kick-off",
     "the leader's own calendar week",
 )
+
+
+_MEET, _CERE, _ONE, _PEOPLE, _OWN = (
+    RoutineFit.MEETINGS,
+    RoutineFit.CEREMONIES,
+    RoutineFit.ONE_TO_ONES,
+    RoutineFit.PEOPLE,
+    RoutineFit.OWN_WEEK,
+)
+KIND_WORDS: tuple[tuple[str, frozenset[RoutineFit]], ...] = (
+    # Read top to bottom; a routine takes the kinds of every pattern found in its name.
+    (r"stand-? ?up|daily scrum|sprint|retro|demo|planning|prioriti|refinement|backlog|kick-? ?off|post-? ?mortem|incident|triage", frozenset({_CERE, _MEET})),
+    (r"meeting|review|all-? ?hands|town ?hall|\bboard\b|council|forecast|budget|steering|offsite|workshop|huddle", frozenset({_MEET})),
+    (r"one-to-one|one on one|1[:-]1|1-on-1|coaching|mentoring|check-? ?in", frozenset({_ONE, _PEOPLE})),
+    (r"performance|appraisal", frozenset({_ONE, _PEOPLE})),
+    (r"hiring|interview|recruit|onboarding|induction|new (staff|starters|hires)|exit talk|training", frozenset({_PEOPLE})),
+    (r"calendar|own week|diary|inbox|my week|own time|leader's own", frozenset({_OWN})),
+)
+"""What kind of routine a name is, by the words in it, for the cards' `fits`."""
+
+_REVIEW_OF_PEOPLE = re.compile(r"performance|appraisal")
+
+
+@cache
+def kinds_of(routine: str) -> frozenset[RoutineFit]:
+    """The kinds of routine this one is, read from its words ("weekly team meeting" is a meeting;
+    "performance reviews" are one-to-ones about people, not a meeting). A name with none of the
+    words is of no known kind: only cards that suit any routine are drawn for it."""
+    name = routine.casefold().replace("’", "'")
+    kinds: set[RoutineFit] = set()
+    for pattern, found in KIND_WORDS:
+        if re.search(pattern, name):
+            kinds |= found
+    if _REVIEW_OF_PEOPLE.search(name) and not re.search(r"meeting", name):
+        kinds.discard(_MEET)  # a performance review is a conversation, not a meeting
+    return frozenset(kinds)
 
 
 def user_routines_file() -> Path:

@@ -18,6 +18,24 @@ class CardKind(StrEnum):
     STIMULUS = "stimulus"
 
 
+class RoutineFit(StrEnum):
+    """The kinds of routine a routine card may be limited to (`fits`), so that a card written for
+    a group meeting never meets a one-to-one."""
+
+    MEETINGS = "meetings"
+    """Group meetings: team and management meetings, reviews, all-hands."""
+    CEREMONIES = "ceremonies"
+    """The team's working rituals: stand-up, planning, sprint review, retrospective, triage."""
+    ONE_TO_ONES = "one-to-ones"
+    """Two people talking: one-to-ones, coaching, performance reviews."""
+    PEOPLE = "people"
+    """Bringing people in and growing them: hiring, onboarding, performance reviews."""
+    OWN_WEEK = "own-week"
+    """The leader's own calendar, habits and time."""
+    ANY = "any"
+    """Any routine at all; the same as leaving `fits` out."""
+
+
 class PromptKind(StrEnum):
     """What a round showed: a deck card's kind, or a card the app built from an idea."""
 

@@ -371,7 +371,7 @@ def test_a_repeated_card_id_is_named_with_the_other_problems_not_after_them(tmp_
         ("prompts[0].kind", "card q1", 'kind "quiz" is not one of question, routine, perspective, stimulus'),
         ("prompts[2]", "card q1", "this card id is used twice in the deck"),
         ("prompts[4]", "card q1", "this card id is used twice in the deck"),
-        ("prompts[4].colour", "card q1", 'unknown key "colour"; a card has id, kind, text and source'),
+        ("prompts[4].colour", "card q1", 'unknown key "colour"; a card has id, kind, text, source and fits'),
     ]
     assert all(p.path == broken and p.line for p in catalog.problems)
 

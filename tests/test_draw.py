@@ -212,3 +212,73 @@ def test_kinds_with_no_routines_skip_a_routine_only_deck_without_failing() -> No
                      prompts=[PromptCard(id="q1", kind="question", text="Why?")])
     drawer = CardDrawer([only_routines, questions], [], seed=1)
     assert {drawer.draw(kinds=[CardKind.QUESTION]).card.id for _ in range(4)} == {"q1"}
+
+
+# --- fits: a card only meets the kinds of routine it suits ---------------------------------------
+
+
+def fitted_deck() -> Deck:
+    """Routine cards for meetings only, for one-to-ones only, for any routine, and a question."""
+    cards = [
+        PromptCard(id="meet-1", kind=CardKind.ROUTINE, text="Who chairs {routine}?", fits=["meetings"]),
+        PromptCard(id="meet-2", kind=CardKind.ROUTINE, text="Whose agenda is {routine}?", fits=["meetings", "ceremonies"]),
+        PromptCard(id="one-1", kind=CardKind.ROUTINE, text="What does {routine} ask of the listener?", fits=["one-to-ones"]),
+        PromptCard(id="any-1", kind=CardKind.ROUTINE, text="Where is the customer in {routine}?"),
+        PromptCard(id="any-2", kind=CardKind.ROUTINE, text="What would {routine} show a customer?", fits=["any"]),
+        PromptCard(id="q", kind=CardKind.QUESTION, text="What did a customer say last?"),
+    ]
+    return Deck(id="fitted", title="Fitted", trait="A trait", summary="A summary", prompts=cards)
+
+
+MEETING_ONLY = {"meet-1", "meet-2"}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_meeting_only_card_never_meets_a_one_to_one(seed: int) -> None:
+    routines = ["weekly team meeting", "one-to-ones", "the leader's own calendar week", "daily stand-up"]
+    drawer = CardDrawer([fitted_deck()], routines, seed)
+
+    drawn = [drawer.draw(kinds=[CardKind.ROUTINE]) for _ in range(30)]
+    drawn += [drawer.redraw(d, kinds=[CardKind.ROUTINE]) for d in drawn[:10]]
+
+    pairs = {(d.card.id, d.routine) for d in drawn}
+    assert all(routine in {"weekly team meeting", "daily stand-up"} for card, routine in pairs if card in MEETING_ONLY)
+    assert all(routine == "one-to-ones" for card, routine in pairs if card == "one-1")
+    # every routine and every card still comes up
+    assert {routine for _, routine in pairs} == set(routines)
+    assert {card for card, _ in pairs} == {c.id for c in fitted_deck().prompts if c.needs_routine}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_card_that_suits_none_of_the_routines_is_never_drawn(seed: int) -> None:
+    drawer = CardDrawer([fitted_deck()], ["one-to-ones", "hiring interviews"], seed)
+
+    drawn = {drawer.draw().card.id for _ in range(40)}
+
+    assert drawn == {"one-1", "any-1", "any-2", "q"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_routines_still_take_turns_when_cards_fit_some_of_them(seed: int) -> None:
+    routines = ["weekly team meeting", "one-to-ones", "daily stand-up", "monthly business review"]
+    deck = fitted_deck().model_copy(update={"prompts": [c for c in fitted_deck().prompts if c.id.startswith("any")]})
+    drawer = CardDrawer([deck], routines, seed)
+
+    turns = [drawer.draw().routine for _ in range(8)]
+
+    assert sorted(turns[:4]) == sorted(routines) and sorted(turns[4:]) == sorted(routines)
+
+
+def test_a_routine_phase_whose_cards_suit_none_of_the_routines_is_a_problem() -> None:
+    only_meetings = Deck(
+        id="meetings",
+        title="Meetings",
+        trait="A trait",
+        summary="A summary",
+        prompts=[PromptCard(id="m", kind=CardKind.ROUTINE, text="Who chairs {routine}?", fits=["meetings"])],
+    )
+
+    problem = CardDrawer([only_meetings], ["one-to-ones"], 0).problem(None, [CardKind.ROUTINE], "Routine scan")
+
+    assert problem == "Routine scan shows routine cards, and none of them suits the routines picked: add a routine its cards fit."
+    assert CardDrawer([only_meetings], ["one-to-ones", "weekly team meeting"], 0).problem(None, [CardKind.ROUTINE], "Routine scan") is None

@@ -318,7 +318,7 @@ def test_every_problem_in_a_file_is_a_plain_line_with_its_line_number(
         ),
         f'{path}:18: card lat-q5: unknown key "txet" (did you mean "text"?)',
         f"{path}:23: card lat-r1: the text is empty",
-        f'{path}:24: card lat-r1: unknown key "colour"; a card has id, kind, text and source',
+        f'{path}:24: card lat-r1: unknown key "colour"; a card has id, kind, text, source and fits',
     ]
 
 

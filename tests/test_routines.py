@@ -10,6 +10,7 @@ import pytest
 from facilitator.routines import (
     DEFAULT_ROUTINES,
     default_routines,
+    kinds_of,
     parse_routines,
     user_routines_file,
 )
@@ -95,3 +96,27 @@ def test_changing_the_returned_list_does_not_change_the_next_one() -> None:
 
 def test_builtin_list_has_no_repeats_or_blanks() -> None:
     assert parse_routines("\n".join(DEFAULT_ROUTINES)) == list(DEFAULT_ROUTINES)
+
+
+@pytest.mark.parametrize(
+    ("routine", "kinds"),
+    [
+        ("weekly team meeting", {"meetings"}),
+        ("daily stand-up", {"ceremonies", "meetings"}),
+        ("Retrospective", {"ceremonies", "meetings"}),
+        ("one-to-ones", {"one-to-ones", "people"}),
+        ("1:1 with my manager", {"one-to-ones", "people"}),
+        ("performance reviews", {"one-to-ones", "people"}),
+        ("hiring interviews", {"people"}),
+        ("onboarding of new staff", {"people"}),
+        ("the leader’s own calendar week", {"own-week"}),
+        ("board meeting", {"meetings"}),
+        ("gardening", set()),
+    ],
+)
+def test_a_routine_s_kind_is_read_from_its_words(routine: str, kinds: set[str]) -> None:
+    assert kinds_of(routine) == kinds
+
+
+def test_every_default_routine_is_of_some_kind() -> None:
+    assert all(kinds_of(routine) for routine in DEFAULT_ROUTINES)
