@@ -80,12 +80,12 @@ def decks_list(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def decks_show(ws: Workspace, args: argparse.Namespace) -> int:
-    import tomli_w
-
     _warn(ws.decks.problems)
     deck = _get(ws.decks, args.id, "deck")
     if args.toml:
-        print(tomli_w.dumps(deck.model_dump(mode="json", exclude_none=True)), end="")
+        from facilitator.authoring import to_toml
+
+        print(to_toml(deck), end="")
         return 0
     print(f"{deck.title}  [{deck.id}, v{deck.version}, {deck.language}]")
     print(f"Trait: {deck.trait}")
@@ -175,8 +175,8 @@ def decks_new(ws: Workspace, args: argparse.Namespace) -> int:
     """`decks new ID --trait T [--lang L]`: a valid deck with one card of each kind, in the user's
     own deck folder (or `-o`), to edit from there. An existing file is never written over."""
     import re
-    from importlib import resources
 
+    from facilitator.authoring import SCHEMA_PREFIX, schema_directive
     from facilitator.catalog import load_file, user_dir
     from facilitator.files import atomic_write
     from facilitator.models import Deck
@@ -187,7 +187,7 @@ def decks_new(ws: Workspace, args: argparse.Namespace) -> int:
     target = folder / f"{args.id}.toml"
     if target.exists():
         raise CliError(f"{target} exists already; nothing was written (give another id, or -o another folder)")
-    schema = Path(str(resources.files("facilitator").joinpath("schemas", "deck.schema.json"))).as_uri()
+    schema = schema_directive().removeprefix(SCHEMA_PREFIX)
     title = clean(args.title or args.trait).strip()
     text = DECK_SCAFFOLD.format(
         schema=schema, path=target, id=_toml_string(args.id), id_bare=args.id, title=_toml_string(title),

@@ -120,7 +120,7 @@ def test_help_and_a_bad_option_load_neither_pydantic_nor_the_store(argv: list[st
         f"        main({argv!r})\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'tinydb', 'textual', 'filelock', 'tomli_w'}))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'tinydb', 'textual', 'filelock', 'tomlkit'}))\n"
     )
 
     result = _imported_in_a_fresh_python(code)
@@ -134,7 +134,7 @@ def test_the_app_loads_neither_pydantic_nor_the_store_before_its_home_screen_sho
     code = (
         "import sys\n"
         "import facilitator.app\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'tinydb', 'filelock', 'tomli_w'}))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'tinydb', 'filelock', 'tomlkit'}))\n"
     )
 
     result = _imported_in_a_fresh_python(code)

@@ -9,7 +9,7 @@ from typing import Any
 
 import platformdirs
 import pytest
-import tomli_w
+import tomlkit
 
 from facilitator.catalog import (
     LoadProblem,
@@ -60,7 +60,7 @@ def plan_data(plan_id: str = "short", title: str = "Short session") -> Data:
 
 def write_toml(path: Path, data: Data) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    path.write_text(tomlkit.dumps(data), encoding="utf-8")
     return path
 
 

@@ -913,9 +913,9 @@ def test_a_card_may_say_where_its_idea_comes_from(cli, tmp_path: Path) -> None:
     folder.mkdir()
     deck = tomllib.loads(DECK_TOML)
     deck["prompts"][0]["source"] = "Interview with a support lead, p. 4"
-    import tomli_w
+    import tomlkit
 
-    (folder / "test-deck.toml").write_text(tomli_w.dumps(deck), encoding="utf-8")
+    (folder / "test-deck.toml").write_text(tomlkit.dumps(deck), encoding="utf-8")
     shown = cli("decks", "show", deck["id"], "--decks", folder)
     assert shown.code == 0, shown.err
     first = deck["prompts"][0]["id"]
@@ -925,6 +925,6 @@ def test_a_card_may_say_where_its_idea_comes_from(cli, tmp_path: Path) -> None:
     assert "source" not in tomllib.loads(as_toml)["prompts"][1]
 
     deck["prompts"][0]["source"] = "  "
-    (folder / "test-deck.toml").write_text(tomli_w.dumps(deck), encoding="utf-8")
+    (folder / "test-deck.toml").write_text(tomlkit.dumps(deck), encoding="utf-8")
     checked = cli("decks", "validate", folder / "test-deck.toml")
     assert checked.code == 1 and "source" in checked.err

@@ -1,0 +1,364 @@
+"""Editing a deck file the way a coach wrote it.
+
+A `DeckDraft` holds the deck as a tomlkit document, so that saving it keeps what a person put in
+the file: comments, the order of keys and cards, blank lines, quoting. A comment written above a
+card belongs to that card and moves with it. Every change is checked against the `Deck` model
+before it is taken: a change that would make the deck invalid is refused with one plain line,
+and the draft stays as it was. Nothing is written until `save`, which writes atomically and makes
+sure the file starts with the `#:schema` line that points TOML editors at the shipped schema.
+
+Built-in decks are never written: `copy_into` puts a copy in the coach's own folder first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from pydantic import ValidationError
+from tomlkit.container import Container
+from tomlkit.items import AoT, Comment, Item, Table, Whitespace
+
+from facilitator.catalog import decode, parse, user_dir
+from facilitator.files import atomic_write
+from facilitator.models import Deck, PromptCard
+from facilitator.problems import file_problems
+
+__all__ = ["DeckDraft", "Refused", "schema_directive", "to_toml"]
+
+SCHEMA_PREFIX = "#:schema "
+DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+CARD_FIELDS = ("id", "kind", "text", "source", "fits")
+META_FIELDS = ("title", "trait", "summary", "language", "version")
+
+
+class Refused(ValueError):
+    """A change that would leave the deck invalid, or a file that cannot be written; the message
+    is one line for the coach, and nothing changed."""
+
+
+def schema_directive() -> str:
+    """The first line of every deck the app writes: editors that read it check the file as it is typed."""
+    schema = Path(str(resources.files("facilitator").joinpath("schemas", "deck.schema.json"))).as_uri()
+    return f"{SCHEMA_PREFIX}{schema}"
+
+
+def to_toml(deck: Deck) -> str:
+    """A deck as TOML, fields in the model's order, optional ones left out when unset."""
+    data = deck.model_dump(mode="json", exclude_none=True)
+    for card in data["prompts"]:
+        if not card.get("fits"):
+            card.pop("fits", None)
+    if not data.get("sources"):
+        data.pop("sources", None)
+    document = tomlkit.document()
+    for key, value in data.items():
+        if key == "prompts":
+            continue
+        document[key] = _multiline(value) if key == "summary" else value
+    cards = tomlkit.aot()
+    for card in data["prompts"]:
+        cards.append(tomlkit.item(card))
+    document["prompts"] = cards
+    return tomlkit.dumps(document)
+
+
+@dataclass(frozen=True)
+class Copied:
+    """Where `DeckDraft.copy_into` put a copy, and whether it now stands in for a deck of that id."""
+
+    path: Path
+    replaces: bool
+
+
+class DeckDraft:
+    """A deck file open for editing: change cards and metadata, then save."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.path = path
+        self._saved_text = text
+        self._document = self._parse(text)
+        self.deck = self._check(self._document)
+        self.changed = False
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> DeckDraft:
+        """The deck file at `path`; `Refused` if it cannot be read or is not a valid deck."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise Refused(f"{path} cannot be read: {exc.strerror or exc}") from None
+        text = decode(path, data)
+        if not isinstance(text, str):
+            raise Refused(str(text))
+        return cls(text, path)
+
+    @classmethod
+    def create(cls, deck: Deck, folder: Path | None = None) -> DeckDraft:
+        """A new deck file in the coach's own folder (or `folder`), written at once; never over one that is there."""
+        target = (folder or user_dir("decks")) / f"{deck.id}.toml"
+        if target.exists():
+            raise Refused(f"there is a file {target.name} in your deck folder already: open that deck, or give another id")
+        draft = cls(f"{schema_directive()}\n{to_toml(deck)}", target)
+        draft.changed = True
+        draft.save()
+        return draft
+
+    @classmethod
+    def copy_into(cls, source: Path, new_id: str, folder: Path | None = None) -> DeckDraft:
+        """A copy of the deck file at `source` in the coach's own folder (or `folder`), under
+        `new_id`; the same id as the original makes the copy stand in for it."""
+        if not DECK_ID.fullmatch(new_id):
+            raise Refused(f"“{new_id}” cannot be a deck id: use small letters, digits and dashes, like acme-frontline")
+        target = (folder or user_dir("decks")) / f"{new_id}.toml"
+        if target.exists():
+            raise Refused(f"you have a deck file {target.name} already: open that one, or give the copy another id")
+        draft = cls.open(source)
+        draft.path = target
+        if draft.deck.id != new_id:
+            draft._apply(lambda doc: doc.__setitem__("id", new_id))
+        draft.changed = True
+        draft.save()
+        return draft
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    @property
+    def cards(self) -> list[PromptCard]:
+        return list(self.deck.prompts)
+
+    @property
+    def text(self) -> str:
+        """The file as it will be saved."""
+        return _with_directive(tomlkit.dumps(self._document))
+
+    # --- changing --------------------------------------------------------------------------------
+
+    def set_meta(self, **fields: str | None) -> None:
+        """Change the deck's title, trait, summary, language or version; an empty optional one is left out."""
+        unknown = set(fields) - set(META_FIELDS)
+        if unknown:
+            raise ValueError(f"not deck metadata: {', '.join(sorted(unknown))}")
+
+        def change(doc: tomlkit.TOMLDocument) -> None:
+            for name, value in fields.items():
+                _set(doc, name, value, multiline=name == "summary")
+
+        self._apply(change)
+
+    def set_card(self, index: int, **fields: Any) -> None:
+        """Change some fields of the card at `index` (a field set to None or empty is removed)."""
+        self._check_card_fields(fields)
+        self._apply(lambda doc: _set_all(_cards(doc)[index], fields))
+
+    def add_card(self, at: int | None = None, **fields: Any) -> int:
+        """A new card after `at` (default: at the end); returns its place."""
+        self._check_card_fields(fields)
+        place = len(self.deck.prompts) if at is None else at + 1
+
+        def change(doc: tomlkit.TOMLDocument) -> None:
+            table = tomlkit.table()
+            for name in CARD_FIELDS:
+                if fields.get(name) not in (None, "", []):
+                    table[name] = _plain_value(fields[name])
+            count = len(_cards(doc))
+            order = list(range(count))
+            order.insert(place, count)
+            _reorder(doc, order, extra=table)
+
+        self._apply(change)
+        return place
+
+    def delete_card(self, index: int) -> None:
+        """Remove the card at `index` with the comment written above it."""
+        if len(self.deck.prompts) == 1:
+            raise Refused("a deck needs at least one card: add another before you delete this one")
+
+        def change(doc: tomlkit.TOMLDocument) -> None:
+            _reorder(doc, [i for i in range(len(_cards(doc))) if i != index])
+
+        self._apply(change)
+
+    def move_card(self, index: int, by: int) -> int:
+        """Move the card at `index` up (`by` < 0) or down; returns its new place."""
+        count = len(self.deck.prompts)
+        to = max(0, min(count - 1, index + by))
+        if to == index:
+            return index
+        order = list(range(count))
+        order.insert(to, order.pop(index))
+        self._apply(lambda doc: _reorder(doc, order))
+        return to
+
+    def save(self) -> Path:
+        """Write the deck to its file (atomically) if it changed; returns the path."""
+        if self.changed or not self.path.exists():
+            text = self.text
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.path, text)
+            except OSError as exc:
+                raise Refused(f"{self.path} could not be written ({exc.strerror or exc}); your changes are still here") from None
+            self._saved_text = text
+            self.changed = False
+        return self.path
+
+    def revert(self) -> None:
+        """Back to the file as last saved."""
+        self._document = self._parse(self._saved_text)
+        self.deck = self._check(self._document)
+        self.changed = False
+
+    # --- inside ----------------------------------------------------------------------------------
+
+    def _apply(self, change: Any) -> None:
+        """Make `change` on a copy of the document, and take the copy only if the deck stays valid."""
+        trial = self._parse(tomlkit.dumps(self._document))
+        change(trial)
+        deck = self._check(trial)
+        self._document, self.deck, self.changed = trial, deck, True
+
+    def _parse(self, text: str) -> tomlkit.TOMLDocument:
+        checked = parse(self.path, text)  # the same limits as loading: depth, size, errors in words
+        if not isinstance(checked, dict):
+            raise Refused(str(checked))
+        return tomlkit.parse(text)
+
+    def _check(self, document: tomlkit.TOMLDocument) -> Deck:
+        data = document.unwrap()
+        try:
+            deck = Deck.model_validate(data)
+        except ValidationError as exc:
+            problems = file_problems(self.path, Deck, data, tomlkit.dumps(document), exc)
+            raise Refused("; ".join(_plain(p.where, p.reason) for p in problems)) from None
+        problems = file_problems(self.path, Deck, data, tomlkit.dumps(document))
+        if problems:
+            raise Refused("; ".join(_plain(p.where, p.reason) for p in problems))
+        return deck
+
+    @staticmethod
+    def _check_card_fields(fields: dict[str, Any]) -> None:
+        unknown = set(fields) - set(CARD_FIELDS)
+        if unknown:
+            raise ValueError(f"not card fields: {', '.join(sorted(unknown))}")
+
+
+# --- the document --------------------------------------------------------------------------------
+
+
+def _plain(where: str | None, reason: str) -> str:
+    return f"{where}: {reason}" if where else reason
+
+
+def _with_directive(text: str) -> str:
+    if text.startswith(SCHEMA_PREFIX):
+        return text
+    return f"{schema_directive()}\n{text}"
+
+
+def _cards(document: tomlkit.TOMLDocument) -> AoT:
+    cards = document.get("prompts")
+    if not isinstance(cards, AoT):
+        raise Refused("the deck's cards are not written as [[prompts]] blocks, so the app cannot edit them; edit the file in a text editor")
+    return cards
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [str(getattr(v, "value", v)) for v in value]
+    return str(getattr(value, "value", value))
+
+
+def _multiline(value: str) -> Item:
+    return tomlkit.string(value, multiline=True) if "\n" in value else tomlkit.item(value)
+
+
+OPTIONAL = frozenset({"source", "fits", "language", "version"})
+"""Fields left out of the file when emptied; emptying any other is an error the model names."""
+
+
+def _set(container: Container | Table | tomlkit.TOMLDocument, name: str, value: Any, *, multiline: bool = False) -> None:
+    """Set or remove one key. A key that is there keeps its place and the comment after it; a new
+    one goes after the last key, above any comment that stands before the next block."""
+    if name in OPTIONAL and (value is None or value == "" or value == []):
+        if name in container:
+            del container[name]
+        return
+    if value is None:
+        value = ""
+    item: Any
+    if isinstance(value, list):
+        item = [str(getattr(v, "value", v)) for v in value]
+    else:
+        text = str(getattr(value, "value", value))
+        item = _multiline(text) if multiline else text
+    old = container.get(name)
+    if old is not None:
+        if (old.unwrap() if hasattr(old, "unwrap") else old) != (item.unwrap() if hasattr(item, "unwrap") else item):
+            container[name] = item
+        return
+    body = container.body if isinstance(container, Container) else container.value.body
+    keys = [key for key, found in body if key is not None and not isinstance(found, Table | AoT)]
+    if keys:
+        target = container if isinstance(container, Container) else container.value
+        target._insert_after(keys[-1], name, item)  # after the last key, above a comment that leads on
+    else:
+        container[name] = item
+
+
+def _set_all(table: Table, fields: dict[str, Any]) -> None:
+    for name in CARD_FIELDS:
+        if name in fields:
+            _set(table, name, fields[name])
+
+
+def _lead(items: list[tuple[Any, Item]]) -> list[tuple[Any, Item]]:
+    """The comments and blank lines at the end of a body: they stand above whatever comes next."""
+    start = len(items)
+    while start > 0 and items[start - 1][0] is None and isinstance(items[start - 1][1], Comment | Whitespace):
+        start -= 1
+    return items[start:]
+
+
+def _take_lead(table: Table) -> list[tuple[Any, Item]]:
+    body = table.value.body
+    lead = _lead(body)
+    if lead:
+        del body[len(body) - len(lead) :]
+    return lead
+
+
+def _reorder(document: tomlkit.TOMLDocument, order: Iterable[int], extra: Table | None = None) -> None:
+    """Put the cards in `order` (their old places; the place after the last is `extra`, a new
+    card), each with the comment written above it. A card left out of `order` goes, and so does
+    its comment."""
+    cards = _cards(document)
+    tables = list(cards)
+    count = len(tables)
+    # the comment above card i sits at the end of card i-1; at the end of the last is the file's
+    # end; the one above the first card is in the body before the block, and stays there
+    leads: list[list[tuple[Any, Item]]] = [[]]
+    leads += [_take_lead(table) for table in tables[:-1]]
+    ending = _take_lead(tables[-1])
+    if extra is not None:
+        tables.append(extra)
+        leads.append([])
+    kept = list(order)
+    for place, old in enumerate(kept):
+        following = kept[place + 1] if place + 1 < len(kept) else None
+        tail = leads[following] if following is not None else ending
+        if following is not None and not tail:
+            tail = [(None, Whitespace("\n"))]  # a blank line between blocks
+        tables[old].value.body.extend(tail)
+    assert count == len(cards)
+    while len(cards):
+        cards.pop(0)
+    for old in kept:
+        cards.append(tables[old])
