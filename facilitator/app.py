@@ -11,7 +11,8 @@ import codecs
 import functools
 import gc
 import io
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from facilitator.engine.live import LiveSession
-    from facilitator.models import Deck, Session
+    from facilitator.models import Deck, Plan, Session
     from facilitator.screens.actions import ActionsScreen
     from facilitator.screens.phase import PhaseScreen
     from facilitator.screens.review import ReviewScreen
@@ -68,6 +69,7 @@ MOVE_GRACE = 2.0
 CLOSED_NOT_SAVED = "Session closed. Here is the action list."  # the banner at the top says what is not saved yet
 CLOSED_SAVING = "Session closed; saving it. Here is the action list."
 CLOSED_SAVED = "Session saved. Here is the action list."
+PRACTICE_CLOSED = "Practice run over: nothing of it was saved. Here is the action list it made."
 
 
 def phase_screen(kind: PhaseKind) -> type[PhaseScreen]:
@@ -114,6 +116,8 @@ class FacilitatorApp(App[None]):
         self.crash_log: Path | None = None
         self.store_error: Exception | None = None
         """Why the store could not be opened: the app stops, and the command line says it."""
+        self._practice: tuple[tempfile.TemporaryDirectory[str], int] | None = None
+        """A rehearsal's throwaway store, and how many screens were up when it began."""
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -202,6 +206,7 @@ class FacilitatorApp(App[None]):
 
     def on_unmount(self) -> None:
         self._release()
+        self._end_practice()
 
     # --- when the program itself fails ------------------------------------------------------
 
@@ -274,7 +279,7 @@ class FacilitatorApp(App[None]):
             self.notify(f"The session could not start: {reason}", severity="error", timeout=8, markup=False)
             return  # nothing was saved; the set-up stays as it was
         self._take_live(live)
-        self._show_phase()
+        self._show_phase(push=live.practice)  # a rehearsal goes back to where it was begun
 
     def on_home_screen_resume(self, message: HomeScreen.Resume) -> None:
         from facilitator.engine.live import LiveSession
@@ -519,6 +524,8 @@ class FacilitatorApp(App[None]):
                     return
             saved = live.save_failed is None and not live.saving
             heading = CLOSED_SAVED if saved else CLOSED_SAVING if live.save_failed is None else CLOSED_NOT_SAVED
+            if live.practice:
+                heading, saved = PRACTICE_CLOSED, True
             screen: Screen = SummaryScreen(live.session, heading)
             if saved:
                 self.live = None
@@ -629,6 +636,9 @@ class FacilitatorApp(App[None]):
         from facilitator.screens.modals import ConfirmModal
 
         live = self.live
+        if live is not None and live.practice:
+            self.push_screen(ConfirmModal("End the practice run? Nothing of it is kept.", yes="End it", no="Go on"), self._practice_answered)
+            return
         if live is None or (live.is_closed and not live.unsaved):  # a store save still owed is
             self.exit()  # finished from the journal at the next start
             return
@@ -641,6 +651,58 @@ class FacilitatorApp(App[None]):
                 self.exit()
 
         self.push_screen(ConfirmModal(question, yes="Quit", no="Stay"), answered)
+
+    # --- decks and rehearsals ------------------------------------------------------------------
+
+    def action_decks(self) -> None:
+        """The deck manager: every deck, to preview, copy, write and rehearse."""
+        from facilitator.screens.decks import DecksScreen
+
+        if self.live is not None and not self.live.practice:
+            self.notify("Finish or quit the running session first; decks are kept from the home screen.", timeout=4, markup=False)
+            return
+        self.push_screen(DecksScreen(self.workspace))
+
+    def rehearse(self, plan: Plan, decks: Sequence[Deck]) -> None:
+        """Run `plan` with `decks` as a practice session: every screen of a real one, on a store
+        of its own that is thrown away when it ends, marked on every screen."""
+        from facilitator.engine.live import LiveSession
+        from facilitator.models import Session
+        from facilitator.routines import default_routines
+        from facilitator.store import Store
+
+        if self.live is not None or self._opening:
+            self.notify("A session is running; finish it before a practice run.", timeout=4, markup=False)
+            return
+        self._end_practice()
+        folder = tempfile.TemporaryDirectory(prefix="facilitator-practice-")
+        self._practice = (folder, len(self.screen_stack))
+        session = Session(title=f"Practice: {plan.title}", plan=plan.id, decks=[d.id for d in decks], routines=default_routines())
+        self._opening = True
+
+        def start() -> LiveSession:
+            live = LiveSession.start(session, plan, decks, Store(Path(folder.name) / "store"), self.clock)
+            live.practice = True
+            return live
+
+        self._off_loop(start, self._started)
+
+    def _practice_answered(self, end: bool | None) -> None:
+        if not end or self.live is None or not self.live.practice:
+            return
+        back_to = self._practice[1] if self._practice else 2
+        self.live = None
+        while len(self.screen_stack) > max(back_to, 2):
+            self.pop_screen()
+        self._end_practice()
+        self.notify("Practice run ended; nothing of it was kept.", timeout=4, markup=False)
+
+    def _end_practice(self) -> None:
+        """Throw away the last rehearsal's store, once it is over."""
+        if self._practice is not None and (self.live is None or not self.live.practice):
+            folder, _ = self._practice
+            self._practice = None
+            folder.cleanup()
 
     def _screen_action(self, action: str) -> None:
         """Run an action of the session screen once the palette has closed."""
@@ -661,12 +723,24 @@ class FacilitatorApp(App[None]):
         yield SystemCommand("Review sessions", "Every saved session: sort, filter, open one and settle its actions", self.action_review_sessions)
         yield SystemCommand("Progress", "How each team keeps its commitments: actions made and done over time, by routine and trait", self.action_progress)
         yield SystemCommand("Actions across sessions", "Every action of every session: filter by team, owner, routine, status, overdue", self.action_actions_across_sessions)
+        yield SystemCommand("Decks", "Every deck: preview it as the wall shows it, copy, write and change cards, rehearse", self.action_decks)
+        yield SystemCommand("Rehearse a plan", "Run a plan with its own decks as a practice session that is not saved", self._palette_rehearse)
         yield SystemCommand("Pause or resume the timer", "Pause or resume the round's countdown", lambda: self._screen_action("toggle_timer"))
         yield SystemCommand("Extend the round by a minute", "Add one minute to the countdown", lambda: self._screen_action("extend"))
         yield SystemCommand("Next phase", "End this phase and go to the next one", lambda: self._screen_action("end_phase"))
         yield SystemCommand("Presenter view", "Show only the card, the countdown and the latest ideas", self.action_toggle_presenter)
         yield SystemCommand("Theme: high contrast", "Black background, bright text, for projectors", lambda: setattr(self, "theme", "high-contrast"))
         yield SystemCommand("Theme: default", "The standard dark theme", lambda: setattr(self, "theme", DEFAULT_THEME))
+
+    def _palette_rehearse(self) -> None:
+        from facilitator.screens.decks import ask_plan
+
+        def chosen(plan: Plan | None) -> None:
+            if plan is not None:
+                decks = [self.workspace.decks.items[d] for d in plan.decks if d in self.workspace.decks]
+                self.rehearse(plan, decks or list(self.workspace.decks)[:1])
+
+        ask_plan(self, self.workspace, "Rehearse which plan, with its own decks? Nothing is saved.", chosen)
 
     def _palette_new_session(self) -> None:
         if self.live is not None:

@@ -12,9 +12,11 @@ Built-in decks are never written: `copy_into` puts a copy in the coach's own fol
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,17 +26,61 @@ from pydantic import ValidationError
 from tomlkit.container import Container
 from tomlkit.items import AoT, Comment, Item, Table, Whitespace
 
-from facilitator.catalog import decode, parse, user_dir
+from facilitator.catalog import Catalog, builtin_dir, decode, load_layers, parse, user_dir
 from facilitator.files import atomic_write
-from facilitator.models import Deck, PromptCard
+from facilitator.models import CardKind, Deck, PromptCard
 from facilitator.problems import file_problems
+from facilitator.text import clean
 
-__all__ = ["DeckDraft", "Refused", "schema_directive", "to_toml"]
+__all__ = ["DeckDraft", "Place", "Refused", "ShelfDeck", "schema_directive", "shelf", "to_toml"]
 
 SCHEMA_PREFIX = "#:schema "
 DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 CARD_FIELDS = ("id", "kind", "text", "source", "fits")
 META_FIELDS = ("title", "trait", "summary", "language", "version")
+
+
+DECK_SCAFFOLD = """\
+#:schema {schema}
+# A deck for facilitator. Every field is explained in the deck guide (docs/decks.md); an editor that
+# reads the line above checks the file as you type. Check it with: facilitator decks validate {path}
+
+id = {id}
+title = {title}
+trait = {trait}
+summary = \"\"\"What this trait means for the room, in two or three sentences: why a customer would
+notice it, and what the team will look for in its own routines.\"\"\"
+language = {language}
+version = "1"
+
+# Where the ideas on these cards come from: an article, a book, an interview.
+# [[sources]]
+# title = "The article's title"
+# author = "Its author"
+
+# One card of each kind to start from. Add as many as you like; ids must be unique in the deck.
+
+[[prompts]]
+id = "{id_bare}-q1"
+kind = "question"  # an open question the room answers about its own work
+text = "Where did a customer last notice this trait in us, or miss it?"
+
+[[prompts]]
+id = "{id_bare}-r1"
+kind = "routine"  # {{routine}} is filled in with one of the team's routines
+text = "In {{routine}}, what would change if a customer were listening in?"
+
+[[prompts]]
+id = "{id_bare}-p1"
+kind = "perspective"  # the room looks at its work through someone else's eyes
+text = "You are a customer who has just left us. What would you tell this team?"
+
+[[prompts]]
+id = "{id_bare}-s1"
+kind = "stimulus"  # a few words or an image to associate freely with
+text = "A customer's name on the whiteboard"
+"""
+"""A new deck: valid as it stands, with one card of each kind and comments that say what goes where."""
 
 
 class Refused(ValueError):
@@ -68,12 +114,63 @@ def to_toml(deck: Deck) -> str:
     return tomlkit.dumps(document)
 
 
-@dataclass(frozen=True)
-class Copied:
-    """Where `DeckDraft.copy_into` put a copy, and whether it now stands in for a deck of that id."""
+class Place(StrEnum):
+    """Which layer a deck's file is in."""
 
+    BUILT_IN = "built-in"
+    YOURS = "yours"
+    FOLDER = "folder"
+    """A folder named with `--decks`."""
+
+
+@dataclass(frozen=True)
+class ShelfDeck:
+    """A deck as the deck manager lists it: where its file is, and what it stands in for."""
+
+    deck: Deck
     path: Path
-    replaces: bool
+    place: Place
+    replaces: Place | None
+    """The layer of a deck with the same id that this one is used in place of, if any."""
+
+    @property
+    def editable(self) -> bool:
+        """A built-in deck is never written: a coach copies it first."""
+        return self.place is not Place.BUILT_IN
+
+    def count(self, kind: CardKind) -> int:
+        return sum(1 for card in self.deck.prompts if card.kind is kind)
+
+
+def shelf(catalog: Catalog[Deck], deck_dirs: Sequence[Path] = ()) -> list[ShelfDeck]:
+    """Every deck in `catalog`, by title, with its file's layer and whether it stands in for a
+    deck of an earlier layer (a copy of a built-in deck in the coach's folder does)."""
+    builtin = builtin_dir("prompts")
+    own = user_dir("decks")
+    earlier: dict[str, Place] = {}
+    for place, folder in ((Place.BUILT_IN, builtin), (Place.YOURS, own)):
+        for deck_id in load_layers(Deck, [folder]).items:
+            earlier.setdefault(deck_id, place)
+    decks: list[ShelfDeck] = []
+    for deck in catalog:
+        path = catalog.origins[deck.id]
+        place = _place_of(path, builtin, own)
+        before = earlier.get(deck.id)
+        replaces = before if before is not None and _order(before) < _order(place) else None
+        decks.append(ShelfDeck(deck, path, place, replaces))
+    return sorted(decks, key=lambda d: (d.deck.title.casefold(), d.deck.id))
+
+
+def _place_of(path: Path, builtin: Path, own: Path) -> Place:
+    if path.parent == builtin:
+        return Place.BUILT_IN
+    if path.parent == own:
+        return Place.YOURS
+    return Place.FOLDER
+
+
+def _order(place: Place) -> int:
+    return list(Place).index(place)
 
 
 class DeckDraft:
@@ -101,12 +198,25 @@ class DeckDraft:
         return cls(text, path)
 
     @classmethod
-    def create(cls, deck: Deck, folder: Path | None = None) -> DeckDraft:
-        """A new deck file in the coach's own folder (or `folder`), written at once; never over one that is there."""
-        target = (folder or user_dir("decks")) / f"{deck.id}.toml"
+    def create(cls, deck_id: str, trait: str, *, title: str = "", language: str = "en", folder: Path | None = None) -> DeckDraft:
+        """A new deck with one card of each kind, written at once in the coach's own folder (or
+        `folder`); never over a file that is there, and only if it is valid as written."""
+        if not DECK_ID.fullmatch(deck_id):
+            raise Refused(f"“{clean(deck_id)}” cannot be a deck id: use small letters, digits and dashes, like acme-frontline")
+        target = (folder or user_dir("decks")) / f"{deck_id}.toml"
         if target.exists():
-            raise Refused(f"there is a file {target.name} in your deck folder already: open that deck, or give another id")
-        draft = cls(f"{schema_directive()}\n{to_toml(deck)}", target)
+            raise Refused(f"{target} exists already (open that deck, or give another id)")
+        trait = clean(trait).strip()
+        text = DECK_SCAFFOLD.format(
+            schema=schema_directive().removeprefix(SCHEMA_PREFIX),
+            path=target,
+            id=_basic_string(deck_id),
+            id_bare=deck_id,
+            title=_basic_string(clean(title).strip() or trait),
+            trait=_basic_string(trait),
+            language=_basic_string(language),
+        )
+        draft = cls(text, target)
         draft.changed = True
         draft.save()
         return draft
@@ -251,6 +361,11 @@ class DeckDraft:
 
 
 # --- the document --------------------------------------------------------------------------------
+
+
+def _basic_string(text: str) -> str:
+    """A TOML basic string: quotes and backslashes escaped, nothing read as anything but text."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _plain(where: str | None, reason: str) -> str:

@@ -69,6 +69,12 @@ class Workspace:
         finish_interrupted(store)
         return store
 
+    def forget_catalogs(self) -> None:
+        """Read the decks and plans again when next asked: a deck file was written."""
+        with self._loading:
+            self.__dict__.pop("decks", None)
+            self.__dict__.pop("plans", None)
+
     def load(self) -> None:
         """Open the store and load both catalogs now, if they are not yet."""
         for name in PARTS:

@@ -827,7 +827,7 @@ def test_decks_new_never_writes_over_a_file_nor_outside_its_folder(cli, tmp_path
     path.write_text("# a coach's own deck\n", encoding="utf-8")
 
     taken = cli("decks", "new", "mine", "--trait", "Anything", "-o", tmp_path)
-    assert taken.code == 1 and "exists already; nothing was written" in taken.err
+    assert taken.code == 1 and "exists already (open that deck, or give another id); nothing was written" in taken.err
     assert path.read_text(encoding="utf-8") == "# a coach's own deck\n"
 
     for bad in ("../escape", "Caps", "", "a b", "x" * 80):

@@ -187,6 +187,8 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         self.plan = plan
         self.store = store
         self.clock = clock or SystemClock()
+        self.practice = False
+        """A rehearsal on a store of its own that is thrown away: the screens say it is not saved."""
         self.journal = store.journal(session.id)
         if session.seed is None:
             session.seed = random.SystemRandom().randrange(1, 1_000_000)

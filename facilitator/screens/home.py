@@ -195,6 +195,7 @@ class HomeScreen(Screen[None]):
         Binding("v", "app.review_sessions", "Review", id="review", tooltip="Every saved session: sort, filter, open one and settle its actions"),
         Binding("t", "app.actions_across_sessions", "Actions", id="actions", tooltip="Every action across sessions: filter, mark done, re-date, re-own"),
         Binding("p", "app.progress", "Progress", id="progress", tooltip="How each team keeps its commitments, over time and by routine and trait"),
+        Binding("d", "app.decks", "Decks", id="decks", tooltip="Every deck: preview it as the wall shows it, copy and change it, write a new one, rehearse"),
     ]
 
     @dataclass

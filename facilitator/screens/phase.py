@@ -22,7 +22,7 @@ from facilitator.engine.countdown import Countdown, CountdownState
 from facilitator.engine.live import LiveSession
 from facilitator.screens.modals import TextModal
 from facilitator.widgets.agenda import AgendaBar
-from facilitator.widgets.save_banner import SaveBanner
+from facilitator.widgets.save_banner import PracticeMark, SaveBanner
 
 SETTLE = 0.004
 """Seconds after a second's boundary to redraw, so the new second is surely there."""
@@ -81,6 +81,8 @@ class PhaseScreen(Screen[None]):
         if self._save_banner is None:  # Textual runs each class's on_mount: this may come twice
             self._save_banner = SaveBanner()
             self.mount(self._save_banner)
+            if self.live.practice:
+                self.mount(PracticeMark())
         self.tick()
 
     def on_screen_resume(self) -> None:

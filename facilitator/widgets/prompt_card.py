@@ -18,14 +18,19 @@ KIND_LABELS = {
 
 def card_text(round_: Round) -> Text:
     """The card as plain text objects: deck text is data, never markup."""
-    text = Text()
-    text.append(KIND_LABELS[round_.kind], style="bold")
-    if round_.routine:
-        text.append("  ·  ")
-        text.append(round_.routine, style="italic")
-    text.append("\n\n")
-    text.append(round_.text, style="bold")
-    return text
+    return card_face(round_.kind, round_.text, round_.routine)
+
+
+def card_face(kind: PromptKind | str, text: str, routine: str | None = None) -> Text:
+    """A card as the wall shows it: its kind, the routine it is about, and its text."""
+    face = Text()
+    face.append(KIND_LABELS[PromptKind(kind)], style="bold")
+    if routine:
+        face.append("  ·  ")
+        face.append(routine, style="italic")
+    face.append("\n\n")
+    face.append(text, style="bold")
+    return face
 
 
 class PromptCardView(Static):

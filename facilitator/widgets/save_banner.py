@@ -71,3 +71,25 @@ class SaveBanner(Static):
             self._shown = state
             self.update(banner_text(problem, unsaved))
         self.add_class("-failing")
+
+
+PRACTICE_LINE = "PRACTICE RUN · nothing is saved · Ctrl+Q ends it"
+
+
+class PracticeMark(Static):
+    """Across the top of every screen of a rehearsal, so nobody takes it for the real session."""
+
+    DEFAULT_CSS = """
+    PracticeMark {
+        dock: top;
+        width: 100%;
+        height: 1;
+        background: $warning;
+        color: auto 100%;
+        text-style: bold;
+        content-align: center middle;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(Text(PRACTICE_LINE), id="practice-mark")
