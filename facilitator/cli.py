@@ -96,6 +96,9 @@ def decks_show(ws: Workspace, args: argparse.Namespace) -> int:
     print(deck.summary)
     print()
     print(_table(("CARD", "KIND", "TEXT"), [(c.id, c.kind.value, c.text) for c in deck.prompts]))
+    if fitted := [(c.id, ", ".join(f.value for f in c.fits)) for c in deck.prompts if c.fits]:
+        print()
+        print(_table(("CARD", "FITS"), fitted))
     if sourced := [(c.id, c.source) for c in deck.prompts if c.source]:
         print()
         print(_table(("CARD", "FROM"), sourced))
@@ -129,81 +132,20 @@ def decks_schema(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
-DECK_SCAFFOLD = """\
-#:schema {schema}
-# A deck for facilitator. Every field is explained in the deck guide (docs/decks.md); an editor that
-# reads the line above checks the file as you type. Check it with: facilitator decks validate {path}
-
-id = {id}
-title = {title}
-trait = {trait}
-summary = \"\"\"What this trait means for the room, in two or three sentences: why a customer would
-notice it, and what the team will look for in its own routines.\"\"\"
-language = {language}
-version = "1"
-
-# Where the ideas on these cards come from: an article, a book, an interview.
-# [[sources]]
-# title = "The article's title"
-# author = "Its author"
-
-# One card of each kind to start from. Add as many as you like; ids must be unique in the deck.
-
-[[prompts]]
-id = "{id_bare}-q1"
-kind = "question"  # an open question the room answers about its own work
-text = "Where did a customer last notice this trait in us, or miss it?"
-
-[[prompts]]
-id = "{id_bare}-r1"
-kind = "routine"  # {{routine}} is filled in with one of the team's routines
-text = "In {{routine}}, what would change if a customer were listening in?"
-
-[[prompts]]
-id = "{id_bare}-p1"
-kind = "perspective"  # the room looks at its work through someone else's eyes
-text = "You are a customer who has just left us. What would you tell this team?"
-
-[[prompts]]
-id = "{id_bare}-s1"
-kind = "stimulus"  # a few words or an image to associate freely with
-text = "A customer's name on the whiteboard"
-"""
-
-
 def decks_new(ws: Workspace, args: argparse.Namespace) -> int:
     """`decks new ID --trait T [--lang L]`: a valid deck with one card of each kind, in the user's
     own deck folder (or `-o`), to edit from there. An existing file is never written over."""
-    import re
+    from facilitator.authoring import DeckDraft, Refused
+    from facilitator.catalog import user_dir
 
-    from facilitator.authoring import SCHEMA_PREFIX, schema_directive
-    from facilitator.catalog import load_file, user_dir
-    from facilitator.files import atomic_write
-    from facilitator.models import Deck
-
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", args.id):
-        raise CliError(f"{clean(args.id)!r} cannot be a deck id: use small letters, digits and dashes, like acme-frontline")
     folder = Path(args.output).expanduser() if args.output else user_dir("decks")
-    target = folder / f"{args.id}.toml"
-    if target.exists():
-        raise CliError(f"{target} exists already; nothing was written (give another id, or -o another folder)")
-    schema = schema_directive().removeprefix(SCHEMA_PREFIX)
-    title = clean(args.title or args.trait).strip()
-    text = DECK_SCAFFOLD.format(
-        schema=schema, path=target, id=_toml_string(args.id), id_bare=args.id, title=_toml_string(title),
-        trait=_toml_string(clean(args.trait).strip()), language=_toml_string(args.lang),
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    temp = folder / f".{args.id}.new.toml"
-    temp.write_text(text, encoding="utf-8")
     try:
-        checked = load_file(Deck, temp)
-    finally:
-        temp.unlink(missing_ok=True)
-    if isinstance(checked, list):
-        raise CliError("; ".join(str(problem) for problem in checked).replace(str(temp), str(target)) + "; nothing was written")
-    atomic_write(target, text)
-    print(f"wrote {target}: edit it, then check it with facilitator decks validate {target}")
+        draft = DeckDraft.create(args.id, args.trait, title=args.title or "", language=args.lang, folder=folder)
+    except Refused as exc:
+        raise CliError(f"{exc}; nothing was written") from None
+    except OSError as exc:
+        raise CliError(f"{folder} cannot be written ({exc.strerror or exc}); nothing was written") from None
+    print(f"wrote {draft.path}: edit it, then check it with facilitator decks validate {draft.path}")
     return 0
 
 
@@ -260,13 +202,6 @@ def decks_import(ws: Workspace, args: argparse.Namespace) -> int:
     note = " (it is used in place of the built-in deck with that id)" if overrides and not replaced else ""
     print(clean(f"imported {checked.id}: {checked.title}, {len(checked.prompts)} cards, into {target}{note}"))
     return 0
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string: quotes and backslashes escaped, nothing read as anything but text."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
 
 
 def folders_read(ws: Workspace, args: argparse.Namespace) -> int:

@@ -214,6 +214,23 @@ def test_decks_folder_overrides_a_builtin_deck_with_the_same_id(cli, deck_dir: P
     assert f"From: {deck_dir / 'culture.toml'}" in result.out
 
 
+def test_decks_show_lists_the_routines_a_card_fits_and_toml_keeps_them(cli, deck_dir: Path) -> None:
+    path = deck_dir / "test-deck.toml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index('id = "td-r1"')
+    end = text.index("\n\n", at) if "\n\n" in text[at:] else len(text.rstrip("\n"))
+    path.write_text(text[:end] + '\nfits = ["meetings", "one-to-ones"]' + text[end:], encoding="utf-8")
+
+    shown = cli("--decks", deck_dir, "decks", "show", "test-deck")
+    as_toml = cli("--decks", deck_dir, "decks", "show", "test-deck", "--toml")
+
+    assert shown.code == 0 and ["CARD", "FITS"] in [line.split() for line in shown.out.splitlines()]
+    assert row_of(shown.out.split("FITS", 1)[1], "td-r1") == ["td-r1", "meetings,", "one-to-ones"]
+    deck = Deck.model_validate(tomllib.loads(as_toml.out))
+    assert [f.value for f in deck.card("td-r1").fits] == ["meetings", "one-to-ones"]
+    assert "fits" not in as_toml.out.split('id = "td-q1"', 1)[1].split("[[prompts]]", 1)[0]  # left out where unset
+
+
 def test_decks_show_toml_revalidates_as_the_same_deck(cli, deck_dir: Path) -> None:
     result = cli("--decks", deck_dir, "decks", "show", "test-deck", "--toml")
 

@@ -2,7 +2,8 @@
 
 Everything has a sensible default, so Enter in the first field starts a session at once. A
 choice that could not run (decks that cannot deal the plan's cards with the routines picked) is
-refused here, in one line, before any session exists.
+refused here, in one line, before any session exists. When the decks are in more than one
+language, the deck list shows one language at a time (the plan's, at first), or all of them.
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from textual.widgets._toggle_button import ToggleButton
 
 from facilitator.draw import dealing_problem
 from facilitator.engine.names import split_names
-from facilitator.models import ROUND_PHASES, Plan, Session
+from facilitator.models import ROUND_PHASES, Deck, Plan, Session
 from facilitator.routines import default_routines, parse_routines
 from facilitator.widgets.key_line import KeyLine
+from facilitator.widgets.language_choice import ALL_LANGUAGES, LanguageChoice, shared_language
 from facilitator.widgets.lists import hanging
 from facilitator.widgets.text_input import TextInput
 from facilitator.workspace import Workspace
@@ -72,6 +74,21 @@ def plan_text(plan: Plan) -> Text:
     return text
 
 
+def suggested_decks(plan: Plan | None) -> set[str]:
+    """The decks a plan names, for the session as a whole or for one of its phases."""
+    if plan is None:
+        return set()
+    return set(plan.decks) | {d for p in plan.phases for d in p.decks}
+
+
+def deck_label(deck: Deck, *, with_language: bool) -> Text:
+    """The deck's title, as data; with its language code after it while all languages show."""
+    label = Text(deck.title)
+    if with_language:
+        label.append(f" · {deck.language}", style="dim")
+    return label
+
+
 class TickBox(Checkbox):
     """A checkbox whose box is empty until ticked: on or off is not shown by colour alone."""
 
@@ -96,19 +113,19 @@ class PickList(SelectionList[str]):
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id, compact=True)
-        self._labels: dict[str, str] = {}
+        self._labels: dict[str, Text] = {}
 
-    def fill(self, items: Iterable[tuple[str, str, bool]]) -> None:
-        """Replace the items with (value, label, picked) triples."""
+    def fill(self, items: Iterable[tuple[str, str | Text, bool]]) -> None:
+        """Replace the items with (value, label, picked) triples; a `str` label is data, not markup."""
         items = list(items)
         self.clear_options()
-        self._labels = {value: label for value, label, _ in items}
-        self.add_options([(Text(label), value, picked) for value, label, picked in items])  # data, not markup
+        self._labels = {value: Text(label) if isinstance(label, str) else label for value, label, _ in items}
+        self.add_options([(self._labels[value], value, picked) for value, _, picked in items])
         self._mark_picked()
 
     def add_item(self, value: str, label: str) -> None:
         """Add an item at the end, picked, and bring it into view."""
-        self._labels[value] = label
+        self._labels[value] = Text(label)  # data, not markup
         self.add_option((Text(label), value, True))
         self._mark_picked()
         self.highlighted = self.option_count - 1
@@ -126,7 +143,7 @@ class PickList(SelectionList[str]):
         for index in range(self.option_count):
             value = self.get_option_at_index(index).value
             mark = Text("✓" if value in picked else " ", style="bold")
-            label = Text(self._labels.get(value, value), style="bold" if value in picked else "")
+            label = Text.assemble(self._labels.get(value, Text(value)), style="bold" if value in picked else "")
             self.replace_option_prompt_at_index(index, hanging(mark, label))
 
     def _on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
@@ -184,6 +201,10 @@ class SetupScreen(Screen[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self._decks: list[Deck] = []
+        """Every deck, in list order: the plan's first, then by title."""
+        self._picked_decks: set[str] = set()
+        """Every deck picked, those the language choice hides as well (see `action_start`)."""
 
     def compose(self) -> ComposeResult:
         plans = sorted(self.workspace.plans, key=lambda p: p.minutes)
@@ -218,7 +239,9 @@ class SetupScreen(Screen[None]):
                 yield Static(id="plan-info")
             with Horizontal(id="setup-lists"):
                 with Vertical(classes="list-cell"):
-                    yield Label("Decks (Space picks)")
+                    with Horizontal(id="decks-head"):
+                        yield Label("Decks (Space picks)")
+                        yield self._language_choice(self.workspace.plans.get(plan_id) if plan_id else None)
                     yield PickList(id="decks")
                 with Vertical(classes="list-cell"):
                     yield Label("Routines (Space picks)")
@@ -235,6 +258,15 @@ class SetupScreen(Screen[None]):
         self._plan_changed()
         self.query_one("#title", Input).focus()
 
+    def _language_choice(self, plan: Plan | None) -> LanguageChoice:
+        """The language shown first: the one the plan's decks share, else English, else all."""
+        decks = list(self.workspace.decks)
+        languages = [d.language for d in decks]
+        first = shared_language(d.language for d in decks if d.id in suggested_decks(plan))
+        if first is None:
+            first = "en" if "en" in languages else ALL_LANGUAGES
+        return LanguageChoice(languages, first, id="deck-language")
+
     def _plan(self) -> Plan | None:
         plan_id = self.query_one("#plan", Select).value
         return self.workspace.plans.get(plan_id) if isinstance(plan_id, str) and plan_id in self.workspace.plans else None
@@ -250,17 +282,43 @@ class SetupScreen(Screen[None]):
         self.query_one("#title", Input).placeholder = default_title(self._plan(), team, date.today())
 
     def _suggest_decks(self, plan: Plan | None) -> None:
-        suggested: set[str] = set()
-        if plan is not None:
-            suggested = set(plan.decks) | {d for p in plan.phases for d in p.decks}
-        decks = sorted(self.workspace.decks, key=lambda d: (d.id not in suggested, d.title.casefold()))
-        if decks and not suggested & {d.id for d in decks}:
-            suggested = {decks[0].id}
-        self.query_one("#decks", PickList).fill((d.id, d.title, d.id in suggested) for d in decks)
+        """Pick the plan's decks, and show their language (all, if they have several).
+
+        A plan that names no deck that is here keeps the language shown, and picks the first deck shown.
+        """
+        suggested = suggested_decks(plan) & {d.id for d in self.workspace.decks}
+        self._decks = sorted(self.workspace.decks, key=lambda d: (d.id not in suggested, d.title.casefold()))
+        choice = self.query_one("#deck-language", LanguageChoice)
+        choice.show(shared_language(self.workspace.decks.get(d).language for d in suggested))
+        shown = self._shown_decks()
+        if shown and not suggested:
+            suggested = {shown[0].id}
+        self._picked_decks = suggested
+        self._show_decks()
+
+    def _shown_decks(self) -> list[Deck]:
+        """The decks in the language chosen, in list order."""
+        language = self.query_one("#deck-language", LanguageChoice).language
+        return [d for d in self._decks if language in (ALL_LANGUAGES, d.language)]
+
+    def _show_decks(self) -> None:
+        """Fill the deck list with the decks of the language chosen; those picked show picked."""
+        choice = self.query_one("#deck-language", LanguageChoice)
+        with_language = choice.display and choice.language == ALL_LANGUAGES
+        self.query_one("#decks", PickList).fill((d.id, deck_label(d, with_language=with_language), d.id in self._picked_decks) for d in self._shown_decks())
+
+    def _remember_picks(self) -> None:
+        """Note what is picked and unpicked in the list now, before it shows another language."""
+        listing = self.query_one("#decks", PickList)
+        shown = {listing.get_option_at_index(i).value for i in range(listing.option_count)}
+        self._picked_decks = (self._picked_decks - shown) | set(listing.selected)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "plan":
             self._plan_changed()
+        elif event.select.id == "deck-language":
+            self._remember_picks()
+            self._show_decks()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "team":
@@ -298,6 +356,13 @@ class SetupScreen(Screen[None]):
         error.scroll_visible(animate=False)
 
     def action_start(self) -> None:
+        """Start with what the screen shows: the decks picked in the list as it is now.
+
+        A deck picked and then hidden by the language choice is not used: a facilitator who
+        switched to Nederlands expects a Dutch session, not one with an English deck they no
+        longer see. It stays picked, though, and is back when its language is shown again.
+        """
+
         def value(name: str) -> str:
             return self.query_one(f"#{name}", Input).value.strip()
 
@@ -307,8 +372,10 @@ class SetupScreen(Screen[None]):
             return
         decks = self.query_one("#decks", PickList).picked
         self._add_routines(self.query_one("#add-routine", Input))  # typed and not yet added: still meant
+        self._remember_picks()
         if not decks:
-            self._error("Pick at least one deck (Space in the deck list).")
+            hidden = " Decks picked in other languages are hidden, and not used." if self._picked_decks else ""
+            self._error(f"Pick at least one deck (Space in the deck list).{hidden}")
             return
         routines = parse_routines("\n".join(self.query_one("#routines", PickList).picked))
         chosen = [self.workspace.decks.get(d) for d in decks]
