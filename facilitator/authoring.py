@@ -209,7 +209,7 @@ class DeckDraft:
         trait = clean(trait).strip()
         text = DECK_SCAFFOLD.format(
             schema=schema_directive().removeprefix(SCHEMA_PREFIX),
-            path=target,
+            path=" ".join(str(target).splitlines()),
             id=_basic_string(deck_id),
             id_bare=deck_id,
             title=_basic_string(clean(title).strip() or trait),
@@ -265,13 +265,15 @@ class DeckDraft:
 
     def set_card(self, index: int, **fields: Any) -> None:
         """Change some fields of the card at `index` (a field set to None or empty is removed)."""
+        self._check_place(index)
         self._check_card_fields(fields)
         self._apply(lambda doc: _set_all(_cards(doc)[index], fields))
 
     def add_card(self, at: int | None = None, **fields: Any) -> int:
-        """A new card after `at` (default: at the end); returns its place."""
+        """A new card after the card at `at` (-1: first; default: at the end); returns its place."""
         self._check_card_fields(fields)
-        place = len(self.deck.prompts) if at is None else at + 1
+        count = len(self.deck.prompts)
+        place = count if at is None else min(max(at + 1, 0), count)
 
         def change(doc: tomlkit.TOMLDocument) -> None:
             table = tomlkit.table()
@@ -288,6 +290,7 @@ class DeckDraft:
 
     def delete_card(self, index: int) -> None:
         """Remove the card at `index` with the comment written above it."""
+        self._check_place(index)
         if len(self.deck.prompts) == 1:
             raise Refused("a deck needs at least one card: add another before you delete this one")
 
@@ -298,6 +301,7 @@ class DeckDraft:
 
     def move_card(self, index: int, by: int) -> int:
         """Move the card at `index` up (`by` < 0) or down; returns its new place."""
+        self._check_place(index)
         count = len(self.deck.prompts)
         to = max(0, min(count - 1, index + by))
         if to == index:
@@ -353,6 +357,10 @@ class DeckDraft:
             raise Refused("; ".join(_plain(p.where, p.reason) for p in problems))
         return deck
 
+    def _check_place(self, index: int) -> None:
+        if not 0 <= index < len(self.deck.prompts):
+            raise IndexError(f"there is no card {index + 1}: the deck has {len(self.deck.prompts)}")
+
     @staticmethod
     def _check_card_fields(fields: dict[str, Any]) -> None:
         unknown = set(fields) - set(CARD_FIELDS)
@@ -375,7 +383,8 @@ def _plain(where: str | None, reason: str) -> str:
 def _with_directive(text: str) -> str:
     if text.startswith(SCHEMA_PREFIX):
         return text
-    return f"{schema_directive()}\n{text}"
+    newline = "\r\n" if "\r\n" in text else "\n"  # a file written on Windows keeps its line ends
+    return f"{schema_directive()}{newline}{text}"
 
 
 def _cards(document: tomlkit.TOMLDocument) -> AoT:
@@ -442,37 +451,50 @@ def _lead(items: list[tuple[Any, Item]]) -> list[tuple[Any, Item]]:
     return items[start:]
 
 
-def _take_lead(table: Table) -> list[tuple[Any, Item]]:
+def _take_lead(table: Table) -> str:
+    """Take the comments and blank lines off the end of a table, as the text they were."""
     body = table.value.body
     lead = _lead(body)
     if lead:
         del body[len(body) - len(lead) :]
-    return lead
+    return "".join(item.as_string() for _, item in lead)
+
+
+def _take_first_lead(document: tomlkit.TOMLDocument) -> str:
+    """Take the comment written above the first card: at the end of the block before the cards,
+    or in the file's top part, where its place is kept (emptied) so that no key moves."""
+    body = document.body
+    at = next(i for i, (key, _) in enumerate(body) if key is not None and key.key == "prompts")
+    start = at
+    while start > 0 and body[start - 1][0] is None and isinstance(body[start - 1][1], Comment | Whitespace):
+        start -= 1
+    if start == at and start > 0 and isinstance(body[start - 1][1], Table | AoT):
+        before = body[start - 1][1]
+        return _take_lead(before[-1] if isinstance(before, AoT) else before)
+    text = "".join(item.as_string() for _, item in body[start:at])
+    for i in range(start, at):
+        body[i] = (None, Whitespace(""))
+    return text
 
 
 def _reorder(document: tomlkit.TOMLDocument, order: Iterable[int], extra: Table | None = None) -> None:
     """Put the cards in `order` (their old places; the place after the last is `extra`, a new
-    card), each with the comment written above it. A card left out of `order` goes, and so does
-    its comment."""
+    card), each with the comments and blank lines written above it, which tomlkit keeps at the
+    end of whatever comes before; here they go in front of the card's own header. A card left out
+    of `order` goes, and so does its comment."""
     cards = _cards(document)
     tables = list(cards)
-    count = len(tables)
-    # the comment above card i sits at the end of card i-1; at the end of the last is the file's
-    # end; the one above the first card is in the body before the block, and stays there
-    leads: list[list[tuple[Any, Item]]] = [[]]
-    leads += [_take_lead(table) for table in tables[:-1]]
+    leads = [_take_first_lead(document) + tables[0].trivia.indent]
+    leads += [_take_lead(table) + following.trivia.indent for table, following in zip(tables, tables[1:], strict=False)]
     ending = _take_lead(tables[-1])
     if extra is not None:
         tables.append(extra)
-        leads.append([])
+        leads.append("")
     kept = list(order)
     for place, old in enumerate(kept):
-        following = kept[place + 1] if place + 1 < len(kept) else None
-        tail = leads[following] if following is not None else ending
-        if following is not None and not tail:
-            tail = [(None, Whitespace("\n"))]  # a blank line between blocks
-        tables[old].value.body.extend(tail)
-    assert count == len(cards)
+        lead = leads[old]
+        tables[old].trivia.indent = lead if lead or place == 0 else "\n"  # a blank line between blocks
+    tables[kept[-1]].value.body.extend((None, Whitespace(ending)) for _ in [0] if ending)
     while len(cards):
         cards.pop(0)
     for old in kept:
