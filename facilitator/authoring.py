@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -470,7 +471,8 @@ def _take_first_lead(document: tomlkit.TOMLDocument) -> str:
         start -= 1
     if start == at and start > 0 and isinstance(body[start - 1][1], Table | AoT):
         before = body[start - 1][1]
-        return _take_lead(before[-1] if isinstance(before, AoT) else before)
+        last = before[-1] if isinstance(before, AoT) else before
+        return _take_lead(last) if isinstance(last, Table) else ""
     text = "".join(item.as_string() for _, item in body[start:at])
     for i in range(start, at):
         body[i] = (None, Whitespace(""))
@@ -485,7 +487,7 @@ def _reorder(document: tomlkit.TOMLDocument, order: Iterable[int], extra: Table 
     cards = _cards(document)
     tables = list(cards)
     leads = [_take_first_lead(document) + tables[0].trivia.indent]
-    leads += [_take_lead(table) + following.trivia.indent for table, following in zip(tables, tables[1:], strict=False)]
+    leads += [_take_lead(table) + following.trivia.indent for table, following in pairwise(tables)]
     ending = _take_lead(tables[-1])
     if extra is not None:
         tables.append(extra)
