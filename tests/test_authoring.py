@@ -1238,3 +1238,19 @@ def test_any_card_moves_keep_the_deck_valid_and_read_back_equal(operations: list
 @example(operations=[("move", 1, -1)])
 def test_any_card_moves_keep_every_comment_of_a_card_that_is_still_there(operations: list[tuple[str, int, object]]) -> None:
     run_operations(operations, keep_first=False)
+
+
+def test_a_comment_above_the_first_card_after_a_sources_block_moves_with_its_card() -> None:
+    text = (
+        'id = "d"\ntitle = "T"\ntrait = "T"\nsummary = "S"\n\n[[sources]]\ntitle = "An article"\n\n'
+        '# about a\n[[prompts]]\nid = "a"\nkind = "question"\ntext = "A?"\n\n'
+        '# about b\n[[prompts]]\nid = "b"\nkind = "stimulus"\ntext = "B"\n'
+    )
+    draft = DeckDraft(text, Path("d.toml"))
+
+    draft.move_card(1, -1)
+
+    moved = draft.text
+    assert [c.id for c in Deck.model_validate(tomllib.loads(moved)).prompts] == ["b", "a"]
+    assert moved.index("# about b") < moved.index('id = "b"') < moved.index("# about a") < moved.index('id = "a"')
+    assert moved.index('title = "An article"') < moved.index("# about b")
