@@ -33,7 +33,7 @@ from facilitator.models import CardKind, Deck, PromptCard
 from facilitator.problems import file_problems
 from facilitator.text import clean
 
-__all__ = ["DeckDraft", "Place", "Refused", "ShelfDeck", "schema_directive", "shelf", "to_toml"]
+__all__ = ["DeckDraft", "Place", "Refused", "ShelfDeck", "schema_directive", "shelf", "to_toml", "with_directive"]
 
 SCHEMA_PREFIX = "#:schema "
 DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -248,7 +248,7 @@ class DeckDraft:
     @property
     def text(self) -> str:
         """The file as it will be saved."""
-        return _with_directive(tomlkit.dumps(self._document))
+        return with_directive(tomlkit.dumps(self._document))
 
     # --- changing --------------------------------------------------------------------------------
 
@@ -381,7 +381,7 @@ def _plain(where: str | None, reason: str) -> str:
     return f"{where}: {reason}" if where else reason
 
 
-def _with_directive(text: str) -> str:
+def with_directive(text: str) -> str:
     if text.startswith(SCHEMA_PREFIX):
         return text
     newline = "\r\n" if "\r\n" in text else "\n"  # a file written on Windows keeps its line ends

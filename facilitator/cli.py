@@ -174,7 +174,8 @@ def decks_export(ws: Workspace, args: argparse.Namespace) -> int:
 def decks_import(ws: Workspace, args: argparse.Namespace) -> int:
     """`decks import FILE`: a deck another coach shared, checked whole first, into the user's own
     deck folder; a deck there with the same id is replaced only when the user says so."""
-    from facilitator.catalog import load_file, user_dir
+    from facilitator.authoring import with_directive
+    from facilitator.catalog import load_file, read_text, user_dir
     from facilitator.files import atomic_write
     from facilitator.models import Deck
 
@@ -198,7 +199,10 @@ def decks_import(ws: Workspace, args: argparse.Namespace) -> int:
             print("nothing was imported")
             return 1
     replaced = target.exists()
-    atomic_write(target, source.read_bytes())
+    text = read_text(source)
+    if not isinstance(text, str):  # it changed since it was checked
+        raise CliError(f"{text}; nothing was imported")
+    atomic_write(target, with_directive(text))  # as sent, with the line that lets an editor check it
     note = " (it is used in place of the built-in deck with that id)" if overrides and not replaced else ""
     print(clean(f"imported {checked.id}: {checked.title}, {len(checked.prompts)} cards, into {target}{note}"))
     return 0

@@ -872,14 +872,15 @@ def test_a_deck_exported_by_one_coach_is_imported_by_another_checked_and_never_s
     imported = cli("decks", "import", sent)
     assert imported.code == 0, imported.err
     assert "used in place of the built-in deck" in imported.out
-    assert mine.read_bytes() == sent.read_bytes()
+    schema_line, rest = mine.read_bytes().split(b"\n", 1)
+    assert schema_line.startswith(b"#:schema file://") and rest == sent.read_bytes()  # as sent, with the schema line
 
     mine.write_text(mine.read_text(encoding="utf-8") + "# my own note\n", encoding="utf-8")
     refused = cli("decks", "import", sent)
     assert refused.code == 1 and "--replace" in refused.err
     assert mine.read_text(encoding="utf-8").endswith("# my own note\n")
     assert cli("decks", "import", sent, "--replace").code == 0
-    assert mine.read_bytes() == sent.read_bytes()
+    assert mine.read_bytes().split(b"\n", 1)[1] == sent.read_bytes()
 
 
 def test_a_broken_deck_is_not_imported_and_each_problem_is_said(cli, tmp_path: Path) -> None:
