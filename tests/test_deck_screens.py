@@ -249,6 +249,7 @@ async def test_copy_with_a_new_id_makes_a_deck_of_its_own_beside_the_built_in_on
         await pilot.press("escape")
         await pilot.pause()
         assert {"metrics", "metrics-retail"} <= set(app.workspace.decks.items)
+        assert "[metrics-retail]" in shown(app) and "[metrics]" in shown(app)  # one title, told apart by id
         assert app.workspace.decks.origins["metrics-retail"] == user_dir("decks") / "metrics-retail.toml"
 
 

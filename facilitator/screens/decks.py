@@ -7,6 +7,7 @@ the copy. The coach's own decks open in the editor (`deck_editor.py`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -140,8 +141,12 @@ class DecksScreen(Screen[None]):
         table.add_column("Lang", key="lang", width=4)
         table.add_column("Cards", key="cards", width=16)
         table.add_column("From", key="from", width=froms)
+        titles = Counter(d.deck.title.casefold() for d in self.decks)
         for deck in self.decks:
-            table.add_row(Text(deck.deck.title), Text(deck.deck.language), Text(card_counts(deck)), Text(where(deck)), key=deck.deck.id)
+            name = Text(deck.deck.title)
+            if titles[deck.deck.title.casefold()] > 1:  # two decks of one title: their ids tell them apart
+                name.append(f" [{deck.deck.id}]", style="dim")
+            table.add_row(name, Text(deck.deck.language), Text(card_counts(deck)), Text(where(deck)), key=deck.deck.id)
         if keep is not None and keep in {d.deck.id for d in self.decks}:
             table.move_cursor(row=table.get_row_index(keep))
         own = sum(1 for d in self.decks if d.editable)
