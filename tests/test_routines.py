@@ -111,6 +111,11 @@ def test_builtin_list_has_no_repeats_or_blanks() -> None:
         ("onboarding of new staff", {"people"}),
         ("the leader’s own calendar week", {"own-week"}),
         ("board meeting", {"meetings"}),
+        ("werkoverleg", {"meetings"}),
+        ("één-op-één met je manager", {"one-to-ones", "people"}),
+        ("functioneringsgesprekken", {"one-to-ones", "people"}),
+        ("sollicitatiegesprekken", {"people"}),
+        ("mijn eigen agenda", {"own-week"}),
         ("gardening", set()),
     ],
 )
