@@ -1,4 +1,5 @@
-"""The shipped content: the fifteen trait decks, the four plans, and how the CLI lists them."""
+"""The shipped content: the fifteen English trait decks, the decks in other languages, the plans,
+and how the CLI lists them."""
 
 from __future__ import annotations
 
@@ -33,8 +34,15 @@ TRAIT_IDS = (
 
 TRAITS_MD = Path(__file__).parents[2] / "shared" / "TRAITS.md"
 
+TRAITS_IN_OTHER_LANGUAGES = {
+    ("nl", "De klant staat elke dag op de agenda"): "top-of-mind",
+}
+"""A trait as a deck in another language names it, with the catalogue id of the trait it is.
+A new deck in another language adds its trait here, saying which of the fifteen it is about."""
+
 PLANS = {
     "quick-reflection": 20,
+    "snelle-reflectie-nl": 20,
     "routine-scan": 45,
     "leadership-workshop": 90,
     "follow-up": 30,
@@ -75,12 +83,16 @@ def plans() -> dict[str, Plan]:
 
 # Collected from the built-in folder alone: collection runs before the fixture that hides the
 # user's own config folder.
+BUILTIN_DECKS = load_layers(Deck, [builtin_dir("prompts")]).items
+
 ROUTINE_CARDS = [
     pytest.param(deck.id, card.id, id=f"{deck.id}:{card.id}")
-    for deck in load_layers(Deck, [builtin_dir("prompts")]).items.values()
+    for deck in BUILTIN_DECKS.values()
     for card in deck.prompts
     if card.kind is CardKind.ROUTINE
 ]
+
+OTHER_LANGUAGE_DECKS = sorted(deck.id for deck in BUILTIN_DECKS.values() if deck.language != "en")
 
 
 # --- every shipped file validates -----------------------------------------------------------
@@ -112,8 +124,8 @@ def test_hard_coded_trait_ids_match_the_catalogue() -> None:
     assert trait_ids_in(TRAITS_MD.read_text(encoding="utf-8")) == list(TRAIT_IDS)
 
 
-def test_the_shipped_decks_are_exactly_the_traits(decks: dict[str, Deck]) -> None:
-    assert sorted(decks) == sorted(TRAIT_IDS)
+def test_the_english_decks_are_exactly_the_traits(decks: dict[str, Deck]) -> None:
+    assert sorted(deck.id for deck in decks.values() if deck.language == "en") == sorted(TRAIT_IDS)
 
 
 @pytest.mark.parametrize("trait_id", TRAIT_IDS)
@@ -123,6 +135,45 @@ def test_trait_deck_is_complete(decks: dict[str, Deck], trait_id: str) -> None:
     assert {card.kind for card in deck.prompts} == set(CardKind)
     assert deck.sources, "a deck names the article(s) it comes from"
     assert all(source.title.strip() for source in deck.sources)
+
+
+def test_the_other_decks_are_in_other_languages(decks: dict[str, Deck]) -> None:
+    assert sorted(set(decks) - set(TRAIT_IDS)) == OTHER_LANGUAGE_DECKS
+
+
+@pytest.mark.parametrize("deck_id", OTHER_LANGUAGE_DECKS)
+def test_a_deck_in_another_language_is_about_one_of_the_traits(decks: dict[str, Deck], deck_id: str) -> None:
+    deck = decks[deck_id]
+    trait_id = TRAITS_IN_OTHER_LANGUAGES.get((deck.language, deck.trait))
+    assert trait_id in TRAIT_IDS, f"{deck_id}: which trait is {deck.trait!r}? Add it to TRAITS_IN_OTHER_LANGUAGES"
+    assert len(deck.prompts) >= MIN_CARDS
+    assert {card.kind for card in deck.prompts} == set(CardKind)
+    assert deck.sources, "a deck names the article(s) it comes from"
+    assert all(source.title.strip() for source in deck.sources)
+
+
+def test_a_deck_in_another_language_ships_with_a_plan_that_uses_it(
+    decks: dict[str, Deck], plans: dict[str, Plan]
+) -> None:
+    used = {
+        deck_id
+        for plan in plans.values()
+        for deck_id in [*plan.decks, *(d for phase in plan.phases for d in phase.decks)]
+        if decks[deck_id].language != "en"
+    }
+    assert used, "no plan uses a deck in a language other than English"
+    for deck_id in sorted(used):
+        unsourced = [card.id for card in decks[deck_id].prompts if not card.source]
+        assert unsourced == [], f"{deck_id}: cards without a source: {unsourced}"
+
+
+@pytest.mark.parametrize("deck_id", sorted(BUILTIN_DECKS))
+def test_most_routine_cards_suit_any_routine(decks: dict[str, Deck], deck_id: str) -> None:
+    """A routine of no known kind (a name in the team's own words, in any language) draws only
+    the routine cards without `fits`: at least half of a deck's routine cards must suit it."""
+    routine_cards = [card for card in decks[deck_id].prompts if card.kind is CardKind.ROUTINE]
+    for_any = [card for card in routine_cards if card.suits(frozenset())]
+    assert 2 * len(for_any) >= len(routine_cards), [card.id for card in routine_cards if card not in for_any]
 
 
 @pytest.mark.parametrize(("deck_id", "card_id"), ROUTINE_CARDS)
@@ -192,14 +243,14 @@ def listed_ids(output: str) -> list[str]:
     return [row.split()[0] for row in rows]
 
 
-def test_decks_list_shows_the_fifteen_decks(capsys: pytest.CaptureFixture[str]) -> None:
+def test_decks_list_shows_the_trait_decks_and_the_other_languages(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["decks", "list"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert listed_ids(out) == sorted(TRAIT_IDS)
+    assert listed_ids(out) == sorted([*TRAIT_IDS, *OTHER_LANGUAGE_DECKS])
 
 
-def test_plans_list_shows_the_four_plans_shortest_first(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plans_list_shows_the_built_in_plans_shortest_first(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plans", "list"]) == 0
     out, err = capsys.readouterr()
     assert err == ""

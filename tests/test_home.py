@@ -115,7 +115,7 @@ async def test_the_decks_pane_shows_on_wide_screens_only(store_path: Path) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert not app.screen.query_one("#decks-pane").display
-        assert "Decks" not in screen_text(app)
+        assert "Decks (d to" not in screen_text(app)
     app = make_app(Workspace(store_path=store_path), FakeClock())
     async with app.run_test(size=(200, 50)) as pilot:
         await settled(pilot)  # the decks are loaded once the home screen has first shown

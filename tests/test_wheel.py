@@ -96,7 +96,7 @@ def test_installed_package_loads_its_own_decks_and_plans(site: Path, tmp_path: P
     assert Path(found["sessions"]).resolve().is_relative_to(site)
     assert all(Path(p).resolve().is_relative_to(site) for p in found["origins"])
     assert found["problems"] == []
-    assert len(found["decks"]) == 15
+    assert len(found["decks"]) == len(folder_files(REPO / "prompts")) >= 15  # the trait decks, and more
     assert found["decks"] == sorted(p[:-5] for p in folder_files(REPO / "prompts"))
-    assert len(found["plans"]) == 4
+    assert len(found["plans"]) == len(folder_files(REPO / "sessions")) >= 4
     assert found["plans"] == sorted(p[:-5] for p in folder_files(REPO / "sessions"))

@@ -234,7 +234,7 @@ class HomeScreen(Screen[None]):
                 yield OptionList(id="sessions")
                 yield Static(READING, id="sessions-empty", classes="empty")
             with Vertical(id="decks-pane"):
-                yield Static("Decks", classes="pane-title")
+                yield Static("Decks (d to preview, copy, write and rehearse)", classes="pane-title")
                 with VerticalScroll(id="decks-scroll", can_focus=False):
                     yield Static(id="decks")
         yield Static("", id="problems")
