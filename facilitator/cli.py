@@ -162,7 +162,9 @@ def decks_export(ws: Workspace, args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8", errors="replace"))
         return 0
     target = Path(args.output).expanduser() if args.output else Path.cwd()
-    if target.is_dir():
+    as_folder = bool(args.output) and args.output.endswith(("/", os.sep))
+    if as_folder or target.is_dir():  # "-o decks/" names a folder, made if it is not there yet
+        target.mkdir(parents=True, exist_ok=True)
         target = target / f"{deck.id}.toml"
     if target.exists() and not args.replace:
         raise CliError(f"{target} exists already; nothing was written (add --replace to write over it)")

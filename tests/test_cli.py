@@ -883,6 +883,16 @@ def test_a_deck_exported_by_one_coach_is_imported_by_another_checked_and_never_s
     assert mine.read_bytes().split(b"\n", 1)[1] == sent.read_bytes()
 
 
+def test_decks_export_into_a_folder_not_made_yet_makes_it(cli, tmp_path: Path) -> None:
+    from facilitator.catalog import builtin_dir
+
+    result = cli("decks", "export", "metrics", "-o", f"{tmp_path / 'new' / 'decks'}/")
+
+    assert result.code == 0, result.err
+    written = tmp_path / "new" / "decks" / "metrics.toml"
+    assert written.read_bytes() == (builtin_dir("prompts") / "metrics.toml").read_bytes()
+
+
 def test_a_broken_deck_is_not_imported_and_each_problem_is_said(cli, tmp_path: Path) -> None:
     from facilitator.catalog import user_dir
 
