@@ -352,3 +352,26 @@ async def test_a_practice_run_that_reaches_its_close_says_nothing_was_saved(app,
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, DecksScreen)
+
+
+async def test_rehearse_a_plan_from_the_palette_runs_it_with_its_own_decks(app, tmp_path: Path) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        commands = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Decks", "Rehearse a plan"} <= commands
+        before = store_bytes(tmp_path / "store.json", locks=False)
+        app._palette_rehearse()
+        await pilot.pause()
+        picker = pilot.app.screen
+        assert isinstance(picker, PickModal)
+        picker.dismiss(next(c for c in picker.choices if c.startswith("Snelle reflectie")))
+        await settled(pilot)
+        assert app.live is not None and app.live.practice
+        assert list(app.live.drawer.decks) == ["klant-op-de-agenda-nl"]
+        assert app.live.session.plan == "snelle-reflectie-nl" and PRACTICE_LINE in shown(app)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await settled(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen) and app.live is None
+        assert store_bytes(tmp_path / "store.json", locks=False) == before
