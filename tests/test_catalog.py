@@ -15,6 +15,7 @@ from facilitator.catalog import (
     LoadProblem,
     builtin_dir,
     load_decks,
+    load_file,
     load_layers,
     load_plans,
     user_dir,
@@ -555,3 +556,27 @@ def test_a_deck_name_that_is_not_an_id_is_one_problem_not_two(tmp_path: Path) ->
 
     assert [(p.field, p.reason.split(" must")[0]) for p in catalog.problems] == [("decks[0]", '"Customer Voice" in decks')]
 
+
+
+def test_every_fits_problem_is_named_in_plain_words_with_its_card(tmp_path: Path) -> None:
+    def break_fits(d: Data) -> None:
+        d["prompts"][0]["fits"] = ["meetings"]  # a question card
+        d["prompts"][1]["fits"] = ["meeting", "any"]  # misspelt
+        d["prompts"] += [
+            {"id": "r2", "kind": "routine", "text": "Who chairs {routine}?", "fits": "meetings"},
+            {"id": "r3", "kind": "routine", "text": "Who speaks in {routine}?", "fits": ["people", "people"]},
+        ]
+
+    broken = write_toml(tmp_path / "decks" / "broken.toml", changed(deck_data(), break_fits))
+
+    catalog = load_layers(Deck, [tmp_path / "decks"])
+
+    assert [(p.where, p.reason) for p in catalog.problems] == [
+        ("card q1", "only routine cards have fits: the other kinds never show a routine"),
+        ("card r1", '"meeting" in fits is not one of meetings, ceremonies, one-to-ones, people, own-week, any (did you mean "meetings"?)'),
+        ("card r2", 'fits must be a list such as ["a", "b"], not "meetings"'),
+        ("card r3", "fits names a kind of routine twice"),
+    ]
+    assert all(p.path == broken and p.line for p in catalog.problems)
+    fine = write_toml(tmp_path / "good" / "good.toml", changed(deck_data(), lambda d: d["prompts"][1].update(fits=["ceremonies", "own-week"])))
+    assert isinstance(load_file(Deck, fine), Deck)
