@@ -165,7 +165,9 @@ class CardDrawer:
         straight back. With a `routine` (a skipped card's), a routine card that suits it comes
         first, if the pool has one.
         """
-        pool = self._pools.get(deck.id) or []
+        pool = self._pools.get(deck.id)
+        if pool is None:  # the deck's first deal is all of it, whatever kinds this draw asks for
+            pool = self._fresh_pool(deck)
         fits = [i for i, c in enumerate(pool) if (not kinds or c.kind in kinds) and c.id != avoid]
         if routine is not None:
             fits = [i for i in fits if not pool[i].needs_routine or pool[i].suits(self._kinds[routine])] or fits

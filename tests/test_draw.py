@@ -282,3 +282,15 @@ def test_a_routine_phase_whose_cards_suit_none_of_the_routines_is_a_problem() ->
 
     assert problem == "Routine scan shows routine cards, and none of them suits the routines picked: add a routine its cards fit."
     assert CardDrawer([only_meetings], ["one-to-ones", "weekly team meeting"], 0).problem(None, [CardKind.ROUTINE], "Routine scan") is None
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_first_draw_of_some_kinds_leaves_the_other_kinds_in_the_deck_s_pool(seed: int) -> None:
+    deck = make_deck("mixed", questions=4, routine_cards=4)
+    drawer = CardDrawer([deck], ROUTINES, seed)
+
+    first = drawer.draw(kinds=[CardKind.ROUTINE])
+    rest = [drawer.draw().card for _ in range(len(deck.prompts) - 1)]
+
+    assert first.card.kind is CardKind.ROUTINE
+    assert {c.id for c in rest} == {c.id for c in deck.prompts} - {first.card.id}  # no kind starved, none twice

@@ -33,6 +33,7 @@ from facilitator.engine.ideas import IdeaSteps
 from facilitator.engine.timing import TimingSteps
 from facilitator.models import (
     ROUND_PHASES,
+    CardKind,
     Deck,
     Phase,
     PhaseKind,
@@ -545,13 +546,36 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         self._record(events.put("round", new), also=extra)
         self._record(self._clock_event())
 
+    def _wanted_kinds(self, instead_of: Round | None = None) -> list[CardKind]:
+        """The kinds of card the next round (or a new card for `instead_of`) should show.
+
+        The plan's `kinds` for the phase when it gives them. Otherwise a warm-up shows stimulus
+        and perspective cards, to loosen the room up before it meets its routines; and a diverge
+        phase shows a routine card in its last round if none of its rounds has yet, so that
+        every diverge phase ties the trait to at least one of the team's routines (the forced
+        connection the method is about). The drawer falls back to any kind when the decks have
+        none of those asked for.
+        """
+        phase = self.phase
+        if phase.kinds:
+            return list(phase.kinds)
+        if phase.kind is PhaseKind.WARM_UP:
+            return [CardKind.STIMULUS, CardKind.PERSPECTIVE]
+        if phase.kind is PhaseKind.DIVERGE and self.session.routines:
+            earlier = [r for r in self.rounds_in_phase() if instead_of is None or r.index != instead_of.index]
+            last = len(earlier) + 1 >= phase.rounds
+            if last and not any(r.kind is PromptKind.ROUTINE for r in earlier):
+                return [CardKind.ROUTINE]
+        return []
+
     def _drawn_fields(self, instead_of: Round | None = None) -> dict[str, Any]:
         """A new card for a round; in place of `instead_of`, from its deck and with its routine."""
         shown = self._as_drawn(instead_of) if instead_of is not None else None
+        kinds = self._wanted_kinds(instead_of)
         if shown is not None:
-            drawn = self.drawer.redraw(shown, self.phase.kinds)
+            drawn = self.drawer.redraw(shown, kinds)
         else:
-            drawn = self.drawer.draw(self._phase_decks(), self.phase.kinds)
+            drawn = self.drawer.draw(self._phase_decks(), kinds)
         return {
             "kind": PromptKind(drawn.card.kind.value),
             "text": drawn.text,
