@@ -69,6 +69,10 @@ MOVE_GRACE = 2.0
 CLOSED_NOT_SAVED = "Session closed. Here is the action list."  # the banner at the top says what is not saved yet
 CLOSED_SAVING = "Session closed; saving it. Here is the action list."
 CLOSED_SAVED = "Session saved. Here is the action list."
+class PracticeDropped(Exception):
+    """A practice run given up before it began: the app closed while it was being set up."""
+
+
 PRACTICE_CLOSED = "Practice run over: nothing of it was saved. Here is the action list it made."
 
 
@@ -116,8 +120,8 @@ class FacilitatorApp(App[None]):
         self.crash_log: Path | None = None
         self.store_error: Exception | None = None
         """Why the store could not be opened: the app stops, and the command line says it."""
-        self._practice: tuple[tempfile.TemporaryDirectory[str], int] | None = None
-        """A rehearsal's throwaway store, and how many screens were up when it began."""
+        self._practice: tuple[tempfile.TemporaryDirectory[str], Screen] | None = None
+        """A rehearsal's throwaway store, and the screen it began on (and goes back to)."""
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -639,6 +643,14 @@ class FacilitatorApp(App[None]):
         if live is not None and live.practice:
             self.push_screen(ConfirmModal("End the practice run? Nothing of it is kept.", yes="End it", no="Go on"), self._practice_answered)
             return
+        if live is None and self._unsaved_deck():
+
+            def leave(quit_now: bool | None) -> None:
+                if quit_now:
+                    self.exit()
+
+            self.push_screen(ConfirmModal("A deck has changes that are not saved. Quit and lose them?", yes="Quit", no="Stay"), leave)
+            return
         if live is None or (live.is_closed and not live.unsaved):  # a store save still owed is
             self.exit()  # finished from the journal at the next start
             return
@@ -658,7 +670,7 @@ class FacilitatorApp(App[None]):
         """The deck manager: every deck, to preview, copy, write and rehearse."""
         from facilitator.screens.decks import DecksScreen
 
-        if self.live is not None and not self.live.practice:
+        if self.live is not None or self._opening:
             self.notify("Finish or quit the running session first; decks are kept from the home screen.", timeout=4, markup=False)
             return
         self.push_screen(DecksScreen(self.workspace))
@@ -676,23 +688,38 @@ class FacilitatorApp(App[None]):
             return
         self._end_practice()
         folder = tempfile.TemporaryDirectory(prefix="facilitator-practice-")
-        self._practice = (folder, len(self.screen_stack))
+        began_on = self.screen
+        self._practice = (folder, began_on)
         session = Session(title=f"Practice: {plan.title}", plan=plan.id, decks=[d.id for d in decks], routines=default_routines())
         self._opening = True
 
         def start() -> LiveSession:
+            if not Path(folder.name).is_dir():  # the app closed while the run was being set up
+                raise PracticeDropped
             live = LiveSession.start(session, plan, decks, Store(Path(folder.name) / "store"), self.clock)
             live.practice = True
             return live
 
-        self._off_loop(start, self._started)
+        def started(live: LiveSession | None, error: BaseException | None) -> None:
+            if isinstance(error, PracticeDropped) or self.screen is not began_on:
+                # the room moved on (another screen, or the app is closing) before the run was ready
+                self._opening = False
+                self._practice = (folder, began_on)
+                self.live = None
+                self._end_practice()
+                if not isinstance(error, PracticeDropped):
+                    self.notify("The practice run did not start: another screen was opened while it got ready.", timeout=5, markup=False)
+                return
+            self._started(live, error)
+
+        self._off_loop(start, started)
 
     def _practice_answered(self, end: bool | None) -> None:
         if not end or self.live is None or not self.live.practice:
             return
-        back_to = self._practice[1] if self._practice else 2
+        began_on = self._practice[1] if self._practice else None
         self.live = None
-        while len(self.screen_stack) > max(back_to, 2):
+        while len(self.screen_stack) > 2 and self.screen is not began_on:
             self.pop_screen()
         self._end_practice()
         self.notify("Practice run ended; nothing of it was kept.", timeout=4, markup=False)
@@ -703,6 +730,11 @@ class FacilitatorApp(App[None]):
             folder, _ = self._practice
             self._practice = None
             folder.cleanup()
+
+    def _unsaved_deck(self) -> bool:
+        from facilitator.screens.deck_editor import DeckEditorScreen
+
+        return any(isinstance(screen, DeckEditorScreen) and screen.draft.changed for screen in self.screen_stack)
 
     def _screen_action(self, action: str) -> None:
         """Run an action of the session screen once the palette has closed."""
@@ -737,7 +769,8 @@ class FacilitatorApp(App[None]):
 
         def chosen(plan: Plan | None) -> None:
             if plan is not None:
-                decks = [self.workspace.decks.items[d] for d in plan.decks if d in self.workspace.decks]
+                named = dict.fromkeys([*plan.decks, *(d for phase in plan.phases for d in phase.decks)])
+                decks = [self.workspace.decks.items[d] for d in named if d in self.workspace.decks]
                 self.rehearse(plan, decks or list(self.workspace.decks)[:1])
 
         ask_plan(self, self.workspace, "Rehearse which plan, with its own decks? Nothing is saved.", chosen)

@@ -33,7 +33,7 @@ from facilitator.models import CardKind, Deck, PromptCard
 from facilitator.problems import file_problems
 from facilitator.text import clean
 
-__all__ = ["DeckDraft", "Place", "Refused", "ShelfDeck", "schema_directive", "shelf", "to_toml", "with_directive"]
+__all__ = ["ChangedOnDisk", "DeckDraft", "Place", "Refused", "ShelfDeck", "schema_directive", "shelf", "to_toml", "with_directive"]
 
 SCHEMA_PREFIX = "#:schema "
 DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -87,6 +87,11 @@ text = "A customer's name on the whiteboard"
 class Refused(ValueError):
     """A change that would leave the deck invalid, or a file that cannot be written; the message
     is one line for the coach, and nothing changed."""
+
+
+class ChangedOnDisk(Refused):
+    """The deck's file was changed, made or deleted by something else since the draft read it:
+    saving would write over that, so it waits until the coach says which to keep."""
 
 
 def schema_directive() -> str:
@@ -177,8 +182,10 @@ def _order(place: Place) -> int:
 class DeckDraft:
     """A deck file open for editing: change cards and metadata, then save."""
 
-    def __init__(self, text: str, path: Path) -> None:
+    def __init__(self, text: str, path: Path, on_disk: bytes | None = None) -> None:
         self.path = path
+        self._on_disk = on_disk
+        """The file's bytes as last read or written here; None when there was no file."""
         self._saved_text = text
         self._document = self._parse(text)
         self.deck = self._check(self._document)
@@ -192,11 +199,11 @@ class DeckDraft:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise Refused(f"{path} cannot be read: {exc.strerror or exc}") from None
+            raise Refused(f"{clean(str(path))} cannot be read: {exc.strerror or exc}") from None
         text = decode(path, data)
         if not isinstance(text, str):
-            raise Refused(str(text))
-        return cls(text, path)
+            raise Refused(clean(str(text)))
+        return cls(text, path, on_disk=data)
 
     @classmethod
     def create(cls, deck_id: str, trait: str, *, title: str = "", language: str = "en", folder: Path | None = None) -> DeckDraft:
@@ -206,7 +213,7 @@ class DeckDraft:
             raise Refused(f"“{clean(deck_id)}” cannot be a deck id: use small letters, digits and dashes, like acme-frontline")
         target = (folder or user_dir("decks")) / f"{deck_id}.toml"
         if target.exists():
-            raise Refused(f"{target} exists already (open that deck, or give another id)")
+            raise Refused(f"{clean(str(target))} exists already (open that deck, or give another id)")
         trait = clean(trait).strip()
         text = DECK_SCAFFOLD.format(
             schema=schema_directive().removeprefix(SCHEMA_PREFIX),
@@ -230,9 +237,9 @@ class DeckDraft:
             raise Refused(f"“{new_id}” cannot be a deck id: use small letters, digits and dashes, like acme-frontline")
         target = (folder or user_dir("decks")) / f"{new_id}.toml"
         if target.exists():
-            raise Refused(f"you have a deck file {target.name} already: open that one, or give the copy another id")
+            raise Refused(f"you have a deck file {clean(target.name)} already: open that one, or give the copy another id")
         draft = cls.open(source)
-        draft.path = target
+        draft.path, draft._on_disk = target, None
         if draft.deck.id != new_id:
             draft._apply(lambda doc: doc.__setitem__("id", new_id))
         draft.changed = True
@@ -312,18 +319,47 @@ class DeckDraft:
         self._apply(lambda doc: _reorder(doc, order))
         return to
 
-    def save(self) -> Path:
-        """Write the deck to its file (atomically) if it changed; returns the path."""
+    def save(self, *, over_changes: bool = False) -> Path:
+        """Write the deck to its file (atomically) if it changed; returns the path.
+
+        Raises `ChangedOnDisk` when the file is no longer as this draft read it (edited in
+        another editor, made, or deleted), unless `over_changes` says to write over that.
+        """
         if self.changed or not self.path.exists():
+            if not over_changes:
+                self._check_disk()
             text = self.text
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(self.path, text)
             except OSError as exc:
-                raise Refused(f"{self.path} could not be written ({exc.strerror or exc}); your changes are still here") from None
+                raise Refused(f"{clean(str(self.path))} could not be written ({exc.strerror or exc})") from None
             self._saved_text = text
+            self._on_disk = text.encode("utf-8")
             self.changed = False
         return self.path
+
+    def _check_disk(self) -> None:
+        try:
+            now: bytes | None = self.path.read_bytes()
+        except FileNotFoundError:
+            now = None
+        except OSError as exc:
+            raise Refused(f"{clean(str(self.path))} cannot be read ({exc.strerror or exc})") from None
+        if now == self._on_disk:
+            return
+        name = clean(self.path.name)
+        if now is None:
+            raise ChangedOnDisk(f"{name} was deleted outside the app since it was opened here")
+        if self._on_disk is None:
+            raise ChangedOnDisk(f"a file {name} was made outside the app since this deck was started here")
+        raise ChangedOnDisk(f"{name} was changed outside the app (in another editor?) since it was opened here")
+
+    def reload(self) -> None:
+        """The deck as its file is now, changes here given up; `Refused` if it is not a deck now."""
+        fresh = DeckDraft.open(self.path)
+        self._document, self.deck, self._saved_text, self._on_disk = fresh._document, fresh.deck, fresh._saved_text, fresh._on_disk
+        self.changed = False
 
     def revert(self) -> None:
         """Back to the file as last saved."""

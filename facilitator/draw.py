@@ -147,15 +147,18 @@ class CardDrawer:
         """Count a card the session already showed, so a resumed session goes on where it was."""
         deck = self.decks.get(deck_id or "")
         if deck is not None and card_id:
-            pool = self._pools.get(deck.id) or self._fresh_pool(deck)
-            self._pools[deck.id] = [c for c in pool if c.id != card_id] or pool
+            pool = self._pools.get(deck.id) or self._fresh_pool(deck)  # never dealt, or used up: dealt afresh as a draw would
+            self._pools[deck.id] = [c for c in pool if c.id != card_id]
             self._turn += 1
         if routine in self.routines:
+            # the same steps as `_next_routine`, with the routine the round was given
             if not self._routine_queue:
                 self._routine_queue = list(self.routines)
                 self._random.shuffle(self._routine_queue)
             if routine in self._routine_queue:
                 self._routine_queue.remove(routine)
+            else:  # it came from a new turn, as no routine left in this one suited its card
+                self._new_turn_for(routine)
 
     def _next_card(self, deck: Deck, kinds: set[CardKind], avoid: str | None = None, routine: str | None = None) -> PromptCard:
         """The next card of the deck's pool, of the wanted kinds.
@@ -197,12 +200,23 @@ class CardDrawer:
                 return self._routine_queue.pop(i)
         # None left this turn suits the card: it takes one from a new turn, and the routines
         # still waiting in this turn come first after it.
+        chosen = self._new_turn_for(None, card)
+        if chosen is None:
+            raise CannotDeal(f"card {card.id} suits none of the session's routines")
+        return chosen
+
+    def _new_turn_for(self, routine: str | None, card: PromptCard | None = None) -> str | None:
+        """Start a new turn of routines for a card no routine left in this turn suits: the
+        routine it takes (`routine`, on replay; else the last suiting one of the new turn) leaves
+        the turn, and the routines still waiting from this turn come first."""
         waiting = self._routine_queue
         fresh = list(self.routines)
         self._random.shuffle(fresh)
-        suiting = [r for r in fresh if card.suits(self._kinds[r])]
-        if not suiting:
-            raise CannotDeal(f"card {card.id} suits none of the session's routines")
-        chosen = suiting[-1]
-        self._routine_queue = [r for r in fresh if r not in waiting and r != chosen] + waiting
-        return chosen
+        if routine is None and card is not None:
+            suiting = [r for r in fresh if card.suits(self._kinds[r])]
+            if not suiting:
+                self._routine_queue = waiting
+                return None
+            routine = suiting[-1]
+        self._routine_queue = [r for r in fresh if r not in waiting and r != routine] + waiting
+        return routine

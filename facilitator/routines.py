@@ -45,9 +45,9 @@ _MEET, _CERE, _ONE, _PEOPLE, _OWN = (
 KIND_WORDS: tuple[tuple[str, frozenset[RoutineFit]], ...] = (
     # Read top to bottom; a routine takes the kinds of every pattern found in its name. English
     # first, then Dutch, the language of the second shipped deck.
-    (r"stand-? ?up|daily scrum|sprint|retro|demo|planning|prioriti|refinement|backlog|kick-? ?off|post-? ?mortem|incident|triage|weekstart", frozenset({_CERE, _MEET})),
+    (r"stand-? ?up|daily scrum|sprint|retro|\bdemos?\b|planning|prioriti|refinement|backlog|kick-? ?off|post-? ?mortem|incident|triage|weekstart", frozenset({_CERE, _MEET})),
     (r"meeting|review|all-? ?hands|town ?hall|\bboard\b|council|forecast|budget|steering|offsite|workshop|huddle|overleg|vergadering|bespreking|beraad", frozenset({_MEET})),
-    (r"one-to-one|one on one|1[:-]1|1-on-1|coaching|mentoring|check-? ?in|(één|een|1)-op-(één|een|1)|coachgesprek|voortgangsgesprek", frozenset({_ONE, _PEOPLE})),
+    (r"one-to-one|one on one|1[:-]1|1-on-1|coaching|mentoring|(één|een|1)-op-(één|een|1)|coachgesprek|voortgangsgesprek", frozenset({_ONE, _PEOPLE})),
     (r"performance|appraisal|functioneringsgesprek|beoordelingsgesprek", frozenset({_ONE, _PEOPLE})),
     (r"hiring|interview|recruit|onboarding|induction|new (staff|starters|hires)|exit talk|training|sollicitatie|werving|inwerken|introductie", frozenset({_PEOPLE})),
     (r"calendar|own week|diary|inbox|my week|own time|leader's own|eigen agenda|eigen week|mijn week", frozenset({_OWN})),

@@ -805,7 +805,7 @@ def test_a_save_that_fails_before_the_file_is_replaced_leaves_the_old_file_whole
 
     assert path.read_text(encoding="utf-8") == HANDMADE  # the old file, whole
     assert leftover_temp_files(path) == []
-    assert "No space left on device" in str(refused.value) and "still here" in str(refused.value)
+    assert "No space left on device" in str(refused.value) and "could not be written" in str(refused.value)
     assert_plain(str(refused.value))
     assert draft.changed is True and draft.deck.title == "Changed"
 
@@ -1254,3 +1254,41 @@ def test_a_comment_above_the_first_card_after_a_sources_block_moves_with_its_car
     assert [c.id for c in Deck.model_validate(tomllib.loads(moved)).prompts] == ["b", "a"]
     assert moved.index("# about b") < moved.index('id = "b"') < moved.index("# about a") < moved.index('id = "a"')
     assert moved.index('title = "An article"') < moved.index("# about b")
+
+
+def test_save_waits_when_the_file_changed_outside_the_app_and_writes_over_it_only_when_told(tmp_path: Path) -> None:
+    from facilitator.authoring import ChangedOnDisk
+
+    path = tmp_path / "mine.toml"
+    path.write_text(HANDMADE, encoding="utf-8")
+    draft = DeckDraft.open(path)
+    draft.move_card(1, 1)
+    outside = HANDMADE.replace('title = ', '# added in another editor\ntitle = ', 1)
+    path.write_text(outside, encoding="utf-8")
+
+    with pytest.raises(ChangedOnDisk, match="changed outside the app"):
+        draft.save()
+    assert path.read_text(encoding="utf-8") == outside and draft.changed
+
+    draft.save(over_changes=True)
+    assert "# added in another editor" not in path.read_text(encoding="utf-8") and not draft.changed
+
+    path.unlink()
+    draft.move_card(0, 1)
+    with pytest.raises(ChangedOnDisk, match="deleted outside the app"):
+        draft.save()
+    assert not path.exists()
+
+
+def test_reload_takes_the_file_as_it_is_now(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(HANDMADE, encoding="utf-8")
+    draft = DeckDraft.open(path)
+    draft.move_card(1, 1)
+    path.write_text(HANDMADE.replace('title = "', 'title = "Renamed ', 1), encoding="utf-8")
+
+    draft.reload()
+
+    assert draft.deck.title.startswith("Renamed ") and not draft.changed
+    draft.move_card(0, 1)
+    draft.save()  # what it read is what is on disk: no question

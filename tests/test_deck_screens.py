@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, SelectionList
 from facilitator.catalog import load_file, user_dir
 from facilitator.models import CardKind, Deck
 from facilitator.screens.deck_editor import CardModal, DeckEditorScreen, MetadataModal
-from facilitator.screens.decks import DecksScreen, WallPreviewScreen
+from facilitator.screens.decks import NEW_TRAIT, DecksScreen, WallPreviewScreen
 from facilitator.screens.home import HomeScreen
 from facilitator.screens.modals import ConfirmModal, PickModal, TextModal
 from facilitator.screens.round import RoundScreen
@@ -375,3 +375,111 @@ async def test_rehearse_a_plan_from_the_palette_runs_it_with_its_own_decks(app, 
         await settled(pilot)
         assert isinstance(pilot.app.screen, HomeScreen) and app.live is None
         assert store_bytes(tmp_path / "store.json", locks=False) == before
+
+
+async def test_quitting_with_a_deck_not_saved_asks_first(app) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await copy_frontline(pilot)
+        before = editor.draft.path.read_bytes()
+        await pilot.press("shift+down")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmModal) and "not saved" in shown(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert pilot.app.screen is editor and app.is_running
+        assert editor.draft.path.read_bytes() == before
+
+
+async def test_saving_over_a_file_changed_elsewhere_asks_which_to_keep(app) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await copy_frontline(pilot)
+        path = editor.draft.path
+        outside = path.read_text(encoding="utf-8") + "# written in another editor\n"
+        path.write_text(outside, encoding="utf-8")
+        await pilot.press("shift+down")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        question = pilot.app.screen
+        assert isinstance(question, PickModal) and "changed outside the app" in shown(app)
+        question.dismiss(next(c for c in question.choices if c.startswith("Cancel")))
+        await pilot.pause()
+        assert path.read_text(encoding="utf-8") == outside and editor.draft.changed
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        pilot.app.screen.dismiss(next(c for c in pilot.app.screen.choices if c.startswith("Take the file")))
+        await pilot.pause()
+        assert not editor.draft.changed and editor.draft.text.endswith("# written in another editor\n")
+        await pilot.press("shift+down", "ctrl+s")
+        await pilot.pause()
+        saved = path.read_text(encoding="utf-8")
+        assert "# written in another editor" in saved and not editor.draft.changed  # kept, and no question now
+
+
+async def test_a_copy_may_not_take_another_deck_s_id(app) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_decks(pilot)
+        await highlight(pilot, "frontline")
+        await pilot.press("c")
+        await pilot.pause()
+        pilot.app.screen.query_one("#answer", Input).value = "vision"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TextModal) and "There is a deck vision already" in shown(app)
+        assert not (user_dir("decks") / "vision.toml").exists()
+
+
+async def test_the_home_screen_s_deck_list_shows_a_new_deck(tmp_path: Path) -> None:
+    app = new_app(tmp_path / "store.json", FakeClock())
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_decks(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        pilot.app.screen.query_one("#answer", Input).value = "acme-voice"
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.screen.dismiss(NEW_TRAIT)
+        await pilot.pause()
+        await type_fast(pilot, "Hearing the ACME customer", "enter")
+        assert isinstance(pilot.app.screen, DeckEditorScreen)
+        await pilot.press("escape", "escape")
+        await settled(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+        assert "Hearing the ACME customer" in shown(app)
+
+
+async def test_a_practice_run_given_up_while_it_gets_ready_leaves_nothing(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from facilitator.engine import live as live_module
+
+    ready = threading.Event()
+    real_start = live_module.LiveSession.start
+
+    def slow_start(*args, **kwargs):
+        ready.wait(timeout=10)
+        return real_start(*args, **kwargs)
+
+    monkeypatch.setattr(live_module.LiveSession, "start", staticmethod(slow_start))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_decks(pilot)
+        app.rehearse(app.workspace.plans.get("quick-reflection"), [app.workspace.decks.get("vision")])
+        folder = Path(app._practice[0].name)
+        await pilot.press("escape")  # back home while the run is being set up
+        await pilot.pause()
+        ready.set()
+        await settled(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen) and app.live is None
+        assert "did not start" in notices(app)
+        assert not folder.exists() and app._practice is None
+
+
+async def test_decks_cannot_open_during_a_practice_run(app) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        app.rehearse(app.workspace.plans.get("quick-reflection"), [app.workspace.decks.get("vision")])
+        await settled(pilot)
+        app.action_decks()
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, DecksScreen) and "Finish or quit the running session" in notices(app)

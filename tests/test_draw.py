@@ -294,3 +294,16 @@ def test_a_first_draw_of_some_kinds_leaves_the_other_kinds_in_the_deck_s_pool(se
 
     assert first.card.kind is CardKind.ROUTINE
     assert {c.id for c in rest} == {c.id for c in deck.prompts} - {first.card.id}  # no kind starved, none twice
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_resumed_session_draws_what_the_first_would_have_even_when_cards_fit_some_routines(seed: int) -> None:
+    routines = ["weekly team meeting", "one-to-ones", "hiring interviews"]
+    whole = CardDrawer([fitted_deck()], routines, seed)
+    drawn = [whole.draw() for _ in range(16)]
+
+    for k in range(len(drawn)):
+        resumed = CardDrawer([fitted_deck()], routines, seed)
+        for shown in drawn[:k]:
+            resumed.replay(shown.deck.id, shown.card.id, shown.routine)
+        assert signature([resumed.draw() for _ in range(len(drawn) - k)]) == signature(drawn[k:]), k

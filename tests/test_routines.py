@@ -111,6 +111,7 @@ def test_builtin_list_has_no_repeats_or_blanks() -> None:
         ("onboarding of new staff", {"people"}),
         ("the leader’s own calendar week", {"own-week"}),
         ("board meeting", {"meetings"}),
+        ("product demos", {"ceremonies", "meetings"}),
         ("werkoverleg", {"meetings"}),
         ("één-op-één met je manager", {"one-to-ones", "people"}),
         ("functioneringsgesprekken", {"one-to-ones", "people"}),
@@ -125,3 +126,8 @@ def test_a_routine_s_kind_is_read_from_its_words(routine: str, kinds: set[str]) 
 
 def test_every_default_routine_is_of_some_kind() -> None:
     assert all(kinds_of(routine) for routine in DEFAULT_ROUTINES)
+
+
+@pytest.mark.parametrize("routine", ["weekly demographics sync", "the Friday walk-round"])
+def test_a_word_inside_another_word_does_not_give_a_routine_a_kind(routine: str) -> None:
+    assert kinds_of(routine) == set()

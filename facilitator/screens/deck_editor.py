@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Input, Label, Select, SelectionList, Static
 
-from facilitator.authoring import DeckDraft, Refused
+from facilitator.authoring import ChangedOnDisk, DeckDraft, Refused
 from facilitator.models import CardKind, PromptCard
 from facilitator.screens.decks import WallPreviewScreen, rehearse_deck, short_path
 from facilitator.screens.modals import MODAL_CSS, PickModal
@@ -30,6 +30,9 @@ from facilitator.widgets.text_input import TextInput
 from facilitator.workspace import Workspace
 
 SAVE_AND_LEAVE = "Save and leave"
+WRITE_OVER = "Write my changes over the file"
+TAKE_FILE = "Take the file as it is now (my changes here are dropped)"
+CANCEL_SAVE = "Cancel: change nothing yet"
 LEAVE = "Leave without saving"
 STAY = "Stay"
 FIT_LABELS = {
@@ -379,16 +382,36 @@ class DeckEditorScreen(Screen[None]):
 
         self.app.push_screen(MetadataModal(values, apply), self._shown_if_kept(None))
 
-    def action_save(self) -> bool:
+    def action_save(self, then: Callable[[], None] | None = None, *, over_changes: bool = False) -> None:
+        """Write the deck; if its file changed outside the app meanwhile, ask which to keep."""
         try:
-            path = self.draft.save()
+            path = self.draft.save(over_changes=over_changes)
+        except ChangedOnDisk as exc:
+            self._ask_about_disk(str(exc), then)
+            return
         except Refused as exc:
-            self.notify(str(exc), severity="error", timeout=10, markup=False)
-            return False
+            self.notify(f"Not saved: {exc}. Your changes are still here.", severity="error", timeout=10, markup=False)
+            return
         self.workspace.forget_catalogs()
         self.notify(f"Saved {short_path(path)}; the next session uses it.", timeout=5, markup=False)
         self.show()
-        return True
+        if then is not None:
+            then()
+
+    def _ask_about_disk(self, why: str, then: Callable[[], None] | None) -> None:
+        def answered(choice: str | None) -> None:
+            if choice == WRITE_OVER:
+                self.action_save(then, over_changes=True)
+            elif choice == TAKE_FILE:
+                try:
+                    self.draft.reload()
+                except Refused as exc:
+                    self.notify(f"The file cannot be read as a deck now: {exc}", severity="error", timeout=10, markup=False)
+                    return
+                self.workspace.forget_catalogs()
+                self.show(0)
+
+        self.app.push_screen(PickModal(f"Not saved yet: {why}.", [WRITE_OVER, TAKE_FILE, CANCEL_SAVE]), answered)
 
     def action_preview(self) -> None:
         self.app.push_screen(WallPreviewScreen(self.draft.deck, start=self.index))
@@ -396,14 +419,17 @@ class DeckEditorScreen(Screen[None]):
     def action_rehearse(self) -> None:
         rehearse_deck(self.app, self.workspace, self.draft.deck)
 
+    def _leave_now(self) -> None:
+        self.dismiss()
+
     def action_leave(self) -> None:
         if not self.draft.changed:
             self.dismiss()
             return
 
         def answered(choice: str | None) -> None:
-            if choice == SAVE_AND_LEAVE and self.action_save():
-                self.dismiss()
+            if choice == SAVE_AND_LEAVE:
+                self.action_save(then=self._leave_now)
             elif choice == LEAVE:
                 self.draft.revert()
                 self.dismiss()

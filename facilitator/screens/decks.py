@@ -23,6 +23,7 @@ from facilitator.catalog import user_dir
 from facilitator.models import CardKind, Deck, Plan, PromptCard
 from facilitator.routines import default_routines, kinds_of
 from facilitator.screens.modals import ConfirmModal, PickModal, TextModal
+from facilitator.text import clean
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.prompt_card import PromptCardView, card_face
 from facilitator.workspace import Workspace
@@ -32,11 +33,13 @@ NEW_TRAIT = "Another trait (type it)…"
 
 
 def short_path(path: Path) -> str:
-    """A path as a person reads it: under their home folder it starts with `~`."""
+    """A path as a person reads it (under their home folder it starts with `~`), its control
+    characters made harmless: a file name is text from outside."""
     try:
-        return str(Path("~") / path.relative_to(Path.home()))
+        shown = str(Path("~") / path.relative_to(Path.home()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    return clean(shown)
 
 
 def card_counts(deck: ShelfDeck) -> str:
@@ -212,7 +215,14 @@ class DecksScreen(Screen[None]):
 
         def check(answer: str) -> str | None:
             target = user_dir("decks") / f"{answer}.toml"
-            if target.exists():
+            if answer != current.deck.id and answer in self.workspace.decks:
+                other = self.workspace.decks.get(answer)
+                return f"There is a deck {answer} already (“{other.title}”): give the copy another id, or it would replace that deck."
+            try:
+                taken = target.exists()
+            except OSError as exc:
+                return f"Your deck folder cannot be read ({exc.strerror or exc})."
+            if taken:
                 return f"You have a deck file {target.name} already: give the copy another id."
             return None
 
@@ -225,7 +235,7 @@ class DecksScreen(Screen[None]):
     def _copy(self, deck: ShelfDeck, new_id: str) -> None:
         try:
             draft = DeckDraft.copy_into(deck.path, new_id)
-        except Refused as exc:
+        except (Refused, OSError) as exc:
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
         self.workspace.forget_catalogs()

@@ -220,7 +220,8 @@ class HomeScreen(Screen[None]):
         self.workspace = workspace
         self.view = HomeView()
         self.sessions: list[SessionSummary] = []
-        self._decks_shown = False
+        self._decks_shown: object = None
+        """The catalog the decks pane shows: a deck saved or copied makes a new one."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -249,16 +250,19 @@ class HomeScreen(Screen[None]):
         self.query_one("#new", Button).focus()
 
     def on_screen_resume(self) -> None:
+        if "store" in self.workspace.__dict__ and not self.workspace.loaded:
+            self.workspace.load()  # a deck was saved or copied: the decks are read again (a few small files)
         self.reload()
 
     def _fill_decks(self) -> None:
-        if self._decks_shown:  # the catalog is loaded once a run
+        catalog = self.workspace.decks
+        if self._decks_shown is catalog:
             return
-        self._decks_shown = True
+        self._decks_shown = catalog
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(ratio=1)
         grid.add_column(no_wrap=True, justify="right")
-        for deck in sorted(self.workspace.decks, key=lambda d: d.title.casefold()):
+        for deck in sorted(catalog, key=lambda d: d.title.casefold()):
             grid.add_row(Text(deck.title), counted(len(deck.prompts), "card"))
         self.query_one("#decks", Static).update(grid)
 
