@@ -84,65 +84,26 @@ def card_details(card: PromptCard) -> Text:
     return text
 
 
-class CardModal(ModalScreen[bool]):
-    """A card's kind, text, id, source and fits; Ctrl+S (or Enter in a field) keeps it, if the
-    deck takes it. A refusal is said under the fields, and the dialog stays open."""
+class FormModal(ModalScreen[bool]):
+    """A dialog of fields that `apply` takes only if the deck stays valid: Ctrl+S (or Enter in a
+    field) keeps them; a refusal is said under the fields, and the dialog stays open."""
 
-    DEFAULT_CSS = MODAL_CSS.format(cls="CardModal") + FORM_CSS.format(cls="CardModal")
     BINDINGS = [
         Binding("ctrl+s", "keep", "Keep", id="keep", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
 
-    def __init__(self, heading: str, card: dict[str, Any], apply: Callable[[dict[str, Any]], None], taken: set[str]) -> None:
+    def __init__(self, apply: Callable[[dict[str, Any]], None]) -> None:
         super().__init__()
-        self.heading, self.card, self.apply, self.taken = heading, card, apply, taken
-
-    def compose(self) -> ComposeResult:
-        card = self.card
-        kinds = [(kind.value, kind.value) for kind in CardKind]
-        fits = set(card.get("fits") or [])
-        with Vertical():
-            yield Static(Text(self.heading), classes="question")
-            with VerticalScroll():
-                with Horizontal(classes="field"):
-                    yield Label("Kind")
-                    yield Select(kinds, value=str(card.get("kind") or CardKind.QUESTION.value), allow_blank=False, id="kind", compact=True)
-                with Horizontal(classes="field"):
-                    yield Label("Text")
-                    yield TextInput(card.get("text") or "", id="text", compact=True, placeholder="as the wall shows it; a routine card needs {routine}")
-                with Horizontal(classes="field"):
-                    yield Label("Id")
-                    yield TextInput(card.get("id") or "", id="card-id", compact=True, placeholder="made from the text if left empty")
-                with Horizontal(classes="field"):
-                    yield Label("Source")
-                    yield TextInput(card.get("source") or "", id="source", compact=True, placeholder="optional: the article, page or interview the idea comes from")
-                yield Static(Text("Fits: the routines this card suits (Space ticks; none ticked means any routine)"), id="fits-label")
-                yield SelectionList[str](*((label, fit.value, fit.value in fits) for fit, label in FIT_LABELS.items()), id="fits", compact=True)
-            yield Static("", id="problem")
-            with Horizontal(classes="buttons"):
-                yield Button(Text("Cancel (Esc)"), id="cancel", compact=True)
-                yield Button(Text("Keep (Ctrl+S)"), id="keep", variant="primary", compact=True)
-
-    def on_mount(self) -> None:
-        self._show_fits()
-        self.query_one("#text", Input).focus()
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        self._show_fits()
-
-    def _show_fits(self) -> None:
-        routine = self.query_one("#kind", Select).value == CardKind.ROUTINE.value
-        self.query_one("#fits-label").display = routine
-        self.query_one("#fits").display = routine
+        self.apply = apply
 
     def fields(self) -> dict[str, Any]:
-        kind = str(self.query_one("#kind", Select).value)
-        text = self.query_one("#text", Input).value.strip()
-        card_id = self.query_one("#card-id", Input).value.strip() or card_id_from(text, self.taken)
-        fits = list(self.query_one("#fits", SelectionList).selected) if kind == CardKind.ROUTINE.value else []
-        source = self.query_one("#source", Input).value.strip()
-        return {"id": card_id, "kind": kind, "text": text, "source": source or None, "fits": fits}
+        raise NotImplementedError
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            yield Button(Text("Cancel (Esc)"), id="cancel", compact=True)
+            yield Button(Text("Keep (Ctrl+S)"), id="keep", variant="primary", compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -166,14 +127,65 @@ class CardModal(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class MetadataModal(ModalScreen[bool]):
+class CardModal(FormModal):
+    """A card's kind, text, id, source and fits; Ctrl+S (or Enter in a field) keeps it, if the
+    deck takes it. A refusal is said under the fields, and the dialog stays open."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="CardModal") + FORM_CSS.format(cls="CardModal")
+
+    def __init__(self, heading: str, card: dict[str, Any], apply: Callable[[dict[str, Any]], None], taken: set[str]) -> None:
+        super().__init__(apply)
+        self.heading, self.card, self.taken = heading, card, taken
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        kinds = [(kind.value, kind.value) for kind in CardKind]
+        fits = set(card.get("fits") or [])
+        with Vertical():
+            yield Static(Text(self.heading), classes="question")
+            with VerticalScroll():
+                with Horizontal(classes="field"):
+                    yield Label("Kind")
+                    yield Select(kinds, value=str(card.get("kind") or CardKind.QUESTION.value), allow_blank=False, id="kind", compact=True)
+                with Horizontal(classes="field"):
+                    yield Label("Text")
+                    yield TextInput(card.get("text") or "", id="text", compact=True, placeholder="as the wall shows it; a routine card needs {routine}")
+                with Horizontal(classes="field"):
+                    yield Label("Id")
+                    yield TextInput(card.get("id") or "", id="card-id", compact=True, placeholder="made from the text if left empty")
+                with Horizontal(classes="field"):
+                    yield Label("Source")
+                    yield TextInput(card.get("source") or "", id="source", compact=True, placeholder="optional: the article, page or interview the idea comes from")
+                yield Static(Text("Fits: the routines this card suits (Space ticks; none ticked means any routine)"), id="fits-label")
+                yield SelectionList[str](*((label, fit.value, fit.value in fits) for fit, label in FIT_LABELS.items()), id="fits", compact=True)
+            yield Static("", id="problem")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self._show_fits()
+        self.query_one("#text", Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._show_fits()
+
+    def _show_fits(self) -> None:
+        routine = self.query_one("#kind", Select).value == CardKind.ROUTINE.value
+        self.query_one("#fits-label").display = routine
+        self.query_one("#fits").display = routine
+
+    def fields(self) -> dict[str, Any]:
+        kind = str(self.query_one("#kind", Select).value)
+        text = self.query_one("#text", Input).value.strip()
+        card_id = self.query_one("#card-id", Input).value.strip() or card_id_from(text, self.taken)
+        fits = list(self.query_one("#fits", SelectionList).selected) if kind == CardKind.ROUTINE.value else []
+        source = self.query_one("#source", Input).value.strip()
+        return {"id": card_id, "kind": kind, "text": text, "source": source or None, "fits": fits}
+
+
+class MetadataModal(FormModal):
     """The deck's title, trait, summary, language and version; kept only if the deck takes them."""
 
     DEFAULT_CSS = MODAL_CSS.format(cls="MetadataModal") + FORM_CSS.format(cls="MetadataModal")
-    BINDINGS = [
-        Binding("ctrl+s", "keep", "Keep", id="keep", priority=True),
-        Binding("escape", "cancel", "Cancel", id="cancel"),
-    ]
     FIELDS = (
         ("title", "Title", "as the app shows it"),
         ("trait", "Trait", "what the deck is about, in words"),
@@ -183,8 +195,8 @@ class MetadataModal(ModalScreen[bool]):
     )
 
     def __init__(self, values: dict[str, str], apply: Callable[[dict[str, Any]], None]) -> None:
-        super().__init__()
-        self.values, self.apply = values, apply
+        super().__init__(apply)
+        self.values = values
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -195,34 +207,13 @@ class MetadataModal(ModalScreen[bool]):
                         yield Label(label)
                         yield TextInput(self.values.get(name, ""), id=f"meta-{name}", compact=True, placeholder=hint)
             yield Static("", id="problem")
-            with Horizontal(classes="buttons"):
-                yield Button(Text("Cancel (Esc)"), id="cancel", compact=True)
-                yield Button(Text("Keep (Ctrl+S)"), id="keep", variant="primary", compact=True)
+            yield from self.buttons()
 
     def on_mount(self) -> None:
         self.query_one("#meta-title", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_keep()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "keep":
-            self.action_keep()
-        else:
-            self.dismiss(False)
-
-    def action_keep(self) -> None:
-        fields = {name: self.query_one(f"#meta-{name}", Input).value.strip() for name, _, _ in self.FIELDS}
-        try:
-            self.apply(fields)
-        except Refused as exc:
-            self.query_one("#problem", Static).update(Text(f"Not kept: {exc}"))
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def fields(self) -> dict[str, Any]:
+        return {name: self.query_one(f"#meta-{name}", Input).value.strip() for name, _, _ in self.FIELDS}
 
 
 class DeckEditorScreen(Screen[None]):
