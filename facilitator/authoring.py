@@ -80,6 +80,26 @@ text = "You are a customer who has just left us. What would you tell this team?"
 id = "{id_bare}-s1"
 kind = "stimulus"  # a few words or an image to associate freely with
 text = "A customer's name on the whiteboard"
+
+[[prompts]]
+id = "{id_bare}-v1"
+kind = "reversal"  # the question turned round; it may use {{routine}} too
+text = "How would we make sure no customer ever comes up in {{routine}}?"
+
+[[prompts]]
+id = "{id_bare}-j1"
+kind = "job"  # a moment in the customer's own life
+text = "What almost stopped our last customer from choosing us?"
+
+[[prompts]]
+id = "{id_bare}-m1"
+kind = "journey"  # {{moment}} is filled in with a moment of the customer's journey
+text = "What does a customer feel at {{moment}}, and who on our team sees it?"
+
+[[prompts]]
+id = "{id_bare}-t1"
+kind = "try-it"  # a small experiment for this week
+text = "Sign up for our own service as a stranger this week: where do you get stuck?"
 """
 """A new deck: valid as it stands, with one card of each kind and comments that say what goes where."""
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from facilitator.models import ROUND_PHASES, CardKind, Deck, Plan, PromptCard
 from facilitator.routines import kinds_of
+from facilitator.vocabulary import moments_for
 
 
 class CannotDeal(ValueError):
@@ -52,10 +53,11 @@ class DrawnCard:
     deck: Deck
     card: PromptCard
     routine: str | None
+    moment: str | None = None
 
     @property
     def text(self) -> str:
-        return self.card.render(self.routine)
+        return self.card.render(self.routine, self.moment)
 
 
 class CardDrawer:
@@ -71,6 +73,7 @@ class CardDrawer:
         self._random = random.Random(seed)
         self._pools: dict[str, list[PromptCard]] = {}
         self._routine_queue: list[str] = []
+        self._moment_queues: dict[tuple[str, ...], list[str]] = {}
         self._turn = 0
 
     def draw(self, deck_ids: Sequence[str] | None = None, kinds: Sequence[CardKind] = ()) -> DrawnCard:
@@ -91,7 +94,7 @@ class CardDrawer:
         self._turn += 1
         card = self._next_card(deck, wanted)
         routine = self._next_routine(card) if card.needs_routine else None
-        return DrawnCard(deck, card, routine)
+        return DrawnCard(deck, card, routine, self._next_moment(deck) if card.needs_moment else None)
 
     def deck_ids(self, deck_ids: Sequence[str] | None) -> list[str]:
         """The decks a draw from `deck_ids` takes turns over: those loaded, else every deck."""
@@ -125,7 +128,10 @@ class CardDrawer:
         routine = None
         if card.needs_routine:
             routine = keep if keep and card.suits(self._kinds[keep]) else self._next_routine(card)
-        return DrawnCard(shown.deck, card, routine)
+        moment = None
+        if card.needs_moment:
+            moment = shown.moment if shown.moment else self._next_moment(shown.deck)
+        return DrawnCard(shown.deck, card, routine, moment)
 
     def _showable(self, card: PromptCard) -> bool:
         """Whether the card can be shown at all: a routine card needs a routine it suits."""
@@ -143,7 +149,7 @@ class CardDrawer:
             raise CannotDeal(f"deck {deck.id} has only routine cards and {why}")
         return cards
 
-    def replay(self, deck_id: str | None, card_id: str | None, routine: str | None) -> None:
+    def replay(self, deck_id: str | None, card_id: str | None, routine: str | None, moment: str | None = None) -> None:
         """Count a card the session already showed, so a resumed session goes on where it was."""
         deck = self.decks.get(deck_id or "")
         if deck is not None and card_id:
@@ -159,6 +165,11 @@ class CardDrawer:
                 self._routine_queue.remove(routine)
             else:  # it came from a new turn, as no routine left in this one suited its card
                 self._new_turn_for(routine)
+        if moment is not None and deck is not None and moment in (moments := moments_for(deck.language)):
+            queue = self._moment_queues.get(moments) or self._fresh_moments(moments)
+            if moment in queue:
+                queue.remove(moment)
+            self._moment_queues[moments] = queue
 
     def _next_card(self, deck: Deck, kinds: set[CardKind], avoid: str | None = None, routine: str | None = None) -> PromptCard:
         """The next card of the deck's pool, of the wanted kinds.
@@ -189,6 +200,18 @@ class CardDrawer:
         pool = self._usable(deck)
         self._random.shuffle(pool)
         return pool
+
+    def _next_moment(self, deck: Deck) -> str:
+        """The customer-journey moments (in the deck's language) take turns, shuffled, like the routines."""
+        moments = moments_for(deck.language)
+        queue = self._moment_queues.get(moments) or self._fresh_moments(moments)
+        self._moment_queues[moments] = queue
+        return queue.pop()
+
+    def _fresh_moments(self, moments: tuple[str, ...]) -> list[str]:
+        fresh = list(moments)
+        self._random.shuffle(fresh)
+        return fresh
 
     def _next_routine(self, card: PromptCard) -> str:
         """The next routine in turn that the card suits; if none is left this turn, a new turn."""

@@ -33,14 +33,17 @@ from facilitator.vocabulary import (
     SessionStatus,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the stored document format; bumped when a stored field is added or changes meaning.
 
 2: a session keeps its draft, pending choices, running clock, phase times, follow-up changes,
 its voters and "move on by itself", and a revision that stops a stale window writing over it.
+3: a round keeps the customer-journey moment its card was about; cards of four new kinds.
 """
 
 ROUTINE_SLOT = "{routine}"
+MOMENT_SLOT = "{moment}"
+SLOTS = {"routine": ROUTINE_SLOT, "moment": MOMENT_SLOT}
 _SLOT = re.compile(r"\{([^{}]*)\}")
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
@@ -112,27 +115,36 @@ class PromptCard(Strict):
     """Where the card's idea comes from (an article, a page, an interview), for the coach who
     adapts the deck and the room that asks; never shown on the wall."""
     fits: list[RoutineFit] = Field(default_factory=list)
-    """For a routine card: the kinds of routine it suits; empty (or `any`) means every routine."""
+    """For a card with the `{routine}` slot: the kinds of routine it suits; empty (or `any`) means every routine."""
 
     @model_validator(mode="after")
     def _slots_match_kind(self) -> PromptCard:
         slots = _SLOT.findall(self.text)
-        unknown = [s for s in slots if s != "routine"]
+        unknown = [s for s in slots if s not in SLOTS]
         if unknown:
-            raise ValueError(f"unknown slot {{{unknown[0]}}}; the only slot is {ROUTINE_SLOT}")
-        if self.kind is CardKind.ROUTINE and not slots:
+            raise ValueError(f"unknown slot {{{unknown[0]}}}; the slots are {ROUTINE_SLOT} and {MOMENT_SLOT}")
+        if self.kind is CardKind.ROUTINE and "routine" not in slots:
             raise ValueError(f"a routine card needs the {ROUTINE_SLOT} slot")
-        if self.kind is not CardKind.ROUTINE and slots:
-            raise ValueError(f"only routine cards may use {ROUTINE_SLOT}")
-        if self.fits and self.kind is not CardKind.ROUTINE:
-            raise ValueError("only routine cards have fits: the other kinds never show a routine")
+        if self.kind is CardKind.JOURNEY and "moment" not in slots:
+            raise ValueError(f"a journey card needs the {MOMENT_SLOT} slot")
+        if "routine" in slots and self.kind not in (CardKind.ROUTINE, CardKind.REVERSAL):
+            raise ValueError(f"only routine and reversal cards may use {ROUTINE_SLOT}")
+        if "moment" in slots and self.kind is not CardKind.JOURNEY:
+            raise ValueError(f"only journey cards may use {MOMENT_SLOT}")
+        if self.fits and not self.needs_routine:
+            raise ValueError("only cards with the {routine} slot have fits: the others never show a routine")
         if len(set(self.fits)) != len(self.fits):
             raise ValueError("fits names a kind of routine twice")
         return self
 
     @property
     def needs_routine(self) -> bool:
-        return self.kind is CardKind.ROUTINE
+        """A routine card, or a reversal card with the `{routine}` slot."""
+        return self.kind is CardKind.ROUTINE or (self.kind is CardKind.REVERSAL and ROUTINE_SLOT in self.text)
+
+    @property
+    def needs_moment(self) -> bool:
+        return self.kind is CardKind.JOURNEY
 
     def suits(self, routine_kinds: frozenset[RoutineFit]) -> bool:
         """Whether this card may be shown with a routine of these kinds (see `routines.kinds_of`)."""
@@ -140,13 +152,18 @@ class PromptCard(Strict):
             return True
         return not routine_kinds.isdisjoint(self.fits)
 
-    def render(self, routine: str | None = None) -> str:
-        """The text as shown, with the routine filled in (plain replace: braces in it stay literal)."""
-        if not self.needs_routine:
-            return self.text
-        if not routine:
-            raise ValueError(f"card {self.id} needs a routine to render")
-        return self.text.replace(ROUTINE_SLOT, routine)
+    def render(self, routine: str | None = None, moment: str | None = None) -> str:
+        """The text as shown, its slots filled in (plain replace: braces in them stay literal)."""
+        text = self.text
+        if self.needs_routine:
+            if not routine:
+                raise ValueError(f"card {self.id} needs a routine to render")
+            text = text.replace(ROUTINE_SLOT, routine)
+        if self.needs_moment:
+            if not moment:
+                raise ValueError(f"card {self.id} needs a moment of the customer's journey to render")
+            text = text.replace(MOMENT_SLOT, moment)
+        return text
 
 
 class Source(Strict):
@@ -262,6 +279,8 @@ class Round(Strict):
     deck: str | None = None
     prompt: str | None = None
     routine: str | None = None
+    moment: str | None = None
+    """The customer-journey moment a journey card was filled with."""
     seconds: int
     started: datetime | None = None
     ended: datetime | None = None

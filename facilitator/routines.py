@@ -25,6 +25,7 @@ DEFAULT_ROUTINES: tuple[str, ...] = (
     "hiring interviews",
     "onboarding of new staff",
     "sprint review or demo",
+    "retrospective",
     "incident review or post-mortem",
     "support queue triage",
     "product roadmap review",

@@ -16,6 +16,29 @@ class CardKind(StrEnum):
     ROUTINE = "routine"
     PERSPECTIVE = "perspective"
     STIMULUS = "stimulus"
+    REVERSAL = "reversal"
+    """The question turned round: how would we make sure the customer never comes up?"""
+    JOB = "job"
+    """A moment in the customer's own life: the job they hire us (or something else) for."""
+    JOURNEY = "journey"
+    """A card with the `{moment}` slot, filled with a moment of the customer's journey."""
+    TRY_IT = "try-it"
+    """A small experiment for this week: shadow the help desk, sign up as a stranger."""
+
+
+JOURNEY_MOMENTS: tuple[str, ...] = ("first contact", "signing up", "first invoice", "first problem", "renewal", "leaving")
+"""The customer-journey moments a journey card's `{moment}` slot takes in turn."""
+
+MOMENTS_IN: dict[str, tuple[str, ...]] = {
+    "en": JOURNEY_MOMENTS,
+    "nl": ("het eerste contact", "het aanmelden", "de eerste factuur", "het eerste probleem", "de verlenging", "het vertrek"),
+}
+"""The moments in each language a deck may be written in; a deck in another language takes English."""
+
+
+def moments_for(language: str) -> tuple[str, ...]:
+    """The journey moments for a deck in `language` (`nl-BE` takes `nl`'s)."""
+    return MOMENTS_IN.get(language) or MOMENTS_IN.get(language.split("-")[0]) or JOURNEY_MOMENTS
 
 
 class RoutineFit(StrEnum):
@@ -43,6 +66,10 @@ class PromptKind(StrEnum):
     ROUTINE = "routine"
     PERSPECTIVE = "perspective"
     STIMULUS = "stimulus"
+    REVERSAL = "reversal"
+    JOB = "job"
+    JOURNEY = "journey"
+    TRY_IT = "try-it"
     BUILD_ON = "build-on"
 
 

@@ -83,7 +83,7 @@ def test_valid_deck_loads_with_its_cards(tmp_path: Path) -> None:
     deck = catalog.get("customer-voice")
     assert deck.trait == "Brings the customer into the room"
     assert [card.id for card in deck.prompts] == ["q1", "r1", "p1", "s1"]
-    assert [card.kind for card in deck.prompts] == list(CardKind)
+    assert [card.kind for card in deck.prompts] == [CardKind.QUESTION, CardKind.ROUTINE, CardKind.PERSPECTIVE, CardKind.STIMULUS]
     assert catalog.origins["customer-voice"] == path
 
 
@@ -237,7 +237,7 @@ MALFORMED_DECKS = [
         _set_card(0, kind="quiz"),
         "prompts[0].kind",
         "card q1",
-        'kind "quiz" is not one of question, routine, perspective, stimulus',
+        'kind "quiz" is not one of question, routine, perspective, stimulus, reversal, job, journey, try-it',
         id="wrong-kind",
     ),
     pytest.param(
@@ -257,7 +257,7 @@ MALFORMED_DECKS = [
         _set_card(0, text="What did the customer say in the {routine}?"),
         "prompts[0]",
         "card q1",
-        "only routine cards may use {routine}",
+        "only routine and reversal cards may use {routine}",
         id="question-card-with-slot",
     ),
     pytest.param(
@@ -369,7 +369,7 @@ def test_a_repeated_card_id_is_named_with_the_other_problems_not_after_them(tmp_
     catalog = load_layers(Deck, [tmp_path / "decks"])
 
     assert [(p.field, p.where, p.reason.split(" (")[0]) for p in catalog.problems] == [
-        ("prompts[0].kind", "card q1", 'kind "quiz" is not one of question, routine, perspective, stimulus'),
+        ("prompts[0].kind", "card q1", 'kind "quiz" is not one of question, routine, perspective, stimulus, reversal, job, journey, try-it'),
         ("prompts[2]", "card q1", "this card id is used twice in the deck"),
         ("prompts[4]", "card q1", "this card id is used twice in the deck"),
         ("prompts[4].colour", "card q1", 'unknown key "colour"; a card has id, kind, text, source and fits'),
@@ -572,7 +572,7 @@ def test_every_fits_problem_is_named_in_plain_words_with_its_card(tmp_path: Path
     catalog = load_layers(Deck, [tmp_path / "decks"])
 
     assert [(p.where, p.reason) for p in catalog.problems] == [
-        ("card q1", "only routine cards have fits: the other kinds never show a routine"),
+        ("card q1", "only cards with the {routine} slot have fits: the others never show a routine"),
         ("card r1", '"meeting" in fits is not one of meetings, ceremonies, one-to-ones, people, own-week, any (did you mean "meetings"?)'),
         ("card r2", 'fits must be a list such as ["a", "b"], not "meetings"'),
         ("card r3", "fits names a kind of routine twice"),

@@ -162,7 +162,7 @@ async def test_an_invalid_edit_is_refused_in_the_dialog_and_nothing_is_written(a
         modal = await fill_card(pilot, "A question with a {routine} slot?")  # only routine cards may have one
         assert pilot.app.screen is modal  # the dialog stays open, with the reason under the fields
         problem = str(modal.query_one("#problem").render())
-        assert "Not kept: card fl-q1: only routine cards may use {routine}" in problem
+        assert "Not kept: card fl-q1: only routine and reversal cards may use {routine}" in problem
         modal.query_one("#card-id", Input).value = "fl-q2"  # an id another card has
         await fill_card(pilot, "A fine question?")
         assert "this card id is used twice in the deck" in str(modal.query_one("#problem").render())
@@ -483,3 +483,15 @@ async def test_decks_cannot_open_during_a_practice_run(app) -> None:
         app.action_decks()
         await pilot.pause()
         assert not isinstance(pilot.app.screen, DecksScreen) and "Finish or quit the running session" in notices(app)
+
+
+def test_the_wall_names_the_moment_of_a_journey_card_and_the_new_kinds() -> None:
+    from facilitator.models import PromptKind
+    from facilitator.widgets.prompt_card import card_face
+
+    face = card_face(PromptKind.JOURNEY, "What does a customer feel at first invoice?", None, "first invoice")
+
+    assert face.plain == "CUSTOMER JOURNEY  ·  first invoice\n\nWhat does a customer feel at first invoice?"
+    assert card_face(PromptKind.TRY_IT, "Shadow the help desk.").plain.startswith("TRY IT THIS WEEK\n")
+    assert card_face(PromptKind.REVERSAL, "x", "one-to-ones").plain.startswith("TURN IT ROUND  ·  one-to-ones")
+    assert card_face(PromptKind.JOB, "x").plain.startswith("THE CUSTOMER'S JOB")

@@ -307,3 +307,43 @@ def test_a_resumed_session_draws_what_the_first_would_have_even_when_cards_fit_s
         for shown in drawn[:k]:
             resumed.replay(shown.deck.id, shown.card.id, shown.routine)
         assert signature([resumed.draw() for _ in range(len(drawn) - k)]) == signature(drawn[k:]), k
+
+
+def journey_deck() -> Deck:
+    cards = [
+        PromptCard(id="m1", kind=CardKind.JOURNEY, text="What does a customer feel at {moment}?"),
+        PromptCard(id="v1", kind=CardKind.REVERSAL, text="How would we keep customers out of {routine}?", fits=["meetings"]),
+        PromptCard(id="v2", kind=CardKind.REVERSAL, text="How would we make every customer leave?"),
+        PromptCard(id="t1", kind=CardKind.TRY_IT, text="Shadow the help desk for an hour."),
+        PromptCard(id="j1", kind=CardKind.JOB, text="What do customers do instead of using us?"),
+    ]
+    return Deck(id="journey", title="Journey", trait="A trait", summary="A summary", prompts=cards)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_journey_cards_take_the_moments_in_turn_and_reversals_their_routines(seed: int) -> None:
+    from facilitator.vocabulary import JOURNEY_MOMENTS
+
+    drawer = CardDrawer([journey_deck()], ["weekly team meeting", "one-to-ones"], seed)
+
+    moments = [drawer.draw(kinds=[CardKind.JOURNEY]) for _ in range(len(JOURNEY_MOMENTS))]
+    others = [drawer.draw(kinds=[CardKind.REVERSAL, CardKind.TRY_IT, CardKind.JOB]) for _ in range(12)]
+
+    assert sorted(d.moment for d in moments) == sorted(JOURNEY_MOMENTS)  # each before any comes twice
+    assert all(d.text == f"What does a customer feel at {d.moment}?" and d.routine is None for d in moments)
+    assert {d.routine for d in others if d.card.id == "v1"} == {"weekly team meeting"}  # its fits kept
+    assert all(d.routine is None and d.moment is None for d in others if d.card.id != "v1")
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_resumed_session_goes_on_with_the_same_moments(seed: int) -> None:
+    routines = ["weekly team meeting", "one-to-ones"]
+    whole = CardDrawer([journey_deck()], routines, seed)
+    drawn = [whole.draw() for _ in range(15)]
+
+    for k in range(len(drawn)):
+        resumed = CardDrawer([journey_deck()], routines, seed)
+        for shown in drawn[:k]:
+            resumed.replay(shown.deck.id, shown.card.id, shown.routine, shown.moment)
+        again = [resumed.draw() for _ in range(len(drawn) - k)]
+        assert [(d.card.id, d.routine, d.moment) for d in again] == [(d.card.id, d.routine, d.moment) for d in drawn[k:]], k

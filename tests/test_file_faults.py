@@ -313,7 +313,7 @@ def test_every_problem_in_a_file_is_a_plain_line_with_its_line_number(
         f'{path}:4: unknown key "langauge" (did you mean "language"?)',
         f'{path}:8: source 1: year must be a whole number, not "twenty"',
         (
-            f'{path}:17: card lat-q5: kind "qestion" is not one of question, routine, perspective, stimulus'
+            f'{path}:17: card lat-q5: kind "qestion" is not one of question, routine, perspective, stimulus, reversal, job, journey, try-it'
             ' (did you mean "question"?)'
         ),
         f'{path}:18: card lat-q5: unknown key "txet" (did you mean "text"?)',

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -200,3 +201,29 @@ def test_action_is_overdue_only_when_open_and_past_due(
     action = Action(text="Call one customer", due=due, status=status)
 
     assert action.is_overdue(TODAY) is overdue
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "fits", "problem"),
+    [
+        ("journey", "What does a customer feel at {moment}?", [], None),
+        ("journey", "What does a customer feel at the end?", [], "a journey card needs the {moment} slot"),
+        ("question", "What happens at {moment}?", [], "only journey cards may use {moment}"),
+        ("reversal", "How would we keep customers out of {routine}?", ["meetings"], None),
+        ("reversal", "How would we make every customer leave?", [], None),
+        ("reversal", "How would we make every customer leave?", ["meetings"], "only cards with the {routine} slot have fits"),
+        ("try-it", "Shadow the help desk in {routine}.", [], "only routine and reversal cards may use {routine}"),
+        ("job", "What do customers do instead of using us?", [], None),
+        ("routine", "Who speaks in {routine} about {moment}?", [], "only journey cards may use {moment}"),
+        ("question", "What about {team}?", [], "unknown slot {team}"),
+    ],
+)
+def test_each_kind_of_card_takes_only_its_own_slots(kind: str, text: str, fits: list[str], problem: str | None) -> None:
+    from facilitator.models import PromptCard
+
+    if problem is None:
+        card = PromptCard(id="c", kind=kind, text=text, fits=fits)
+        assert card.render("weekly team meeting", "first invoice") == text.replace("{routine}", "weekly team meeting").replace("{moment}", "first invoice")
+    else:
+        with pytest.raises(ValidationError, match=re.escape(problem)):
+            PromptCard(id="c", kind=kind, text=text, fits=fits)

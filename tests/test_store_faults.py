@@ -716,7 +716,7 @@ def test_a_session_from_a_newer_facilitator_is_skipped_in_plain_words(store_path
 
     store.sessions()
 
-    assert store.problems == ["session n: written by a newer facilitator (schema 99, this one reads 2)"]
+    assert store.problems == ["session n: written by a newer facilitator (schema 99, this one reads 3)"]
 
 
 def test_a_value_out_of_bounds_is_named_in_plain_words(store_path: Path) -> None:

@@ -195,7 +195,7 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
             session.seed = random.SystemRandom().randrange(1, 1_000_000)
         self.drawer = CardDrawer(decks, session.routines, session.seed)
         for done in session.rounds:
-            self.drawer.replay(done.deck, done.prompt, done.routine)
+            self.drawer.replay(done.deck, done.prompt, done.routine, done.moment)
         self.countdown = Countdown(self.clock, self._round_seconds())
         self.resumed_at: float | None = None
         """Seconds that were left on the countdown when an interrupted session was resumed."""
@@ -582,6 +582,7 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
             "deck": drawn.deck.id,
             "prompt": drawn.card.id,
             "routine": drawn.routine,
+            "moment": drawn.moment,
         }
 
     def _end_round(self) -> None:
@@ -606,7 +607,7 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         deck = self.drawer.decks.get(shown.deck or "")
         if deck is None or not shown.prompt or shown.prompt not in {c.id for c in deck.prompts}:
             return None
-        return DrawnCard(deck, deck.card(shown.prompt), shown.routine)
+        return DrawnCard(deck, deck.card(shown.prompt), shown.routine, shown.moment)
 
     def skip_card(self) -> None:
         self.replace_card(restart=True)

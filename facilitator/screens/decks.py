@@ -24,11 +24,22 @@ from facilitator.models import CardKind, Deck, Plan, PromptCard
 from facilitator.routines import default_routines, kinds_of
 from facilitator.screens.modals import ConfirmModal, PickModal, TextModal
 from facilitator.text import clean
+from facilitator.vocabulary import moments_for
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.prompt_card import PromptCardView, card_face
 from facilitator.workspace import Workspace
 
-KIND_LETTERS = {CardKind.QUESTION: "q", CardKind.ROUTINE: "r", CardKind.PERSPECTIVE: "p", CardKind.STIMULUS: "s"}
+KIND_LETTERS = {
+    CardKind.QUESTION: "q",
+    CardKind.ROUTINE: "r",
+    CardKind.PERSPECTIVE: "p",
+    CardKind.STIMULUS: "s",
+    CardKind.REVERSAL: "v",
+    CardKind.JOB: "j",
+    CardKind.JOURNEY: "m",
+    CardKind.TRY_IT: "t",
+}
+KIND_KEY = "q question, r routine, p perspective, s stimulus, v reversal, j job, m journey moment, t try-it"
 NEW_TRAIT = "Another trait (type it)…"
 
 
@@ -139,10 +150,11 @@ class DecksScreen(Screen[None]):
         table = self.table
         table.clear(columns=True)
         froms = max((len(where(d)) for d in self.decks), default=8)
-        title = max(self.size.width - 4 - 4 - 16 - froms - 10, 16)
+        cards = max((len(card_counts(d)) for d in self.decks), default=16)
+        title = max(self.size.width - 4 - 4 - cards - froms - 10, 16)
         table.add_column("Title", key="title", width=title)
         table.add_column("Lang", key="lang", width=4)
-        table.add_column("Cards", key="cards", width=16)
+        table.add_column("Cards", key="cards", width=cards)
         table.add_column("From", key="from", width=froms)
         titles = Counter(d.deck.title.casefold() for d in self.decks)
         for deck in self.decks:
@@ -156,7 +168,7 @@ class DecksScreen(Screen[None]):
         skipped = f" · {len(catalog.problems)} problem(s) in deck files: facilitator decks list says which" if catalog.problems else ""
         intro = Text(f"{len(self.decks)} decks, {own} of them yours (kept in ")
         intro.append(short_path(user_dir("decks")))
-        intro.append(f") · cards: q question, r routine, p perspective, s stimulus{skipped}")
+        intro.append(f") · cards: {KIND_KEY}{skipped}")
         self.query_one("#decks-intro", Static).update(intro)
         self.show_details()
 
@@ -318,7 +330,7 @@ class WallPreviewScreen(Screen[None]):
     BINDINGS = [
         Binding("right,n", "step(1)", "Next card", id="next", key_display="→"),
         Binding("left,p", "step(-1)", "Previous", id="previous", key_display="←"),
-        Binding("r", "another_routine", "Another routine", id="routine", tooltip="Fill the routine card with another of the team's routines"),
+        Binding("r", "another_routine", "Another routine", id="routine", tooltip="Fill the card with another of the team's routines, or another journey moment"),
         Binding("escape", "app.pop_screen", "Back", id="back"),
     ]
 
@@ -349,10 +361,14 @@ class WallPreviewScreen(Screen[None]):
         choices = sample_routines(self.card, self.routines)
         return choices[self.routine_turn % len(choices)]
 
+    def moment(self) -> str | None:
+        moments = moments_for(self.deck.language)
+        return moments[self.routine_turn % len(moments)] if self.card.needs_moment else None
+
     def show_card(self) -> None:
-        card, routine = self.card, self.routine()
-        shown = card.render(routine) if routine or not card.needs_routine else card.text
-        self.query_one("#preview-card", PromptCardView).update(card_face(card.kind, shown, routine))
+        card, routine, moment = self.card, self.routine(), self.moment()
+        shown = card.render(routine, moment) if routine or not card.needs_routine else card.text
+        self.query_one("#preview-card", PromptCardView).update(card_face(card.kind, shown, routine, moment))
         where = Text(f"{self.deck.title} · card {self.index + 1} of {len(self.deck.prompts)} · {card.kind.value} · id {card.id}")
         self.query_one("#preview-where", Static).update(where)
         notes = Text()
@@ -362,6 +378,8 @@ class WallPreviewScreen(Screen[None]):
             if routine and not card.suits(kinds_of(routine)):
                 notes.append("None of the team's routines suits this card, so a session would not draw it. ", style="bold")
             notes.append("The routine is one of the team's; r shows another.")
+        if card.needs_moment:
+            notes.append("The moment of the customer's journey is one of: " + ", ".join(moments_for(self.deck.language)) + "; r shows another.")
         if card.source:
             notes.append("\nSource: ")
             notes.append(card.source)
@@ -370,6 +388,8 @@ class WallPreviewScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "another_routine":
+            if self.card.needs_moment:
+                return True
             return True if self.card.needs_routine and len(sample_routines(self.card, self.routines)) > 1 else None
         return True
 

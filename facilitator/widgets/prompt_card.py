@@ -12,22 +12,27 @@ KIND_LABELS = {
     PromptKind.ROUTINE: "ROUTINE",
     PromptKind.PERSPECTIVE: "PERSPECTIVE",
     PromptKind.STIMULUS: "ASSOCIATE FREELY WITH",
+    PromptKind.REVERSAL: "TURN IT ROUND",
+    PromptKind.JOB: "THE CUSTOMER'S JOB",
+    PromptKind.JOURNEY: "CUSTOMER JOURNEY",
+    PromptKind.TRY_IT: "TRY IT THIS WEEK",
     PromptKind.BUILD_ON: "BUILD ON",
 }
 
 
 def card_text(round_: Round) -> Text:
     """The card as plain text objects: deck text is data, never markup."""
-    return card_face(round_.kind, round_.text, round_.routine)
+    return card_face(round_.kind, round_.text, round_.routine, round_.moment)
 
 
-def card_face(kind: PromptKind | str, text: str, routine: str | None = None) -> Text:
-    """A card as the wall shows it: its kind, the routine it is about, and its text."""
+def card_face(kind: PromptKind | str, text: str, routine: str | None = None, moment: str | None = None) -> Text:
+    """A card as the wall shows it: its kind, the routine or journey moment it is about, and its text."""
     face = Text()
     face.append(KIND_LABELS[PromptKind(kind)], style="bold")
-    if routine:
-        face.append("  ·  ")
-        face.append(routine, style="italic")
+    for about in (routine, moment):
+        if about:
+            face.append("  ·  ")
+            face.append(about, style="italic")
     face.append("\n\n")
     face.append(text, style="bold")
     return face
