@@ -231,7 +231,7 @@ def folders_read(ws: Workspace, args: argparse.Namespace) -> int:
 
 def plans_list(ws: Workspace, args: argparse.Namespace) -> int:
     _warn(ws.plans.problems)
-    rows = [(p.id, p.minutes, len(p.phases), p.title) for p in sorted(ws.plans, key=lambda p: p.minutes)]
+    rows = [(p.id, p.minutes, len(p.phases), p.title) for p in sorted(ws.plans, key=lambda p: (p.minutes, p.id))]
     print(_table(("ID", "MINUTES", "PHASES", "TITLE"), rows))
     return 0
 

@@ -250,6 +250,9 @@ class Plan(Strict):
     minutes: Annotated[int, Field(ge=1, le=600)]
     decks: list[Slug] = Field(default_factory=list)
     """Decks suggested at set-up; the facilitator may change them."""
+    routines: list[Line] = Field(default_factory=list)
+    """Routines suggested at set-up, for a plan about some routines only (hiring, one-to-ones…);
+    empty means the team's usual list. The facilitator may change them."""
     phases: list[Phase]
 
     @model_validator(mode="after")

@@ -201,6 +201,8 @@ class SetupScreen(Screen[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self._routines_from_plan = False
+        """The routines picked are a plan's own: another plan puts the usual list back."""
         self._decks: list[Deck] = []
         """Every deck, in list order: the plan's first, then by title."""
         self._picked_decks: set[str] = set()
@@ -275,7 +277,31 @@ class SetupScreen(Screen[None]):
         plan = self._plan()
         self.query_one("#plan-info", Static).update(plan_text(plan) if plan else Text("No plan picked."))
         self._suggest_decks(plan)
+        self._suggest_routines(plan)
         self._suggest_title()
+
+    def _suggest_routines(self, plan: Plan | None) -> None:
+        """Pick the plan's own routines when it names some (adding any the list lacks). A plan
+        that names none leaves the routines as they are, unless the plan before had picked its
+        own: then the team's usual list comes back."""
+        own = list(plan.routines) if plan is not None else []
+        if not own and not self._routines_from_plan:
+            return
+        self._routines_from_plan = bool(own)
+        wanted = own or default_routines()
+        routines = self.query_one("#routines", PickList)
+        known = {routines.get_option_at_index(i).value.casefold() for i in range(routines.option_count)}
+        for routine in wanted:
+            if routine.casefold() not in known:
+                routines.add_item(routine, routine)
+                known.add(routine.casefold())
+        keep = {r.casefold() for r in wanted}
+        for i in range(routines.option_count):
+            value = routines.get_option_at_index(i).value
+            if value.casefold() in keep:
+                routines.select(value)
+            else:
+                routines.deselect(value)
 
     def _suggest_title(self) -> None:
         team = self.query_one("#team", Input).value
