@@ -277,3 +277,32 @@ async def test_lists_are_taller_on_a_big_screen(store_path: Path) -> None:
             assert screen.has_class("-wide") is (size == (200, 50))
     small, big = heights[(80, 24)], heights[(200, 50)]
     assert all(b > s + 10 for s, b in zip(small, big, strict=True)), heights
+
+
+async def test_a_plan_about_some_routines_picks_them_and_another_plan_gives_the_usual_list_back(store_path: Path) -> None:
+    from facilitator.routines import DEFAULT_ROUTINES
+
+    app = new_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_setup(pilot)
+        routines = screen.query_one("#routines", PickList)
+        screen.query_one("#add-routine", Input).value = "customer council"
+        screen.query_one("#add-routine", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.query_one("#plan", Select).value = "follow-up"  # names no routines: the list stays as it was
+        await pilot.pause()
+        assert "customer council" in routines.picked
+
+        screen.query_one("#plan", Select).value = "people-routines"
+        await pilot.pause()
+        assert set(routines.picked) == {"hiring interviews", "onboarding of new staff", "one-to-ones", "performance reviews"}
+
+        screen.query_one("#plan", Select).value = "quick-reflection"
+        await pilot.pause()
+        assert set(routines.picked) == set(DEFAULT_ROUTINES)
+        screen.query_one("#plan", Select).value = "people-routines"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert app.live is not None and set(app.live.session.routines) == {"hiring interviews", "onboarding of new staff", "one-to-ones", "performance reviews"}
