@@ -135,12 +135,12 @@ async def test_the_plan_summary_and_agenda_show_and_follow_the_plan(store_path: 
         screen = await open_setup(pilot)
         shown = shown_in(app, "#plan-info")
         assert "Quick reflection · 20 min" in shown
-        assert "A 20-minute session on a single trait" in shown
+        assert "For any team, as the first item of a regular team meeting" in shown
         assert QUICK_AGENDA in shown
         screen.query_one("#plan", Select).value = "follow-up"
         await pilot.pause()
         shown = shown_in(app, "#plan-info")
-        assert "A 30-minute check-in some weeks after an earlier session." in shown
+        assert "For a team that ran a session some weeks ago: a 30-minute check-in on what came of it." in shown
         assert "Review open actions 7′ › Warm-up 2′ › New ideas 6′ (3 rounds)" in shown
         assert "Associations" not in shown
 

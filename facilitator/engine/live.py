@@ -549,24 +549,23 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
     def _wanted_kinds(self, instead_of: Round | None = None) -> list[CardKind]:
         """The kinds of card the next round (or a new card for `instead_of`) should show.
 
-        The plan's `kinds` for the phase when it gives them. Otherwise a warm-up shows stimulus
-        and perspective cards, to loosen the room up before it meets its routines; and a diverge
-        phase shows a routine card in its last round if none of its rounds has yet, so that
-        every diverge phase ties the trait to at least one of the team's routines (the forced
-        connection the method is about). The drawer falls back to any kind when the decks have
-        none of those asked for.
+        The plan's `kinds` for the phase when it gives them; a warm-up without them shows
+        stimulus and perspective cards, to loosen the room up before it meets its routines. A
+        diverge phase (whose kinds, if any, include routine cards) shows a routine card in its
+        last round if none of its rounds has yet, so that every diverge phase ties the trait to
+        at least one of the team's routines (the forced connection the method is about). The
+        drawer falls back to any kind when the decks have none of those asked for.
         """
         phase = self.phase
-        if phase.kinds:
-            return list(phase.kinds)
-        if phase.kind is PhaseKind.WARM_UP:
+        kinds = list(phase.kinds)
+        if phase.kind is PhaseKind.WARM_UP and not kinds:
             return [CardKind.STIMULUS, CardKind.PERSPECTIVE]
-        if phase.kind is PhaseKind.DIVERGE and self.session.routines:
+        if phase.kind is PhaseKind.DIVERGE and self.session.routines and (not kinds or CardKind.ROUTINE in kinds):
             earlier = [r for r in self.rounds_in_phase() if instead_of is None or r.index != instead_of.index]
             last = len(earlier) + 1 >= phase.rounds
             if last and not any(r.kind is PromptKind.ROUTINE for r in earlier):
                 return [CardKind.ROUTINE]
-        return []
+        return kinds
 
     def _drawn_fields(self, instead_of: Round | None = None) -> dict[str, Any]:
         """A new card for a round; in place of `instead_of`, from its deck and with its routine."""

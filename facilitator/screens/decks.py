@@ -41,6 +41,8 @@ KIND_LETTERS = {
 }
 KIND_KEY = "q question, r routine, p perspective, s stimulus, v reversal, j job, m journey moment, t try-it"
 NEW_TRAIT = "Another trait (type it)…"
+WIDE = 110
+"""From this many columns the deck list counts each deck's cards by kind; below, the count alone."""
 
 
 def short_path(path: Path) -> str:
@@ -73,6 +75,8 @@ def deck_details(deck: ShelfDeck) -> Text:
     text.append(d.title, style="bold")
     text.append(f"  [{d.id}, v{d.version}, {d.language}]  Trait: ")
     text.append(d.trait)
+    kinds = ", ".join(f"{count} {kind.value}" for kind in KIND_LETTERS if (count := deck.count(kind)))
+    text.append(f"\nCards: {len(d.prompts)} ({kinds})")
     text.append("\nFile: ")
     text.append(short_path(deck.path))
     if deck.replaces is Place.BUILT_IN:
@@ -150,7 +154,10 @@ class DecksScreen(Screen[None]):
         table = self.table
         table.clear(columns=True)
         froms = max((len(where(d)) for d in self.decks), default=8)
-        cards = max((len(card_counts(d)) for d in self.decks), default=16)
+        wide = self.size.width >= WIDE
+        counted_cards = card_counts if wide else (lambda d: str(len(d.deck.prompts)))  # narrow: the count; by kind below
+        cards = max((len(counted_cards(d)) for d in self.decks), default=5)
+        cards = max(cards, 5)
         title = max(self.size.width - 4 - 4 - cards - froms - 10, 16)
         table.add_column("Title", key="title", width=title)
         table.add_column("Lang", key="lang", width=4)
@@ -161,14 +168,14 @@ class DecksScreen(Screen[None]):
             name = Text(deck.deck.title)
             if titles[deck.deck.title.casefold()] > 1:  # two decks of one title: their ids tell them apart
                 name.append(f" [{deck.deck.id}]", style="dim")
-            table.add_row(name, Text(deck.deck.language), Text(card_counts(deck)), Text(where(deck)), key=deck.deck.id)
+            table.add_row(name, Text(deck.deck.language), Text(counted_cards(deck)), Text(where(deck)), key=deck.deck.id)
         if keep is not None and keep in {d.deck.id for d in self.decks}:
             table.move_cursor(row=table.get_row_index(keep))
         own = sum(1 for d in self.decks if d.editable)
         skipped = f" · {len(catalog.problems)} problem(s) in deck files: facilitator decks list says which" if catalog.problems else ""
         intro = Text(f"{len(self.decks)} decks, {own} of them yours (kept in ")
         intro.append(short_path(user_dir("decks")))
-        intro.append(f") · cards: {KIND_KEY}{skipped}")
+        intro.append(f") · cards: {KIND_KEY}{skipped}" if self.size.width >= WIDE else f"){skipped}")
         self.query_one("#decks-intro", Static).update(intro)
         self.show_details()
 
