@@ -393,7 +393,9 @@ class FacilitatorApp(App[None]):
             self.notify(f"That session cannot be shown: {exc}", severity="warning", timeout=6, markup=False)
             self._reload_home()
             return
-        self.push_screen(SummaryScreen(session))
+        from facilitator.screens.review import deck_traits
+
+        self.push_screen(SummaryScreen(session, traits=deck_traits(self.workspace.decks)))
 
     # --- reviewing saved sessions -------------------------------------------------------------
 
@@ -530,7 +532,9 @@ class FacilitatorApp(App[None]):
             heading = CLOSED_SAVED if saved else CLOSED_SAVING if live.save_failed is None else CLOSED_NOT_SAVED
             if live.practice:
                 heading, saved = PRACTICE_CLOSED, True
-            screen: Screen = SummaryScreen(live.session, heading)
+            from facilitator.screens.review import deck_traits
+
+            screen: Screen = SummaryScreen(live.session, heading, traits=deck_traits(self.workspace.decks))
             if saved:
                 self.live = None
                 self._release()

@@ -450,7 +450,8 @@ def _export_content(ws: Workspace, args: argparse.Namespace) -> Export:
                 raise CliError("give a session id, or --team, or --actions, not more than one")
             from facilitator.engine.live import fresh_session
 
-            return session_export(_lookup(lambda: fresh_session(ws.store, args.id)), fmt)
+            traits = {deck.id: deck.trait for deck in ws.decks}
+            return session_export(_lookup(lambda: fresh_session(ws.store, args.id)), fmt, traits)
         if args.actions:
             rows = ws.store.actions(
                 team=args.team, owner=args.owner, routine=args.routine,

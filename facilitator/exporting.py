@@ -49,7 +49,8 @@ class Export:
         return target
 
 
-def session_export(session: Session, fmt: str) -> Export:
+def session_export(session: Session, fmt: str, traits: Mapping[str, str] | None = None) -> Export:
+    """One session in `fmt`; `traits` (deck id → trait) names the routine map's columns in Markdown."""
     from facilitator import calendar_export, exports
 
     fallback = f"session-{session.id}"
@@ -59,6 +60,8 @@ def session_export(session: Session, fmt: str) -> Export:
         from facilitator.report import session_report
 
         return Export(session_report(session), session.title, fallback, SUFFIXES[fmt])
+    if fmt == "md":
+        return Export(exports.markdown(session, traits), session.title, fallback, SUFFIXES[fmt])
     return Export(exports.FORMATS[fmt][1](session), session.title, fallback, SUFFIXES[fmt])
 
 

@@ -13,11 +13,12 @@ import dataclasses
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from facilitator.models import Action, Session
+from facilitator.routine_map import MAP_TITLE, routine_map
 from facilitator.summaries import ActionRow
 from facilitator.text import clean
 from facilitator.vocabulary import ActionStatus, Cadence
@@ -165,12 +166,39 @@ def _facts(session: Session) -> str:
     return " · ".join(facts)
 
 
-def markdown(session: Session) -> str:
-    """Actions as task-list items under their routine, then the ideas, for a wiki or an email."""
+def _routine_map(session: Session, traits: Mapping[str, str] | None) -> list[str]:
+    """The routine-by-trait map as a table, with its hot spots and the routines no card met;
+    nothing when routine cards showed too few routines and traits for a map to say anything."""
+    found = routine_map(session, traits)
+    if not found.worth_showing:
+        return []
+    lines = [f"## {MAP_TITLE}", ""]
+    lines.append("| Routine | " + " | ".join(_md(trait) for trait in found.traits) + " | actions |")
+    lines.append("|---|" + "---:|" * len(found.traits) + "---:|")
+    for routine in found.routines:
+        counts = [str(found.count(routine, trait) or "·") for trait in found.traits]
+        lines.append(f"| {_md(routine)} | " + " | ".join(counts) + f" | {found.actions.get(routine, 0) or '·'} |")
+    lines.append("")
+    if found.hot_spots:
+        spots = "; ".join(f"{_md(spot.routine)} × {_md(spot.trait)}" for spot in found.hot_spots)
+        lines += [f"Most ideas ({found.hot_spots[0].ideas}): {spots}", ""]
+    if found.unmet:
+        lines += ["No card met: " + ", ".join(_md(routine) for routine in found.unmet), ""]
+    return lines
+
+
+def markdown(session: Session, traits: Mapping[str, str] | None = None) -> str:
+    """Actions as task-list items under their routine, where the customer met the team's routines
+    (when routine cards showed several), then the ideas, for a wiki or an email.
+
+    Args:
+        traits: deck id → trait name, for the routine map's columns; a deck not in it is named by its id.
+    """
     lines = [f"# {_md(session.title)}", "", _facts(session), "", "## Actions", ""]
     if not session.actions:
         lines += ["No actions.", ""]
     lines += _by_routine(session.actions, "###")
+    lines += _routine_map(session, traits)
     lines += ["## Ideas", ""]
     numbers = {idea.id: n for n, idea in enumerate(session.ideas, 1)}
     for n, idea in enumerate(session.ideas, 1):

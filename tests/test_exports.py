@@ -4,16 +4,21 @@ named safely after the title, to a file, a folder or standard output."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from facilitator.cli import main
 from facilitator.exports import CSV_COLUMNS, csv_text, json_text, markdown
 from facilitator.models import Action, ActionStatus, Cadence, Idea, Session, SessionStatus
+from facilitator.routine_map import MAP_TITLE
 from facilitator.store import Store
+from tests.test_routine_map import HOSTILE, TRAITS, scan_session
 
 
 def _session() -> Session:
@@ -75,3 +80,42 @@ def test_export_to_standard_output_and_a_taken_name_gets_a_number(tmp_path: Path
     assert main(["--store", str(store_path), "export", "exp0"]) == 0
     assert main(["--store", str(store_path), "export", "exp0"]) == 0
     assert (tmp_path / "Retro-[March]-..-..-etc.md").exists() and (tmp_path / "Retro-[March]-..-..-etc-2.md").exists()
+
+
+def test_markdown_maps_the_routines_against_the_traits_between_the_actions_and_the_ideas() -> None:
+    text = markdown(scan_session(), TRAITS)
+    assert text.index("## Actions") < text.index(f"## {MAP_TITLE}\n") < text.index("## Ideas")
+    assert (
+        "| Routine | Customer on the agenda | Listen directly | Learn from the frontline | Act on metrics | actions |\n"
+        "|---|---:|---:|---:|---:|---:|\n"
+        "| daily stand-up | 1 | 1 | · | · | · |\n"
+        "| weekly team meeting | 3 | · | 3 | · | 2 |\n"
+        "| \\[bold\\]x\\[/\\] \\| review | · | · | · | · | · |\n"
+    ) in text
+    assert "Most ideas (3): weekly team meeting × Customer on the agenda; weekly team meeting × Learn from the frontline\n" in text
+    assert "No card met: one-to-ones, hiring interviews\n" in text
+
+
+def test_the_map_in_markdown_is_a_table_whose_cells_hold_the_names_as_typed() -> None:
+    rendered = MarkdownIt("commonmark").enable("table").render(markdown(scan_session(), {**TRAITS, "metrics": "Act | *now* <b>"}))
+    rows = [[html.unescape(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)] for row in re.findall(r"<tr>(.*?)</tr>", rendered, re.S)]
+    assert rows[0] == ["Routine", "Customer on the agenda", "Listen directly", "Learn from the frontline", "Act | *now* <b>", "actions"]
+    assert [row[0] for row in rows[1:]] == ["daily stand-up", "weekly team meeting", HOSTILE]
+    assert all(len(row) == 6 for row in rows)
+
+
+def test_without_trait_names_the_map_names_each_deck_by_its_id() -> None:
+    assert "| Routine | top-of-mind | listen-and-talk | frontline | metrics | actions |" in markdown(scan_session())
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        [("metrics", "daily stand-up", 3), ("metrics", "daily stand-up", 1)],  # one routine, one trait
+        [("top-of-mind", None, 3), (None, None, 2)],  # no routine card
+    ],
+    ids=["one-pair", "no-routine-cards"],
+)
+def test_markdown_leaves_the_map_out_when_routine_cards_showed_too_little(shown) -> None:
+    assert MAP_TITLE not in markdown(scan_session(shown), TRAITS)
+    assert MAP_TITLE not in markdown(_session())

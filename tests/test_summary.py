@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.widgets import OptionList
 
 from facilitator.app import make_app
@@ -20,17 +21,22 @@ from facilitator.models import (
     Session,
     SessionStatus,
 )
+from facilitator.routine_map import MAP_TITLE, routine_map
+from facilitator.screens.review import deck_traits
 from facilitator.screens.summary import (
+    MapTable,
     SummaryScreen,
     change_lines,
     draft_lines,
+    routines_met,
     signed_clock,
     time_table,
 )
 from facilitator.store import Store
 from facilitator.workspace import Workspace
 from tests.fakes import START, FakeClock
-from tests.helpers import screen_lines
+from tests.helpers import screen_lines, settled
+from tests.test_routine_map import HOSTILE, TRAITS, scan_session
 
 OPEN = ActionState(status=ActionStatus.OPEN, owner="Ana", due=date(2026, 11, 20))
 LONG_ACTION = "Call three customers who did not renew and ask what would have made them stay with us for another year"
@@ -171,3 +177,79 @@ def test_no_timings_means_no_table() -> None:
 def test_typing_left_in_the_box_is_listed(draft: Draft, lines: str | None) -> None:
     found = draft_lines(reviewed_session(draft=draft))
     assert (found.plain if found else None) == lines
+
+
+# --- the routine map ---------------------------------------------------------------------------
+
+
+async def test_a_saved_routine_scan_shows_where_the_customer_met_its_routines(store_path: Path) -> None:
+    Store(store_path).save_session(scan_session(created=START - timedelta(days=2)))
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_summary(store_path, pilot, "scan0001")
+        shown = await whole_summary(pilot)
+    assert shown.index("New actions") < shown.index(MAP_TITLE)
+    assert "daily stand-up 1 1 · · ·" in shown
+    assert "weekly team meeting 3 · 3 · 2" in shown
+    assert f"{HOSTILE} · · · · ·" in shown  # markup in a routine's name shows as typed
+    assert "No card met: one-to-ones, hiring interviews" in shown
+    assert "top-of-mind" not in shown and "listen-and-talk" not in shown  # its columns are named by trait, not by deck id
+
+
+async def test_the_map_fits_80_columns_with_the_traits_long_names(store_path: Path) -> None:
+    """Each routine on one line and the actions column in view; the traits' headers wrap."""
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        traits = deck_traits(app.workspace.decks)
+        await app.push_screen(SummaryScreen(scan_session(), traits=traits))
+        await pilot.pause()
+        app.screen.query_one("#routine-map").scroll_visible(animate=False)
+        await pilot.pause()
+        lines = screen_lines(app)
+    rows = {line.split()[0]: line.split() for line in lines if line.strip().startswith(("daily", "weekly", "[bold]"))}
+    assert rows["daily"] == ["daily", "stand-up", "1", "1", "·", "·", "·"]
+    assert rows["weekly"] == ["weekly", "team", "meeting", "3", "·", "3", "·", "2"]
+    assert rows["[bold]x[/]"] == ["[bold]x[/]", "|", "review", "·", "·", "·", "·", "·"]
+    header = " ".join(" ".join(lines).split())
+    assert "actions" in header and "Routine" in header
+    assert "Most ideas (3): weekly team meeting × The customer is on the agenda every day" in header
+
+
+@pytest.mark.parametrize(
+    "session",
+    [
+        scan_session([("metrics", "daily stand-up", 3), ("metrics", "daily stand-up", 1)]),  # one routine, one trait
+        scan_session([("top-of-mind", None, 3), (None, None, 2)]),  # no routine card
+        reviewed_session(),  # from before routine cards
+    ],
+    ids=["one-pair", "no-routine-cards", "no-rounds"],
+)
+async def test_a_small_session_has_no_map(store_path: Path, session: Session) -> None:
+    Store(store_path).save_session(session)
+    app = make_app(Workspace(store_path=store_path), FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_summary(store_path, pilot, session.id)
+        shown = await whole_summary(pilot)
+    assert "New actions" in shown
+    assert MAP_TITLE not in shown and "No card met" not in shown
+    assert routines_met(session, TRAITS) is None
+
+
+@pytest.mark.parametrize("width", [60, 74, 116])
+def test_the_map_table_stays_within_its_width_and_keeps_every_column(width: int) -> None:
+    console = Console(width=width, record=True)
+    console.print(MapTable(routine_map(scan_session(), {**TRAITS, "metrics": "Watch customer metrics and act on them"})))
+    lines = console.export_text().splitlines()
+    assert max(map(len, lines)) <= width
+    assert lines[-1].split() == [*HOSTILE.split(), "·", "·", "·", "·", "·"]
+    assert any(line.rstrip().endswith("actions") for line in lines)
+
+
+def test_the_notes_say_nothing_when_no_idea_came_and_every_routine_met_a_card() -> None:
+    silent = scan_session([("metrics", "daily stand-up", 0), ("frontline", "one-to-ones", 0)], routines=["daily stand-up", "one-to-ones"])
+    console = Console(width=80, record=True)
+    console.print(routines_met(silent, TRAITS))
+    text = console.export_text()
+    assert "Most ideas" not in text and "No card met" not in text
+    assert text.splitlines()[-1].split() == ["one-to-ones", "·", "·", "1"]  # an action placed there, no idea

@@ -352,7 +352,7 @@ class ReviewScreen(Screen[None]):
         session_id = current.summary.id
 
         def make(fmt: str) -> Export:
-            return session_export(fresh_session(store, session_id), fmt)
+            return session_export(fresh_session(store, session_id), fmt, self.traits)
 
         ask_and_export(self, f"“{current.summary.title}”", list(SUFFIXES), make)
 

@@ -153,7 +153,7 @@ class SessionViewScreen(ActionEditingScreen):
 
     def action_export(self) -> None:
         session = self.session
-        ask_and_export(self, f"“{session.title}”", list(SUFFIXES), lambda fmt: session_export(session, fmt))
+        ask_and_export(self, f"“{session.title}”", list(SUFFIXES), lambda fmt: session_export(session, fmt, self.traits))
 
     def compose(self) -> ComposeResult:
         yield Header()

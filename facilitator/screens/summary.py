@@ -1,14 +1,18 @@
 """What a session left behind: shown at close, and when a saved session is opened from home.
 
-The new actions grouped by routine, what follow-up changed about earlier actions, planned against
-actual time per phase, and any idea that was typed but never added. All user text is plain `Text`:
-a title like `[bold]x[/]` shows as typed.
+The new actions grouped by routine, where the customer met the team's routines (a routine-by-trait
+map, when routine cards showed several), what follow-up changed about earlier actions, planned
+against actual time per phase, and any idea that was typed but never added. All user text is plain
+`Text`: a title like `[bold]x[/]` shows as typed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,10 +30,13 @@ from facilitator.models import (
     Session,
     SessionStatus,
 )
+from facilitator.routine_map import MAP_TITLE, RoutineMap, routine_map
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.lists import hanging
 
 NO_ROUTINE = "No routine given"
+ROUTINE_WIDTH = 24
+"""The routine map keeps a routine's name on one line up to this many cells, however narrow the screen."""
 MARKS = {ActionStatus.OPEN: "•", ActionStatus.DONE: "✓", ActionStatus.DROPPED: "–"}
 STATUS_WORDS = {ActionStatus.OPEN: "still open", ActionStatus.DONE: "done", ActionStatus.DROPPED: "dropped"}
 HEADINGS = {
@@ -143,6 +150,70 @@ def time_table(session: Session) -> Table | None:
     return table
 
 
+class MapTable:
+    """The routine map as a table: one row per routine, one column per trait, ideas in each cell
+    (`·` for none), then the actions placed in the routine.
+
+    Sized to the width it is given, its trait columns all alike: on a narrow screen the traits'
+    headers wrap, while each routine stays on one line and the actions column stays in view
+    (Rich's own shrinking wraps the routines first and may push the last column off).
+    """
+
+    GAP = 2
+    """Cells between columns: one of padding, one of the table's (blank) rule."""
+    ACTIONS = "actions"
+
+    def __init__(self, found: RoutineMap) -> None:
+        self.found = found
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(options.max_width)
+
+    def table(self, width: int) -> Table:
+        found = self.found
+        routine_width = min(max([cell_len("Routine"), *map(cell_len, found.routines)]), ROUTINE_WIDTH)
+        columns = max(len(found.traits), 1)
+        room = width - routine_width - len(self.ACTIONS) - self.GAP * (columns + 1)
+        trait_width = max(min(max(map(cell_len, found.traits), default=1), room // columns), 1)
+        table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, padding=(0, self.GAP - 1, 0, 0))
+        table.add_column("Routine", width=routine_width)
+        for trait in found.traits:
+            table.add_column(Text(trait, overflow="fold"), justify="center", width=trait_width)
+        table.add_column(self.ACTIONS, justify="right")
+        for routine in found.routines:
+            counts = [str(found.count(routine, trait) or "·") for trait in found.traits]
+            table.add_row(Text(routine), *counts, str(found.actions.get(routine, 0) or "·"))
+        return table
+
+
+def map_notes(found: RoutineMap) -> Text | None:
+    """The hot spots, and the routines no card reached: what to look at first on the map."""
+    if not (found.hot_spots or found.unmet):
+        return None
+    text = Text()
+    if found.hot_spots:
+        text.append(f"Most ideas ({found.hot_spots[0].ideas}): ", style="bold")
+        for number, spot in enumerate(found.hot_spots):
+            text.append("; " if number else "")
+            text.append(spot.routine)
+            text.append(" × ")
+            text.append(spot.trait)
+    if found.unmet:
+        text.append("\n" if found.hot_spots else "")
+        text.append("No card met: ", style="bold")
+        text.append(Text(", ").join(Text(routine) for routine in found.unmet))
+    return text
+
+
+def routines_met(session: Session, traits: Mapping[str, str] | None = None) -> RenderableType | None:
+    """The routine-by-trait map with its notes; None when routine cards showed too little for one."""
+    found = routine_map(session, traits)
+    if not found.worth_showing:
+        return None
+    notes = map_notes(found)
+    return MapTable(found) if notes is None else Group(MapTable(found), Text(), notes)
+
+
 def draft_lines(session: Session) -> Text | None:
     """Text left in the idea box, so nothing typed is lost; None when the box was empty."""
     draft = session.draft
@@ -167,10 +238,16 @@ class SummaryScreen(Screen[None]):
     CSS_PATH = "summary.tcss"
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="back")]
 
-    def __init__(self, session: Session, heading: str | None = None) -> None:
+    def __init__(self, session: Session, heading: str | None = None, traits: Mapping[str, str] | None = None) -> None:
+        """Args:
+            heading: what the heading says; by default what the session's status means.
+            traits: deck id → trait name, for the routine map's columns; a deck not in it is
+                named by its id.
+        """
         super().__init__()
         self.session = session
         self.heading = heading or HEADINGS[session.status]
+        self.traits = traits
 
     def say(self, heading: str) -> None:
         """A new heading: the save that was on its way when the screen opened is done."""
@@ -186,6 +263,10 @@ class SummaryScreen(Screen[None]):
             yield Static(title_line(session), id="title-line")
             yield Static("New actions", classes="section-title")
             yield Static(action_list(session), id="actions")
+            routines = routines_met(session, self.traits)
+            if routines is not None:
+                yield Static(MAP_TITLE, classes="section-title")
+                yield Static(routines, id="routine-map")
             changes = changes_to_earlier(session)
             if changes is not None:
                 yield Static("Changes to earlier actions", classes="section-title")
