@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import facilitator.evidence as evidence
 from facilitator.evidence import MAX_CHARS, MAX_SKIPPED, Evidence, EvidenceFile, EvidenceProblem, read_evidence, sample
 from facilitator.text import is_clean
+from tests.fuzzing import mutated
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 
@@ -478,21 +479,9 @@ TRICKY = [b'"', b",", b";", b"\t", b"\n", b"\r", b"\x00", b"\xff", b"\xef\xbb\xb
           b"- ", b"sep=", b"\xe2\x80\xae", b"\xe2\x80\x8b", b"comment", b"PK\x03\x04"]
 
 
-@st.composite
-def mutated_files(draw: st.DrawFn) -> bytes:
+def mutated_files() -> st.SearchStrategy[bytes]:
     """A real quotes file or table with a few bytes inserted, deleted or repeated."""
-    data = bytearray(draw(st.sampled_from(REAL)))
-    for _ in range(draw(st.integers(1, 5))):
-        at = draw(st.integers(0, len(data)))
-        end = min(len(data), at + draw(st.integers(0, 50)))
-        change = draw(st.sampled_from(["insert", "delete", "repeat"]))
-        if change == "insert":
-            data[at:at] = draw(st.sampled_from(TRICKY) | st.binary(min_size=1, max_size=8))
-        elif change == "delete":
-            del data[at:end]
-        else:
-            data[at:at] = data[at:end] * draw(st.integers(1, 40))
-    return bytes(data)
+    return mutated(REAL, TRICKY, 50)
 
 
 @pytest.fixture(scope="module")

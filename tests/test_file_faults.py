@@ -31,6 +31,7 @@ from facilitator.cli import main
 from facilitator.models import Deck, Plan
 from facilitator.text import is_clean
 from facilitator.workspace import Workspace
+from tests.fuzzing import mutated
 
 GOOD_DECK = """\
 id = "good"
@@ -480,21 +481,9 @@ TRICKY = [b"[", b"{", b"]", b'"', b"'", b'"""', b"=", b".", b"\n", b"\x00", b"\x
           b"\n[[prompts]]\n", b"\n[[phases]]\n", b'kind = "x"\n', b"id = 1\n", b"\r", b"#", b"\\u0000"]
 
 
-@st.composite
-def mutated_files(draw: st.DrawFn) -> bytes:
-    """A real deck or plan with a few bytes inserted, deleted, replaced or repeated."""
-    data = bytearray(draw(st.sampled_from(REAL_FILES)))
-    for _ in range(draw(st.integers(1, 5))):
-        at = draw(st.integers(0, len(data)))
-        end = min(len(data), at + draw(st.integers(0, 200)))
-        change = draw(st.sampled_from(["insert", "delete", "repeat"]))
-        if change == "insert":
-            data[at:at] = draw(st.sampled_from(TRICKY) | st.binary(min_size=1, max_size=8))
-        elif change == "delete":
-            del data[at:end]
-        else:
-            data[at:at] = data[at:end] * draw(st.integers(1, 40))
-    return bytes(data)
+def mutated_files() -> st.SearchStrategy[bytes]:
+    """A real deck or plan with a few bytes inserted, deleted or repeated."""
+    return mutated(REAL_FILES, TRICKY, 200)
 
 
 @pytest.fixture(scope="module")
