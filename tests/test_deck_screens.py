@@ -495,3 +495,20 @@ def test_the_wall_names_the_moment_of_a_journey_card_and_the_new_kinds() -> None
     assert card_face(PromptKind.TRY_IT, "Shadow the help desk.").plain.startswith("TRY IT THIS WEEK\n")
     assert card_face(PromptKind.REVERSAL, "x", "one-to-ones").plain.startswith("TURN IT ROUND  ·  one-to-ones")
     assert card_face(PromptKind.JOB, "x").plain.startswith("THE CUSTOMER'S JOB")
+
+
+async def test_a_reversal_card_with_a_routine_may_say_which_routines_it_fits(app) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await copy_frontline(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert isinstance(modal, CardModal)
+        modal.query_one("#kind", Select).value = CardKind.REVERSAL.value
+        await pilot.pause()
+        assert modal.query_one("#fits").display
+        modal.query_one("#fits", SelectionList).select("one-to-ones")
+        await fill_card(pilot, "How would we make sure no customer comes up in {routine}?")
+        assert pilot.app.screen is editor
+        added = next(c for c in editor.draft.cards if c.kind is CardKind.REVERSAL and "no customer comes up" in c.text)
+        assert [f.value for f in added.fits] == ["one-to-ones"] and added.needs_routine

@@ -29,6 +29,8 @@ from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.text_input import TextInput
 from facilitator.workspace import Workspace
 
+TAKES_ROUTINE = {CardKind.ROUTINE.value, CardKind.REVERSAL.value}
+"""Kinds of card that may have the {routine} slot, and so `fits`."""
 SAVE_AND_LEAVE = "Save and leave"
 WRITE_OVER = "Write my changes over the file"
 TAKE_FILE = "Take the file as it is now (my changes here are dropped)"
@@ -156,7 +158,7 @@ class CardModal(FormModal):
                 with Horizontal(classes="field"):
                     yield Label("Source")
                     yield TextInput(card.get("source") or "", id="source", compact=True, placeholder="optional: the article, page or interview the idea comes from")
-                yield Static(Text("Fits: the routines this card suits (Space ticks; none ticked means any routine)"), id="fits-label")
+                yield Static(Text("Fits: the routines a card with {routine} suits (Space ticks; none ticked means any routine)"), id="fits-label")
                 yield SelectionList[str](*((label, fit.value, fit.value in fits) for fit, label in FIT_LABELS.items()), id="fits", compact=True)
             yield Static("", id="problem")
             yield from self.buttons()
@@ -169,7 +171,7 @@ class CardModal(FormModal):
         self._show_fits()
 
     def _show_fits(self) -> None:
-        routine = self.query_one("#kind", Select).value == CardKind.ROUTINE.value
+        routine = self.query_one("#kind", Select).value in TAKES_ROUTINE
         self.query_one("#fits-label").display = routine
         self.query_one("#fits").display = routine
 
@@ -177,7 +179,7 @@ class CardModal(FormModal):
         kind = str(self.query_one("#kind", Select).value)
         text = self.query_one("#text", Input).value.strip()
         card_id = self.query_one("#card-id", Input).value.strip() or card_id_from(text, self.taken)
-        fits = list(self.query_one("#fits", SelectionList).selected) if kind == CardKind.ROUTINE.value else []
+        fits = list(self.query_one("#fits", SelectionList).selected) if kind in TAKES_ROUTINE else []
         source = self.query_one("#source", Input).value.strip()
         return {"id": card_id, "kind": kind, "text": text, "source": source or None, "fits": fits}
 
