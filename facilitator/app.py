@@ -69,6 +69,26 @@ MOVE_GRACE = 2.0
 CLOSED_NOT_SAVED = "Session closed. Here is the action list."  # the banner at the top says what is not saved yet
 CLOSED_SAVING = "Session closed; saving it. Here is the action list."
 CLOSED_SAVED = "Session saved. Here is the action list."
+EVIDENCE_CARDS = 60
+"""How many of a file's customer quotes a session keeps to draw from."""
+
+
+def with_evidence(session: Session, path: Path) -> None:
+    """Read the customers' own words at `path` and give the session a sample of them to show as
+    cards (the seed chooses which, so a replayed session shows the same). Raises
+    `EvidenceProblem` with one plain line when the file cannot be used."""
+    import random
+
+    from facilitator.evidence import read_evidence, sample
+    from facilitator.models import EvidenceItem
+
+    found = read_evidence(path)
+    if session.seed is None:
+        session.seed = random.SystemRandom().randrange(1, 1_000_000)
+    session.evidence = [EvidenceItem(text=e.text, origin=e.origin) for e in sample(found.items, EVIDENCE_CARDS, session.seed)]
+    session.evidence_file = found.name
+
+
 class PracticeDropped(Exception):
     """A practice run given up before it began: the app closed while it was being set up."""
 
@@ -269,15 +289,23 @@ class FacilitatorApp(App[None]):
             return
         self._opening = True
         decks, store = self._decks_for(session), self.workspace.store
-        self._off_loop(lambda: LiveSession.start(session, plan, decks, store, self.clock), self._started)
+        evidence = message.evidence
+
+        def start() -> LiveSession:
+            if evidence is not None:
+                with_evidence(session, evidence)
+            return LiveSession.start(session, plan, decks, store, self.clock)
+
+        self._off_loop(start, self._started)
 
     def _started(self, live: LiveSession | None, error: BaseException | None) -> None:
         from facilitator.draw import CannotDeal
+        from facilitator.evidence import EvidenceProblem
 
         self._opening = False
         if error is not None or live is None:
             self._release()
-            if not isinstance(error, (CannotDeal, OSError)):
+            if not isinstance(error, (CannotDeal, OSError, EvidenceProblem)):
                 raise error or RuntimeError("the session did not start")
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             self.notify(f"The session could not start: {reason}", severity="error", timeout=8, markup=False)

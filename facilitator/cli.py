@@ -644,6 +644,10 @@ def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Run associative customer-reflection workshops.")
     _global_options(parser, defaults=True)
+    parser.add_argument(
+        "--evidence", type=Path, default=None, metavar="FILE",
+        help="customers' own words (a text file, one a line, or a CSV export) that a session shows as cards; set-up can change it",
+    )
     parser.set_defaults(run=open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     shared = _Parser(add_help=False)
@@ -838,6 +842,7 @@ def _main(argv: Sequence[str] | None) -> int:
     from facilitator.workspace import Workspace
 
     ws = Workspace(deck_dirs=args.decks, plan_dirs=args.plans, new_after_damage=args.new_store)
+    ws.evidence_path = getattr(args, "evidence", None)
     if args.store is not None:
         ws.store_path = args.store.expanduser()
     interactive = args.run is open_app and sys.stdin.isatty()

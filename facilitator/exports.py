@@ -199,6 +199,7 @@ def markdown(session: Session, traits: Mapping[str, str] | None = None) -> str:
         lines += ["No actions.", ""]
     lines += _by_routine(session.actions, "###")
     lines += _routine_map(session, traits)
+    lines += _customer_words(session)
     lines += ["## Ideas", ""]
     numbers = {idea.id: n for n, idea in enumerate(session.ideas, 1)}
     for n, idea in enumerate(session.ideas, 1):
@@ -208,6 +209,19 @@ def markdown(session: Session, traits: Mapping[str, str] | None = None) -> str:
     if not session.ideas:
         lines.append("No ideas.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _customer_words(session: Session) -> list[str]:
+    """The quotes the session showed, where they come from, and the ideas each sparked."""
+    shown = session.customer_words()
+    if not shown:
+        return []
+    lines = ["## The customer's own words", ""]
+    for said, ideas in shown:
+        origin = f" ({_md(said.origin)})" if said.origin else ""
+        lines.append(f"- “{_md(said.text)}”{origin}")
+        lines += [f"  - {_item(idea.text)}" for idea in ideas] or ["  - no idea sparked"]
+    return [*lines, ""]
 
 
 def history_markdown(sessions: Sequence[Session]) -> str:

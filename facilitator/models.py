@@ -38,7 +38,8 @@ SCHEMA_VERSION = 3
 
 2: a session keeps its draft, pending choices, running clock, phase times, follow-up changes,
 its voters and "move on by itself", and a revision that stops a stale window writing over it.
-3: a round keeps the customer-journey moment its card was about; cards of four new kinds.
+3: a round keeps the customer-journey moment its card was about (or the origin of the customer's
+words it showed); cards of four new kinds; a session keeps the customer evidence it was run with.
 """
 
 ROUTINE_SLOT = "{routine}"
@@ -284,6 +285,8 @@ class Round(Strict):
     routine: str | None = None
     moment: str | None = None
     """The customer-journey moment a journey card was filled with."""
+    origin: str | None = None
+    """For a customer's own words: where they come from (file, line, date, customer)."""
     seconds: int
     started: datetime | None = None
     ended: datetime | None = None
@@ -398,6 +401,13 @@ class FollowUp(Strict):
     at: datetime = Field(default_factory=now)
 
 
+class EvidenceItem(Strict):
+    """A customer's own words a session may show as a card: a quote, a complaint, a comment."""
+
+    text: Line
+    origin: str = ""
+
+
 class Session(Strict):
     """One workshop, from set-up to the saved action list. This is the stored document."""
 
@@ -418,6 +428,10 @@ class Session(Strict):
     seed: int | None = None
     auto_advance: bool = False
     """Move on by itself when a phase's (or round's) time is up."""
+    evidence: list[EvidenceItem] = Field(default_factory=list)
+    """Customer evidence drawn as cards among the decks' (a sample of the file it came from)."""
+    evidence_file: str = ""
+    """The name of the file the evidence came from, for the summary."""
     status: SessionStatus = SessionStatus.LIVE
     phase: Annotated[int, Field(ge=0)] = 0
     revision: Annotated[int, Field(ge=0)] = 0
@@ -450,3 +464,11 @@ class Session(Strict):
     @property
     def open_actions(self) -> list[Action]:
         return [a for a in self.actions if a.status is ActionStatus.OPEN]
+
+
+    def customer_words(self) -> list[tuple[Round, list[Idea]]]:
+        """Each round that showed a customer's own words, with the ideas the room called out in it."""
+        sparked: dict[int, list[Idea]] = {}
+        for idea in self.ideas:
+            sparked.setdefault(idea.round, []).append(idea)
+        return [(r, sparked.get(r.index, [])) for r in self.rounds if r.kind is PromptKind.EVIDENCE]

@@ -70,6 +70,8 @@ class PromptKind(StrEnum):
     JOB = "job"
     JOURNEY = "journey"
     TRY_IT = "try-it"
+    EVIDENCE = "evidence"
+    """A customer's own words from the evidence the session was run with."""
     BUILD_ON = "build-on"
 
 

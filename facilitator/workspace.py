@@ -32,6 +32,8 @@ class Workspace:
     plan_dirs: list[Path] = field(default_factory=list)
     new_after_damage: bool = False
     """The user agreed to a new, empty store where a damaged one was set aside."""
+    evidence_path: Path | None = None
+    """Customer evidence named with `--evidence`: set-up offers it for the session."""
     _loading: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
     # A part, once loaded, is kept in `__dict__` under its name, as `functools.cached_property`

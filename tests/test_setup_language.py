@@ -277,7 +277,7 @@ async def test_with_decks_in_one_language_there_is_no_choice(store_path: Path, e
         assert "Decks (Space picks)" in shown
         assert "All languages" not in shown and "English" not in shown
         assert " · en" not in shown_in(app, "#decks")
-        screen.query_one("#auto-advance").focus()
+        screen.query_one("#evidence").focus()
         await pilot.press("tab")
         assert app.focused is screen.query_one("#decks", PickList)  # Tab does not stop at a hidden choice
 

@@ -38,6 +38,7 @@ from facilitator.models import (
     Phase,
     PhaseKind,
     Plan,
+    PromptCard,
     PromptKind,
     Round,
     Session,
@@ -46,6 +47,25 @@ from facilitator.models import (
 from facilitator.store import StaleSession, Store, summarize
 from facilitator.summaries import SessionSummary
 from facilitator.text import clean
+
+EVIDENCE_DECK = "customer-evidence"
+"""The id of the deck a session's customer evidence is dealt from; no deck file may take it."""
+
+
+def evidence_deck(session: Session) -> Deck:
+    """The session's customer evidence as a deck of stimulus cards, in the customer's own words.
+
+    Built without validation: the words are data that passed the text gate, and braces in them
+    are not slots (a stimulus card fills none), so a quote like "I paid {twice}" stays as said."""
+    cards = [
+        PromptCard.model_construct(id=f"ev-{n}", kind=CardKind.STIMULUS, text=item.text, source=item.origin or None, fits=[])
+        for n, item in enumerate(session.evidence, start=1)
+    ]
+    title = f"Customer evidence ({session.evidence_file})" if session.evidence_file else "Customer evidence"
+    return Deck.model_construct(
+        id=EVIDENCE_DECK, title=title, trait="The customer's own words", summary=title, language="en", version="1", sources=[], prompts=cards
+    )
+
 
 BUILD_ON_TEMPLATE = "Build on this: “{idea}”. What would make it happen next week?"
 BUILD_ON_QUOTE = 200
@@ -193,6 +213,8 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         self.journal = store.journal(session.id)
         if session.seed is None:
             session.seed = random.SystemRandom().randrange(1, 1_000_000)
+        if session.evidence:
+            decks = [*decks, evidence_deck(session)]
         self.drawer = CardDrawer(decks, session.routines, session.seed)
         for done in session.rounds:
             self.drawer.replay(done.deck, done.prompt, done.routine, done.moment)
@@ -528,7 +550,10 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
     # --- rounds and cards -------------------------------------------------------------------
 
     def _phase_decks(self) -> list[str]:
-        return self.phase.decks or self.session.decks
+        """The decks this phase draws from, taking turns; the customer's own words take a turn
+        in every phase, when the session has them."""
+        decks = self.phase.decks or self.session.decks
+        return [*decks, EVIDENCE_DECK] if self.session.evidence else list(decks)
 
     def _start_round(self, also: Iterable[events.Event] = ()) -> None:
         number = len(self.session.rounds)
@@ -575,13 +600,15 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
             drawn = self.drawer.redraw(shown, kinds)
         else:
             drawn = self.drawer.draw(self._phase_decks(), kinds)
+        said = drawn.deck.id == EVIDENCE_DECK
         return {
-            "kind": PromptKind(drawn.card.kind.value),
+            "kind": PromptKind.EVIDENCE if said else PromptKind(drawn.card.kind.value),
             "text": drawn.text,
             "deck": drawn.deck.id,
             "prompt": drawn.card.id,
             "routine": drawn.routine,
             "moment": drawn.moment,
+            "origin": drawn.card.source if said else None,
         }
 
     def _end_round(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import ValidationError
@@ -41,6 +42,7 @@ from facilitator.draw import dealing_problem
 from facilitator.engine.names import split_names
 from facilitator.models import ROUND_PHASES, Deck, Plan, Session
 from facilitator.routines import default_routines, parse_routines
+from facilitator.text import clean
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.language_choice import ALL_LANGUAGES, LanguageChoice, shared_language
 from facilitator.widgets.lists import hanging
@@ -197,6 +199,8 @@ class SetupScreen(Screen[None]):
         """A valid session is set up; the app starts running it."""
 
         session: Session
+        evidence: Path | None = None
+        """A file of customers' own words to read (on a thread) and show as cards."""
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -238,6 +242,13 @@ class SetupScreen(Screen[None]):
                     yield TextInput(placeholder="optional: the same seed replays the same cards", id="seed", type="integer", compact=True)
                     yield Label("Time is up")
                     yield TickBox("move on by itself (act waits for you)", id="auto-advance", compact=True)
+                    yield Label("Evidence")
+                    yield TextInput(
+                        str(self.workspace.evidence_path or ""),
+                        placeholder="optional: a text or CSV file of customers' own words, shown as cards",
+                        id="evidence",
+                        compact=True,
+                    )
                 yield Static(id="plan-info")
             with Horizontal(id="setup-lists"):
                 with Vertical(classes="list-cell"):
@@ -426,4 +437,8 @@ class SetupScreen(Screen[None]):
             where = ".".join(str(p) for p in reason["loc"]) if reason else ""
             self._error(f"{where}: {reason['msg']}" if reason else str(exc))
             return
-        self.post_message(self.Ready(session))
+        evidence = Path(value("evidence")).expanduser() if value("evidence") else None
+        if evidence is not None and not evidence.is_file():
+            self._error(f"There is no file {clean(str(evidence))} for the evidence: give a text or CSV file, or leave it empty.")
+            return
+        self.post_message(self.Ready(session, evidence))

@@ -46,6 +46,29 @@ HEADINGS = {
 }
 
 
+WORDS_TITLE = "The customer's own words"
+
+
+def customer_words(session: Session) -> Text | None:
+    """Each quote the session showed, where it comes from, and the ideas it sparked; None if it showed none."""
+    shown = session.customer_words()
+    if not shown:
+        return None
+    text = Text()
+    for n, (said, ideas) in enumerate(shown):
+        if n:
+            text.append("\n")
+        text.append(f"“{said.text}”", style="bold")
+        if said.origin:
+            text.append(f"\n  {said.origin}", style="italic")
+        if ideas:
+            text.append("\n  sparked: ")
+            text.append("; ".join(idea.text for idea in ideas))
+        else:
+            text.append("\n  sparked no idea", style="dim")
+    return text
+
+
 def title_line(session: Session) -> Text:
     """Title, then team, date and facilitator: which session this is, when read months later."""
     text = Text()
@@ -267,6 +290,10 @@ class SummaryScreen(Screen[None]):
             if routines is not None:
                 yield Static(MAP_TITLE, classes="section-title")
                 yield Static(routines, id="routine-map")
+            words = customer_words(session)
+            if words is not None:
+                yield Static(WORDS_TITLE, classes="section-title")
+                yield Static(words, id="customer-words")
             changes = changes_to_earlier(session)
             if changes is not None:
                 yield Static("Changes to earlier actions", classes="section-title")

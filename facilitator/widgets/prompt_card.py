@@ -16,12 +16,15 @@ KIND_LABELS = {
     PromptKind.JOB: "THE CUSTOMER'S JOB",
     PromptKind.JOURNEY: "CUSTOMER JOURNEY",
     PromptKind.TRY_IT: "TRY IT THIS WEEK",
+    PromptKind.EVIDENCE: "A CUSTOMER SAID",
     PromptKind.BUILD_ON: "BUILD ON",
 }
 
 
 def card_text(round_: Round) -> Text:
     """The card as plain text objects: deck text is data, never markup."""
+    if round_.kind is PromptKind.EVIDENCE:
+        return card_face(round_.kind, f"“{round_.text}”", round_.origin)
     return card_face(round_.kind, round_.text, round_.routine, round_.moment)
 
 
