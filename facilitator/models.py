@@ -42,6 +42,9 @@ its voters and "move on by itself", and a revision that stops a stale window wri
 words it showed); cards of four new kinds; a session keeps the customer evidence it was run with.
 """
 
+RESERVED_DECK_ID = "customer-evidence"
+"""The deck a session's customer evidence is dealt from; no deck file may take its id."""
+
 ROUTINE_SLOT = "{routine}"
 MOMENT_SLOT = "{moment}"
 SLOTS = {"routine": ROUTINE_SLOT, "moment": MOMENT_SLOT}
@@ -188,6 +191,13 @@ class Deck(Strict):
     version: Line = "1"
     sources: list[Source] = Field(default_factory=list)
     prompts: list[PromptCard]
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, deck_id: str) -> str:
+        if deck_id == RESERVED_DECK_ID:
+            raise ValueError(f"the id {RESERVED_DECK_ID} is the app's own, for a session's customer evidence: give the deck another")
+        return deck_id
 
     @field_validator("prompts")
     @classmethod

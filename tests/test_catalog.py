@@ -580,3 +580,13 @@ def test_every_fits_problem_is_named_in_plain_words_with_its_card(tmp_path: Path
     assert all(p.path == broken and p.line for p in catalog.problems)
     fine = write_toml(tmp_path / "good" / "good.toml", changed(deck_data(), lambda d: d["prompts"][1].update(fits=["ceremonies", "own-week"])))
     assert isinstance(load_file(Deck, fine), Deck)
+
+
+def test_no_deck_may_take_the_id_of_a_session_s_customer_evidence(tmp_path: Path) -> None:
+    write_toml(tmp_path / "decks" / "customer-evidence.toml", deck_data(deck_id="customer-evidence"))
+
+    catalog = load_layers(Deck, [tmp_path / "decks"])
+
+    assert "customer-evidence" not in catalog
+    [problem] = catalog.problems
+    assert problem.field == "id" and "the app's own, for a session's customer evidence" in problem.reason

@@ -32,6 +32,7 @@ from facilitator.engine.countdown import Countdown
 from facilitator.engine.ideas import IdeaSteps
 from facilitator.engine.timing import TimingSteps
 from facilitator.models import (
+    RESERVED_DECK_ID,
     ROUND_PHASES,
     CardKind,
     Deck,
@@ -48,7 +49,7 @@ from facilitator.store import StaleSession, Store, summarize
 from facilitator.summaries import SessionSummary
 from facilitator.text import clean
 
-EVIDENCE_DECK = "customer-evidence"
+EVIDENCE_DECK = RESERVED_DECK_ID
 """The id of the deck a session's customer evidence is dealt from; no deck file may take it."""
 
 
