@@ -211,6 +211,7 @@ def session_report(session: Session) -> str:
         body.append(f"<h3>{_e(routine)}</h3>")
         body.append(_table(heads, (_action_row(a) for a in actions)))
     body.append("</section>")
+    body.extend(_customer_words(session))
     body.append('<section id="ideas"><h2>Ideas</h2>')
     if session.ideas:
         body.extend(_idea_chains(session))
@@ -218,6 +219,25 @@ def session_report(session: Session) -> str:
         body.append('<p class="empty">No ideas.</p>')
     body.append("</section>")
     return _page(session.title, body)
+
+
+def _customer_words(session: Session) -> list[str]:
+    """The customers' own words the session showed, where each comes from, and the ideas it sparked."""
+    shown = session.customer_words()
+    if not shown:
+        return []
+    parts = ['<section id="customer-words"><h2>The customer\'s own words</h2>']
+    for said, ideas in shown:
+        parts.append(f"<blockquote><p>{_e(said.text)}</p>")
+        if said.origin:
+            parts.append(f'<footer class="meta">{_e(said.origin)}</footer>')
+        parts.append("</blockquote>")
+        if ideas:
+            parts.append("<ul>" + "".join(f"<li>{_e(idea.text)}</li>" for idea in ideas) + "</ul>")
+        else:
+            parts.append('<p class="empty">It sparked no idea.</p>')
+    parts.append("</section>")
+    return parts
 
 
 # --- a team's progress ------------------------------------------------------------------------

@@ -129,3 +129,21 @@ async def test_an_evidence_file_that_cannot_be_used_stops_the_start_in_one_line(
         await settled(pilot)
         assert app.live is None and pilot.app.screen is setup
         assert "The session could not start" in notices(app) and "CSV" in notices(app)
+
+
+def test_the_html_report_quotes_the_customer_s_words_escaped_with_the_ideas_they_sparked(tmp_path: Path) -> None:
+    from facilitator.report import session_report
+
+    session, plan, decks = evidence_session()
+    live = LiveSession.start(session, plan, decks, Store(tmp_path / "store.json"))
+    while live.current_round is not None and live.current_round.kind is not PromptKind.EVIDENCE:
+        live.next_round()
+    live.add_idea("Call back <b>within</b> a day")
+
+    page = session_report(live.session)
+
+    assert '<section id="customer-words">' in page
+    quote = live.current_round
+    assert quote is not None and quote.origin is not None
+    assert quote.origin in page and "Call back &lt;b&gt;within&lt;/b&gt; a day" in page
+    assert "<b>within</b>" not in page and "[bold]" not in page.split('<section id="customer-words">')[0]
