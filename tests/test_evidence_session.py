@@ -147,3 +147,24 @@ def test_the_html_report_quotes_the_customer_s_words_escaped_with_the_ideas_they
     assert quote is not None and quote.origin is not None
     assert quote.origin in page and "Call back &lt;b&gt;within&lt;/b&gt; a day" in page
     assert "<b>within</b>" not in page and "[bold]" not in page.split('<section id="customer-words">')[0]
+
+
+def test_the_review_shows_the_customer_s_words_under_the_ideas_they_sparked(tmp_path: Path) -> None:
+    from facilitator.screens.session_view import idea_entry
+
+    session, plan, decks = evidence_session()
+    live = LiveSession.start(session, plan, decks, Store(tmp_path / "store.json"))
+    while live.current_round is not None and live.current_round.kind is not PromptKind.EVIDENCE:
+        live.next_round()
+    idea = live.add_idea("Call back within a day")
+    quote = live.current_round
+    assert idea is not None and quote is not None
+
+    said = {i.id: q.text for q, ideas in live.session.customer_words() for i in ideas}
+    entry = idea_entry(0, idea, 0, None, said.get(idea.id))
+
+    from rich.console import Console
+
+    console = Console(width=100, record=True, color_system=None)
+    console.print(entry)
+    assert f"sparked by a customer: “{quote.text}”" in " ".join(console.export_text().split())

@@ -85,13 +85,17 @@ def chains(ideas: Sequence[Idea]) -> list[tuple[int, Idea]]:
     return found
 
 
-def idea_entry(depth: int, idea: Idea, dots: int, cluster: str | None) -> Table:
-    """The idea's text, then who said it, its dots and its cluster, wrapped under the text."""
+def idea_entry(depth: int, idea: Idea, dots: int, cluster: str | None, sparked_by: str | None = None) -> Table:
+    """The idea's text, then who said it, its dots and its cluster, wrapped under the text; and,
+    for an idea a customer's own words sparked, those words."""
     body = Text(idea.text)
     meta = [f"by {idea.author}" if idea.author else "no name", counted(dots, "dot")]
     if cluster:
         meta.append(f"in “{cluster}”")
     body.append("\n" + " · ".join(meta), style="italic")
+    if sparked_by:
+        body.append("\nsparked by a customer: ", style="italic")
+        body.append(f"“{sparked_by}”")
     prefix = INDENT * min(depth, DEEPEST) + "↳ " if depth else "• "
     return hanging(Text(prefix, style="bold" if depth else ""), body)
 
@@ -231,8 +235,9 @@ class SessionViewScreen(ActionEditingScreen):
             return [Option(Text("No ideas were written down.", style="italic"), id="no-ideas", disabled=True)]
         votes = idea_votes(session)
         cluster_names = {idea: cluster.name for cluster in session.clusters for idea in cluster.ideas}
+        said = {idea.id: quote.text for quote, ideas in session.customer_words() for idea in ideas}
         return [
-            Option(idea_entry(depth, idea, votes[idea.id], cluster_names.get(idea.id)), id=idea.id)
+            Option(idea_entry(depth, idea, votes[idea.id], cluster_names.get(idea.id), said.get(idea.id)), id=idea.id)
             for depth, idea in chains(session.ideas)
         ]
 
