@@ -128,6 +128,7 @@ def _task(action: ActionLike, *, status: bool = False, source: str = "") -> list
         f"due {action.due}" if action.due else "",
         action.cadence.value if action.cadence is not Cadence.ONCE else "",
         action.status.value if status or action.status is ActionStatus.DROPPED else "",
+        "said aloud" if getattr(action, "committed", False) else "",
     ]
     extra = "; ".join(d for d in details if d)
     line = f"- [{tick}] {_md(action.text)}" + (f" ({extra})" if extra else "") + (f" — {source}" if source else "")
@@ -194,7 +195,14 @@ def markdown(session: Session, traits: Mapping[str, str] | None = None) -> str:
     Args:
         traits: deck id → trait name, for the routine map's columns; a deck not in it is named by its id.
     """
-    lines = [f"# {_md(session.title)}", "", _facts(session), "", "## Actions", ""]
+    lines = [f"# {_md(session.title)}", "", _facts(session), ""]
+    if session.roti or session.follow_up_on is not None:
+        from facilitator.engine.act import roti_line
+
+        parts = [f"return on time invested {roti_line(session.roti)}"] if session.roti else []
+        parts += [f"follow-up on {session.follow_up_on.isoformat()}"] if session.follow_up_on else []
+        lines += ["Check-out: " + " · ".join(parts), ""]
+    lines += ["## Actions", ""]
     if not session.actions:
         lines += ["No actions.", ""]
     lines += _by_routine(session.actions, "###")

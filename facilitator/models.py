@@ -39,7 +39,8 @@ SCHEMA_VERSION = 3
 2: a session keeps its draft, pending choices, running clock, phase times, follow-up changes,
 its voters and "move on by itself", and a revision that stops a stale window writing over it.
 3: a round keeps the customer-journey moment its card was about (or the origin of the customer's
-words it showed); cards of four new kinds; a session keeps the customer evidence it was run with.
+words it showed); cards of four new kinds; a session keeps the customer evidence it was run with,
+its check-out (return on time invested, follow-up date) and which actions were said aloud.
 """
 
 RESERVED_DECK_ID = "customer-evidence"
@@ -346,6 +347,8 @@ class Action(Strict):
     session: str | None = None
     created: datetime = Field(default_factory=now)
     closed: datetime | None = None
+    committed: bool = False
+    """Its owner said it aloud to the room at the close: a commitment, not a wish."""
 
     def is_overdue(self, today: date) -> bool:
         return self.status is ActionStatus.OPEN and self.due is not None and self.due < today
@@ -442,6 +445,10 @@ class Session(Strict):
     """Customer evidence drawn as cards among the decks' (a sample of the file it came from)."""
     evidence_file: str = ""
     """The name of the file the evidence came from, for the summary."""
+    roti: list[Annotated[int, Field(ge=1, le=5)]] = Field(default_factory=list)
+    """The room's return on the time it invested, one score from 1 to 5 a person, given at the close."""
+    follow_up_on: date | None = None
+    """When the team meets again to follow its actions up, agreed at the close."""
     status: SessionStatus = SessionStatus.LIVE
     phase: Annotated[int, Field(ge=0)] = 0
     revision: Annotated[int, Field(ge=0)] = 0

@@ -307,3 +307,58 @@ async def test_removing_the_action_with_a_wrong_field_clears_its_error(store_pat
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.live is None  # closed without asking about an action that is gone
+
+
+async def test_at_check_out_owners_say_their_actions_aloud_and_the_room_scores_the_time(store_path: Path, clock: FakeClock) -> None:
+    from datetime import timedelta
+
+    from facilitator.exports import markdown
+    from facilitator.screens.act import CheckOutModal
+    from facilitator.screens.summary import SummaryScreen
+    from tests.helpers import stored_docs
+
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await reach_act(pilot)
+        live = app.live
+        first = live.session.actions[0].id
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert [a.committed for a in live.session.actions] == [True, False]
+        assert "said aloud" in screen_text(app)
+
+        await pilot.press("f4")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, CheckOutModal)
+        offered = modal.query_one("#follow-up-on").value
+        assert offered == (clock.now().date() + timedelta(weeks=4)).isoformat()
+        modal.query_one("#roti").value = "4 5 six"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is modal and "“six” is not a score" in screen_text(app)
+        modal.query_one("#roti").value = "4 5 3 4"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (live.session.roti, live.session.follow_up_on.isoformat()) == ([4, 5, 3, 4], offered)
+
+        await pilot.press("ctrl+z")  # undone like any change, and done again
+        await pilot.pause()
+        assert live.session.roti == []
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one("#roti").value = "4 5 3 4"
+        await pilot.press("enter")
+        await pilot.press("ctrl+n")
+        await settled(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = screen_text(app)
+        assert "return on time invested 4.0 of 5 from 4 people (1 × 3, 2 × 4, 1 × 5)" in summary
+        assert f"follow-up on {offered}" in summary and "said aloud" in summary
+
+    [doc] = stored_docs(store_path)
+    assert doc["roti"] == [4, 5, 3, 4] and doc["follow_up_on"] == offered
+    assert [a["committed"] for a in doc["actions"] if a["id"] == first] == [True]
+    exported = markdown(Session.model_validate(doc))
+    assert f"Check-out: return on time invested 4.0 of 5 from 4 people (1 × 3, 2 × 4, 1 × 5) · follow-up on {offered}" in exported
+    assert "said aloud" in exported

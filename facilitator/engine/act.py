@@ -5,12 +5,35 @@ A part of `LiveSession`, kept in its own module.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from facilitator.engine import events
 from facilitator.engine.steps import Steps
 from facilitator.models import Action, ActionStatus, FollowUp, SessionStatus
 from facilitator.summaries import ActionRow
+
+FOLLOW_UP_WEEKS = 4
+"""The follow-up date offered at check-out: four weeks on gives actions time to show."""
+
+
+def parse_roti(raw: str) -> list[int] | str:
+    """Scores from 1 to 5 separated by spaces or commas, or the one-line reason they cannot be used."""
+    scores: list[int] = []
+    for word in raw.replace(",", " ").split():
+        if not word.isdigit() or not 1 <= int(word) <= 5:
+            return f"“{word}” is not a score: give each person's 1 to 5, like 4 5 3"
+        scores.append(int(word))
+    return scores
+
+
+def roti_line(scores: list[int]) -> str:
+    """`4.2 of 5 from 6 people (1 × 3, 3 × 4, 2 × 5)`."""
+    if not scores:
+        return "not asked"
+    spread = ", ".join(f"{scores.count(n)} × {n}" for n in range(1, 6) if scores.count(n))
+    people = "1 person" if len(scores) == 1 else f"{len(scores)} people"
+    return f"{sum(scores) / len(scores):.1f} of 5 from {people} ({spread})"
 
 
 class ActSteps(Steps):
@@ -43,6 +66,19 @@ class ActSteps(Steps):
 
     def remove_action(self, action_id: str) -> None:
         self._record(events.remove("action", action_id), undoable=True)
+
+    def say_aloud(self, action_id: str) -> Action | None:
+        """Mark (or unmark) an action as said aloud by its owner at the close; None if there is no such action."""
+        action = next((a for a in self.session.actions if a.id == action_id), None)
+        if action is None:
+            return None
+        said = action.model_copy(update={"committed": not action.committed})
+        self._record(events.put("action", said), undoable=True)
+        return said
+
+    def check_out(self, roti: list[int], follow_up_on: date | None) -> None:
+        """The room's return on time invested (1 to 5 each) and the date it meets again."""
+        self._record(events.set_fields(roti=roti, follow_up_on=follow_up_on), undoable=True)
 
     # --- follow-up ---
 

@@ -43,6 +43,8 @@ _KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
 }
 
 SESSION_FIELDS = {
+    "roti",
+    "follow_up_on",
     "phase",
     "status",
     "routines",

@@ -6,19 +6,21 @@ typed; the fields that are right are saved at once, so nothing is lost.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from facilitator.engine.act import FOLLOW_UP_WEEKS, parse_roti, roti_line
 from facilitator.models import Action, Cadence
-from facilitator.screens.modals import ConfirmModal
+from facilitator.screens.modals import MODAL_CSS, ConfirmModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.key_line import KeyLine
@@ -37,11 +39,63 @@ TEXT_FIELDS = tuple(name for name, _, _ in FIELDS if name != "cadence")
 
 
 def action_line(action: Action) -> Text:
-    text = Text(action.text)
+    text = Text("✔ " if action.committed else "  ", style="bold")
+    text.append(action.text)
     details = [d for d in (action.owner, action.routine) if d]
+    if action.committed:
+        details.append("said aloud")
     if details:
         text.append("  — " + " · ".join(details), style="italic")
     return text
+
+
+class CheckOutModal(ModalScreen[tuple[list[int], date | None] | None]):
+    """Before the close: how much the hour was worth to each person, and when the team meets
+    again to follow its actions up."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="CheckOutModal") + """
+    CheckOutModal Label { margin-top: 1; text-style: bold; }
+    CheckOutModal #problem { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"), Binding("ctrl+s", "keep", "Keep", id="keep", priority=True)]
+
+    def __init__(self, roti: list[int], follow_up_on: date) -> None:
+        super().__init__()
+        self.roti, self.follow_up_on = roti, follow_up_on
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Check-out. Ask the room: was this worth the time? Everyone shows 1 (wasted) to 5 (worth much more) fingers."), classes="question")
+            yield Label("Scores, one a person (like 4 5 3 4)")
+            yield TextInput(" ".join(map(str, self.roti)), id="roti", compact=True)
+            yield Label("Follow-up on (YYYY-MM-DD; empty for none)")
+            yield TextInput(self.follow_up_on.isoformat(), id="follow-up-on", compact=True)
+            yield Static("", id="problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#roti", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_keep()
+
+    def action_keep(self) -> None:
+        scores = parse_roti(self.query_one("#roti", Input).value)
+        raw_date = self.query_one("#follow-up-on", Input).value.strip()
+        problem = scores if isinstance(scores, str) else None
+        when: date | None = None
+        if raw_date and problem is None:
+            try:
+                when = date.fromisoformat(raw_date)
+            except ValueError:
+                problem = "Use a date like 2026-12-01 for the follow-up, or leave it empty."
+        if problem is not None or isinstance(scores, str):
+            self.query_one("#problem", Static).update(Text(problem or ""))
+            return
+        self.dismiss((scores, when))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 def field_error(name: str, raw: str, action: Action) -> tuple[Action | None, str | None]:
@@ -67,6 +121,8 @@ class ActScreen(PhaseScreen):
     BINDINGS = [
         Binding("ctrl+a", "add", "New action", id="add", priority=True),
         Binding("ctrl+x", "remove", "Remove action", id="remove", priority=True),
+        Binding("ctrl+o", "say_aloud", "Said aloud", id="said-aloud", priority=True, tooltip="The owner said the highlighted action aloud to the room: a commitment"),
+        Binding("f4", "check_out", "Check-out", id="check-out", tooltip="The room's return on time invested and the date to follow up"),
     ]
 
     def __init__(self, live) -> None:
@@ -218,6 +274,28 @@ class ActScreen(PhaseScreen):
         field = self.query_one("#field-text", Input)
         field.focus()
         field.select_all()  # typing replaces "New action"
+
+    def action_say_aloud(self) -> None:
+        action = self._action()
+        if action is None:
+            return
+        said = self.live.say_aloud(action.id)
+        self.refresh_view()
+        if said is not None:
+            who = said.owner or "its owner"
+            self.notify(f"Said aloud by {who}." if said.committed else "No longer marked as said aloud.", timeout=3, markup=False)
+
+    def action_check_out(self) -> None:
+        session = self.live.session
+        offered = session.follow_up_on or self.live.clock.now().date() + timedelta(weeks=FOLLOW_UP_WEEKS)
+
+        def kept(answer: tuple[list[int], date | None] | None) -> None:
+            if answer is not None:
+                self.live.check_out(*answer)
+                self.refresh_view()
+                self.notify(f"Check-out kept: return on time invested {roti_line(answer[0])}.", timeout=5, markup=False)
+
+        self.app.push_screen(CheckOutModal(session.roti, offered), kept)
 
     def action_remove(self) -> None:
         action = self._action()

@@ -49,6 +49,22 @@ HEADINGS = {
 WORDS_TITLE = "The customer's own words"
 
 
+def check_out_line(session: Session) -> Text | None:
+    """What the room said the session was worth, and when it meets again; None if not asked."""
+    from facilitator.engine.act import roti_line
+
+    if not session.roti and session.follow_up_on is None:
+        return None
+    text = Text("Check-out: ", style="bold")
+    parts = []
+    if session.roti:
+        parts.append(f"return on time invested {roti_line(session.roti)}")
+    if session.follow_up_on is not None:
+        parts.append(f"follow-up on {session.follow_up_on.isoformat()}")
+    text.append(" · ".join(parts))
+    return text
+
+
 def customer_words(session: Session) -> Text | None:
     """Each quote the session showed, where it comes from, and the ideas it sparked; None if it showed none."""
     shown = session.customer_words()
@@ -91,6 +107,8 @@ def action_entry(action: Action) -> Table:
         action.cadence.value,
         f"due {action.due}" if action.due else "no date",
     ]
+    if action.committed:
+        meta.append("said aloud")
     body.append("\n" + " · ".join(meta), style="italic")
     if action.measure:
         body.append("\nwe will know by: ", style="italic")
@@ -290,6 +308,9 @@ class SummaryScreen(Screen[None]):
             if routines is not None:
                 yield Static(MAP_TITLE, classes="section-title")
                 yield Static(routines, id="routine-map")
+            checked_out = check_out_line(session)
+            if checked_out is not None:
+                yield Static(checked_out, id="check-out")
             words = customer_words(session)
             if words is not None:
                 yield Static(WORDS_TITLE, classes="section-title")
