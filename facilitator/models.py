@@ -233,6 +233,9 @@ class Phase(Strict):
     """Optional: the decks this phase draws from; empty means the session's decks."""
     kinds: list[CardKind] = Field(default_factory=list)
     """Optional: the kinds of card this phase shows (a routine scan shows only routine cards)."""
+    silent_seconds: Annotated[int, Field(ge=0, le=600)] = 0
+    """Optional: the phase's first round starts with this much silent writing: everyone writes
+    their own ideas before anyone speaks, so the most senior voice does not steer the room."""
 
     @model_validator(mode="after")
     def _rounds_only_where_timed(self) -> Phase:
@@ -240,6 +243,10 @@ class Phase(Strict):
             raise ValueError(f"only warm-up and diverge phases have rounds, not {self.kind}")
         if (self.decks or self.kinds) and self.kind not in ROUND_PHASES:
             raise ValueError(f"only warm-up and diverge phases draw cards, so {self.kind} takes no decks or kinds")
+        if self.silent_seconds and self.kind not in ROUND_PHASES:
+            raise ValueError(f"only warm-up and diverge phases have rounds to write in silently, not {self.kind}")
+        if self.silent_seconds and self.silent_seconds >= self.round_seconds:
+            raise ValueError(f"silent writing ({self.silent_seconds} s) must leave time to call out in a {self.round_seconds}-second round")
         return self
 
     @property

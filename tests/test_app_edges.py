@@ -362,3 +362,35 @@ async def test_at_check_out_owners_say_their_actions_aloud_and_the_room_scores_t
     exported = markdown(Session.model_validate(doc))
     assert f"Check-out: return on time invested 4.0 of 5 from 4 people (1 × 3, 2 × 4, 1 × 5) · follow-up on {offered}" in exported
     assert "said aloud" in exported
+
+
+async def test_a_diverge_phase_starts_with_a_silent_minute_then_the_room_calls_out(store_path: Path, clock: FakeClock) -> None:
+    from tests.helpers import let_time_pass
+
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_round(pilot)
+        await pilot.press("ctrl+g")  # the warm-up done: the first diverge round begins in silence
+        await pilot.pause()
+        live = app.live
+        assert live.phase.silent_seconds == 60 and live.round_number == 1
+        assert "SILENT WRITING · 1:00" in screen_text(app) and "nobody speaks yet" in screen_text(app)
+        await let_time_pass(pilot, 25)
+        assert "SILENT WRITING · 0:35" in screen_text(app)
+        await let_time_pass(pilot, 36)
+        assert "SILENT WRITING" not in screen_text(app) and live.silent_left() == 0
+        await pilot.press("ctrl+n")  # the second round starts talking at once
+        await pilot.pause()
+        assert live.round_number == 2 and "SILENT WRITING" not in screen_text(app)
+
+
+def test_silent_writing_is_only_for_rounds_and_leaves_time_to_talk() -> None:
+    from pydantic import ValidationError
+
+    from facilitator.models import Phase
+
+    assert Phase(kind="diverge", minutes=6, rounds=3, silent_seconds=60).silent_seconds == 60
+    with pytest.raises(ValidationError, match="only warm-up and diverge phases have rounds to write in silently"):
+        Phase(kind="converge", minutes=5, silent_seconds=60)
+    with pytest.raises(ValidationError, match="must leave time to call out in a 120-second round"):
+        Phase(kind="diverge", minutes=6, rounds=3, silent_seconds=120)

@@ -404,7 +404,7 @@ MALFORMED_PLANS = [
     ),
     pytest.param(
         lambda p: p["phases"][1].update(timer=True),
-        [': phase 2 (diverge): unknown key "timer"; a phase has kind, minutes, rounds, title, decks and kinds'],
+        [': phase 2 (diverge): unknown key "timer"; a phase has kind, minutes, rounds, title, decks, kinds and silent_seconds'],
         id="unknown-phase-key",
     ),
 ]
@@ -544,7 +544,7 @@ def test_a_plan_naming_a_missing_deck_says_so_with_its_other_problems(tmp_path: 
     assert [(p.field, p.where, p.reason) for p in catalog.problems] == [
         ("decks", None, 'there is no deck "customer-voise" (did you mean "customer-voice"?); known decks: customer-voice'),
         ("phases[0].decks", "phase 1 (warm-up)", 'there is no deck "nowhere"; known decks: customer-voice'),
-        ("phases[1].timer", "phase 2 (diverge)", 'unknown key "timer"; a phase has kind, minutes, rounds, title, decks and kinds'),
+        ("phases[1].timer", "phase 2 (diverge)", 'unknown key "timer"; a phase has kind, minutes, rounds, title, decks, kinds and silent_seconds'),
     ]
     assert all(p.path == broken for p in catalog.problems)
 

@@ -485,6 +485,15 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
     def rounds_in_phase(self) -> list[Round]:
         return [r for r in self.session.rounds if r.phase == self.session.phase]
 
+    def silent_left(self) -> float:
+        """Seconds of silent writing left at the start of this phase's first round; 0 once the room may speak."""
+        silent = self.phase.silent_seconds
+        current = self.current_round
+        if not silent or current is None or self.round_number != 1:
+            return 0.0
+        spent = current.seconds - self.countdown.remaining()
+        return max(0.0, silent - spent)
+
     @property
     def round_number(self) -> int:
         """1-based number of the current round within its phase."""

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
+from facilitator.engine.countdown import format_clock
 from facilitator.engine.live import LiveSession
 from facilitator.engine.names import fold
 from facilitator.models import Idea
@@ -67,6 +68,7 @@ class RoundScreen(PhaseScreen):
             with Vertical(id="card-column"):
                 yield PromptCardView(id="card")
             yield CountdownDisplay(id="countdown")
+        yield Static("", id="silent")
         yield Static("", id="status")
         yield IdeaList(id="ideas")
         yield LatestIdeas(PRESENTER_IDEAS, id="latest")
@@ -137,6 +139,15 @@ class RoundScreen(PhaseScreen):
 
     def show_clock(self) -> None:
         self.query_one(CountdownDisplay).refresh_from(self.live.countdown)
+        self._show_silence()
+
+    def _show_silence(self) -> None:
+        """While the round starts in silence: the line that says so, with the time left."""
+        left = self.live.silent_left()
+        banner = self.query_one("#silent", Static)
+        banner.display = left > 0
+        if left > 0:
+            banner.update(Text(f"SILENT WRITING · {format_clock(left)} · everyone writes their own ideas first; nobody speaks yet"))
 
     def time_up_message(self) -> str:
         live = self.live
