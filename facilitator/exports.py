@@ -208,6 +208,7 @@ def markdown(session: Session, traits: Mapping[str, str] | None = None) -> str:
     lines += _by_routine(session.actions, "###")
     lines += _routine_map(session, traits)
     lines += _customer_words(session)
+    lines += _reflections(session)
     lines += ["## Ideas", ""]
     numbers = {idea.id: n for n, idea in enumerate(session.ideas, 1)}
     for n, idea in enumerate(session.ideas, 1):
@@ -217,6 +218,18 @@ def markdown(session: Session, traits: Mapping[str, str] | None = None) -> str:
     if not session.ideas:
         lines.append("No ideas.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _reflections(session: Session) -> list[str]:
+    """What the room made of earlier actions at a follow-up: the measure, What? So what? Now what?"""
+    if not session.reflections:
+        return []
+    met = {True: "the measure showed it worked", False: "the measure showed it did not work", None: "not measured yet"}
+    lines = ["## What we made of earlier actions", ""]
+    for r in session.reflections:
+        lines.append(f"- {_md(r.text)}: {met[r.measure_met]}")
+        lines += [f"  - {label} {_md(answer)}" for label, answer in (("What?", r.what), ("So what?", r.so_what), ("Now what?", r.now_what)) if answer]
+    return [*lines, ""]
 
 
 def _customer_words(session: Session) -> list[str]:

@@ -40,7 +40,8 @@ SCHEMA_VERSION = 3
 its voters and "move on by itself", and a revision that stops a stale window writing over it.
 3: a round keeps the customer-journey moment its card was about (or the origin of the customer's
 words it showed); cards of four new kinds; a session keeps the customer evidence it was run with,
-its check-out (return on time invested, follow-up date) and which actions were said aloud.
+its check-out (return on time invested, follow-up date) and which actions were said aloud, and
+a follow-up's reflections on earlier actions.
 """
 
 RESERVED_DECK_ID = "customer-evidence"
@@ -421,6 +422,24 @@ class FollowUp(Strict):
     at: datetime = Field(default_factory=now)
 
 
+class Reflection(Strict):
+    """What the room made of one earlier action at a follow-up: did its measure show it worked,
+    and What? So what? Now what?"""
+
+    action: str
+    session: str
+    text: str
+    measure_met: bool | None = None
+    """Whether the action's measure showed it worked; None: not measured (yet)."""
+    what: str = ""
+    """What happened, in facts."""
+    so_what: str = ""
+    """What that means for the team and its customers."""
+    now_what: str = ""
+    """What the team does next."""
+    at: datetime = Field(default_factory=now)
+
+
 class EvidenceItem(Strict):
     """A customer's own words a session may show as a card: a quote, a complaint, a comment."""
 
@@ -475,6 +494,8 @@ class Session(Strict):
     clock: PhaseClock | None = None
     timings: list[PhaseTime] = Field(default_factory=list)
     follow_ups: list[FollowUp] = Field(default_factory=list)
+    reflections: list[Reflection] = Field(default_factory=list)
+    """What the room made of earlier actions at this follow-up (What? So what? Now what?)."""
 
     @field_validator("schema_version")
     @classmethod

@@ -394,3 +394,57 @@ def test_silent_writing_is_only_for_rounds_and_leaves_time_to_talk() -> None:
         Phase(kind="converge", minutes=5, silent_seconds=60)
     with pytest.raises(ValidationError, match="must leave time to call out in a 120-second round"):
         Phase(kind="diverge", minutes=6, rounds=3, silent_seconds=120)
+
+
+async def test_a_stalled_action_gets_what_so_what_now_what_and_its_measure_checked(store_path: Path, clock: FakeClock) -> None:
+    from datetime import date, timedelta
+
+    from facilitator.exports import markdown
+    from facilitator.screens.follow_up import ReflectModal
+    from facilitator.screens.summary import reflections_text
+
+    store = Store(store_path)
+    store.save_session(Session(
+        id="done0001", title="Earlier", team="Blue", plan="quick-reflection", status=SessionStatus.CLOSED,
+        created=clock.now().replace(year=2024),
+        actions=[Action(id="stalled1", text="Open every stand-up with a customer quote", measure="a quote in 4 of 4 stand-ups", due=date(2024, 6, 1))],
+    ))
+    store.save_session(Session(
+        id="done0002", title="Last week", team="Blue", plan="quick-reflection", status=SessionStatus.CLOSED,
+        created=clock.now() - timedelta(days=7), actions=[Action(id="fresh001", text="Ask support for one story", due=date(2999, 1, 1))],
+    ))
+    app = new_app(store_path, clock)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await start_session(pilot, plan="follow-up", team="Blue")
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen)
+        assert screen_text(app).count("⚠ stalled") == 1  # the old, overdue one; not last week's
+        screen.query_one("#earlier").highlighted = [r.action.id for r in screen.rows].index("stalled1")
+        await pilot.press("r")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ReflectModal) and "a quote in 4 of 4 stand-ups" in screen_text(app)
+        modal.query_one("#measure-met").value = "no"
+        modal.query_one("#what").value = "Two stand-ups had a quote, then it stopped"
+        modal.query_one("#so-what").value = "Nobody owned finding the quote"
+        modal.query_one("#now-what").value = "Support sends one quote every Monday"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        live = app.live
+        [reflection] = live.session.reflections
+        assert (reflection.action, reflection.measure_met, reflection.now_what) == ("stalled1", False, "Support sends one quote every Monday")
+        assert "reflected: the measure showed it did not work" in screen_text(app)
+        assert "now what:" in screen_text(app) and "Support sends one quote" in screen_text(app)
+        await pilot.press("ctrl+z")  # undone like any change
+        await pilot.pause()
+        assert live.session.reflections == []
+        await pilot.press("ctrl+z")
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one("#now-what").value = "Support sends one quote every Monday"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = reflections_text(live.session)
+        exported = markdown(live.session)
+    assert text is not None and "Now what? Support sends one quote every Monday" in text.plain
+    assert "## What we made of earlier actions" in exported and "  - Now what? Support sends one quote every Monday" in exported

@@ -10,7 +10,7 @@ from typing import Any
 
 from facilitator.engine import events
 from facilitator.engine.steps import Steps
-from facilitator.models import Action, ActionStatus, FollowUp, SessionStatus
+from facilitator.models import Action, ActionStatus, FollowUp, Reflection, SessionStatus
 from facilitator.summaries import ActionRow
 
 FOLLOW_UP_WEEKS = 4
@@ -124,6 +124,19 @@ class ActSteps(Steps):
                 before=before, after=after, at=self.clock.now(),
             )
             self._record(events.put("follow_up", change))
+
+    def reflect_on(self, row: ActionRow, measure_met: bool | None, what: str, so_what: str, now_what: str) -> Reflection | None:
+        """Keep what the room made of an earlier action (an empty reflection takes it away)."""
+        if measure_met is None and not (what.strip() or so_what.strip() or now_what.strip()):
+            if any(r.action == row.action.id for r in self.session.reflections):
+                self._record(events.remove("reflection", row.action.id), undoable=True)
+            return None
+        reflection = Reflection(
+            action=row.action.id, session=row.session.id, text=row.action.text, measure_met=measure_met,
+            what=what.strip(), so_what=so_what.strip(), now_what=now_what.strip(), at=self.clock.now(),
+        )
+        self._record(events.put("reflection", reflection), undoable=True)
+        return reflection
 
     def mark_earlier(self, row: ActionRow, status: ActionStatus) -> ActionRow:
         return self.settle_earlier(row, status=status)

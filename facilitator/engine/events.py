@@ -21,6 +21,7 @@ from facilitator.models import (
     FollowUp,
     Idea,
     PhaseTime,
+    Reflection,
     Round,
     Session,
     Vote,
@@ -40,6 +41,7 @@ _KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
     "action": ("actions", Action, "id"),
     "timing": ("timings", PhaseTime, "phase"),
     "follow_up": ("follow_ups", FollowUp, "action"),
+    "reflection": ("reflections", Reflection, "action"),
 }
 
 SESSION_FIELDS = {

@@ -8,30 +8,47 @@ lock: if the action was changed elsewhere since it was shown (another window, or
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import OptionList, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from facilitator.models import ActionStatus
+from facilitator.models import ActionStatus, Reflection
 from facilitator.screens.background import hand_back
-from facilitator.screens.modals import TextModal
+from facilitator.screens.modals import MODAL_CSS, TextModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.store import ActionRow, StaleAction
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.lists import hanging, refill
+from facilitator.widgets.text_input import TextInput
 
 MARKS = {ActionStatus.OPEN: "[ ] still open", ActionStatus.DONE: "[✓] done", ActionStatus.DROPPED: "[–] dropped"}
 
 
-def follow_up_line(row: ActionRow) -> RenderableType:
+STALLED_AFTER = timedelta(weeks=4)
+"""An open action this much older than the follow-up, or past its date, has stalled."""
+MEASURE_ANSWERS = {"yes": True, "no": False, "not measured yet": None}
+
+
+def stalled(row: ActionRow, today: date) -> bool:
+    """Still open, and past its date or a month old: worth a What? So what? Now what?"""
+    action = row.action
+    if action.status is not ActionStatus.OPEN:
+        return False
+    return (action.due is not None and action.due < today) or row.session.created.date() <= today - STALLED_AFTER
+
+
+def follow_up_line(row: ActionRow, today: date | None = None, reflection: Reflection | None = None) -> RenderableType:
     """The action, its owner, routine and date, and how the team said it would know it worked;
-    all of it wraps under the action's text, so the marks stay a clean column."""
+    all of it wraps under the action's text, so the marks stay a clean column. A stalled action
+    says so in words; a reflection the room made shows under it."""
     action = row.action
     text = Text(action.text)
     details = [d for d in (action.owner, action.routine, action.due and f"due {action.due}") if d]
@@ -40,7 +57,63 @@ def follow_up_line(row: ActionRow) -> RenderableType:
     if action.measure:
         text.append("\nwe will know by: ", style="dim")
         text.append(action.measure)
+    if reflection is not None:
+        met = {True: "the measure showed it worked", False: "the measure showed it did not work", None: "not measured yet"}
+        text.append(f"\nreflected: {met[reflection.measure_met]}", style="italic")
+        if reflection.now_what:
+            text.append(" · now what: ", style="italic")
+            text.append(reflection.now_what)
+    elif today is not None and stalled(row, today):
+        text.append("\n⚠ stalled: r asks What? So what? Now what?", style="bold")
     return hanging(Text(f"{MARKS[action.status]:<14}", style="bold"), text)
+
+
+class ReflectModal(ModalScreen[tuple[bool | None, str, str, str] | None]):
+    """What the room makes of an earlier action: did its measure show it worked, and What?
+    (the facts), So what? (what it means for us and the customer), Now what? (the next step)."""
+
+    DEFAULT_CSS = MODAL_CSS.format(cls="ReflectModal") + """
+    ReflectModal > Vertical { width: 90; max-width: 95%; }
+    ReflectModal Label { margin-top: 1; text-style: bold; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"), Binding("ctrl+s", "keep", "Keep", id="keep", priority=True)]
+
+    def __init__(self, row: ActionRow, reflection: Reflection | None) -> None:
+        super().__init__()
+        self.row, self.reflection = row, reflection
+
+    def compose(self) -> ComposeResult:
+        r = self.reflection
+        measure = self.row.action.measure
+        answer = next((k for k, v in MEASURE_ANSWERS.items() if r is not None and v == r.measure_met), "not measured yet")
+        with Vertical():
+            yield Static(Text(f"“{self.row.action.text}”"), classes="question")
+            yield Label(f"Did it work? We said we would know by: {measure}" if measure else "Did it work? (no measure was agreed)")
+            yield Select([(k, k) for k in MEASURE_ANSWERS], value=answer, allow_blank=False, id="measure-met", compact=True)
+            yield Label("What? What happened, in facts")
+            yield TextInput(r.what if r else "", id="what", compact=True)
+            yield Label("So what? What it means for us and our customers")
+            yield TextInput(r.so_what if r else "", id="so-what", compact=True)
+            yield Label("Now what? What we do next")
+            yield TextInput(r.now_what if r else "", id="now-what", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#what", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "now-what":
+            self.action_keep()
+        else:
+            self.focus_next()
+
+    def action_keep(self) -> None:
+        met = MEASURE_ANSWERS[str(self.query_one("#measure-met", Select).value)]
+        what, so_what, now_what = (self.query_one(f"#{name}", Input).value for name in ("what", "so-what", "now-what"))
+        self.dismiss((met, what, so_what, now_what))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 def parse_due(raw: str) -> date | None:
@@ -63,6 +136,7 @@ class FollowUpScreen(PhaseScreen):
         Binding("x", "mark('dropped')", "Dropped", id="dropped", tooltip="The team dropped the highlighted action"),
         Binding("t", "redate", "New date", id="redate", tooltip="Give the highlighted action a new date"),
         Binding("w", "reown", "New owner", id="reown", tooltip="Give the highlighted action a new owner"),
+        Binding("r", "reflect", "Reflect", id="reflect", tooltip="Did its measure show it worked? What? So what? Now what?"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -80,7 +154,9 @@ class FollowUpScreen(PhaseScreen):
 
     def refresh_view(self) -> None:
         listing = self.query_one("#earlier", OptionList)
-        refill(listing, (Option(follow_up_line(r), id=r.action.id) for r in self.rows))
+        today = self.live.clock.now().astimezone().date()
+        reflections = {r.action: r for r in self.live.session.reflections}
+        refill(listing, (Option(follow_up_line(r, today, reflections.get(r.action.id)), id=r.action.id) for r in self.rows))
         empty = self.query_one("#empty", Static)
         empty.display = not self.rows
         empty.update(Text(f"No open actions from earlier sessions of team {self.live.session.team or '(no team)'}."))
@@ -91,6 +167,20 @@ class FollowUpScreen(PhaseScreen):
         if listing.highlighted is None or not self.rows:
             return None
         return listing.highlighted, self.rows[listing.highlighted]
+
+    def action_reflect(self) -> None:
+        found = self._highlighted()
+        if found is None:
+            return
+        _, row = found
+        known = next((r for r in self.live.session.reflections if r.action == row.action.id), None)
+
+        def kept(answer: tuple[bool | None, str, str, str] | None) -> None:
+            if answer is not None:
+                self.live.reflect_on(row, *answer)
+                self.refresh_view()
+
+        self.app.push_screen(ReflectModal(row, known), kept)
 
     def _settle(self, index: int, row: ActionRow, **changes: object) -> None:
         """Write one change on a thread of its own, then note it in the session; if it was not

@@ -160,6 +160,26 @@ def change_lines(follow_up: FollowUp) -> list[Text]:
     return lines
 
 
+MEASURE_WORDS = {True: "the measure showed it worked", False: "the measure showed it did not work", None: "not measured yet"}
+
+
+def reflections_text(session: Session) -> Text | None:
+    """What the room made of earlier actions at this follow-up; None when it reflected on none."""
+    if not session.reflections:
+        return None
+    text = Text()
+    for n, reflection in enumerate(session.reflections):
+        if n:
+            text.append("\n")
+        text.append(reflection.text, style="bold")
+        text.append(f"\n  {MEASURE_WORDS[reflection.measure_met]}", style="italic")
+        for label, answer in (("What?", reflection.what), ("So what?", reflection.so_what), ("Now what?", reflection.now_what)):
+            if answer:
+                text.append(f"\n  {label} ", style="bold")
+                text.append(answer)
+    return text
+
+
 def changes_to_earlier(session: Session) -> Text | None:
     """What follow-up changed about earlier sessions' actions; None when nothing did."""
     lines = [line for change in session.follow_ups for line in change_lines(change)]
@@ -315,6 +335,10 @@ class SummaryScreen(Screen[None]):
             if words is not None:
                 yield Static(WORDS_TITLE, classes="section-title")
                 yield Static(words, id="customer-words")
+            reflected = reflections_text(session)
+            if reflected is not None:
+                yield Static("What we made of earlier actions", classes="section-title")
+                yield Static(reflected, id="reflections")
             changes = changes_to_earlier(session)
             if changes is not None:
                 yield Static("Changes to earlier actions", classes="section-title")
