@@ -448,3 +448,22 @@ async def test_a_stalled_action_gets_what_so_what_now_what_and_its_measure_check
         exported = markdown(live.session)
     assert text is not None and "Now what? Support sends one quote every Monday" in text.plain
     assert "## What we made of earlier actions" in exported and "  - Now what? Support sends one quote every Monday" in exported
+
+
+def test_a_recurring_action_stalls_only_past_its_date_a_one_off_also_by_age() -> None:
+    from datetime import UTC, date, datetime
+
+    from facilitator.models import Cadence
+    from facilitator.screens.follow_up import stalled
+    from facilitator.summaries import ActionRow
+
+    today = date(2026, 6, 1)
+    old = Session(id="s1", title="Old", plan="quick-reflection", status=SessionStatus.CLOSED, created=datetime(2026, 3, 1, tzinfo=UTC))
+
+    def row(**fields: object) -> ActionRow:
+        return ActionRow(action=Action(text="x", **fields), session=old)  # type: ignore[arg-type]
+
+    assert stalled(row(cadence=Cadence.ONCE), today)
+    assert not stalled(row(cadence=Cadence.WEEKLY), today)
+    assert stalled(row(cadence=Cadence.WEEKLY, due=date(2026, 5, 1)), today)
+    assert not stalled(row(cadence=Cadence.ONCE, status="done"), today)

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from facilitator.models import ActionStatus, Reflection
+from facilitator.models import ActionStatus, Cadence, Reflection
 from facilitator.screens.background import hand_back
 from facilitator.screens.modals import MODAL_CSS, TextModal
 from facilitator.screens.phase import PhaseScreen
@@ -38,11 +38,14 @@ MEASURE_ANSWERS = {"yes": True, "no": False, "not measured yet": None}
 
 
 def stalled(row: ActionRow, today: date) -> bool:
-    """Still open, and past its date or a month old: worth a What? So what? Now what?"""
+    """Still open, and past its date (or, for a one-off action, a month old): worth a What? So what? Now what?"""
     action = row.action
     if action.status is not ActionStatus.OPEN:
         return False
-    return (action.due is not None and action.due < today) or row.session.created.date() <= today - STALLED_AFTER
+    if action.due is not None and action.due < today:
+        return True
+    # a recurring action is meant to go on: only a one-off one stalls by age alone
+    return action.cadence is Cadence.ONCE and row.session.created.date() <= today - STALLED_AFTER
 
 
 def follow_up_line(row: ActionRow, today: date | None = None, reflection: Reflection | None = None) -> RenderableType:
@@ -74,7 +77,7 @@ class ReflectModal(ModalScreen[tuple[bool | None, str, str, str] | None]):
 
     DEFAULT_CSS = MODAL_CSS.format(cls="ReflectModal") + """
     ReflectModal > Vertical { width: 90; max-width: 95%; }
-    ReflectModal Label { margin-top: 1; text-style: bold; }
+    ReflectModal Label, ReflectModal .ask { margin-top: 1; text-style: bold; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"), Binding("ctrl+s", "keep", "Keep", id="keep", priority=True)]
 
@@ -88,7 +91,7 @@ class ReflectModal(ModalScreen[tuple[bool | None, str, str, str] | None]):
         answer = next((k for k, v in MEASURE_ANSWERS.items() if r is not None and v == r.measure_met), "not measured yet")
         with Vertical():
             yield Static(Text(f"“{self.row.action.text}”"), classes="question")
-            yield Label(f"Did it work? We said we would know by: {measure}" if measure else "Did it work? (no measure was agreed)")
+            yield Static(Text(f"Did it work? We said we would know by: {measure}" if measure else "Did it work? (no measure was agreed)"), classes="ask")
             yield Select([(k, k) for k in MEASURE_ANSWERS], value=answer, allow_blank=False, id="measure-met", compact=True)
             yield Label("What? What happened, in facts")
             yield TextInput(r.what if r else "", id="what", compact=True)
