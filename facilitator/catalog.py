@@ -11,7 +11,6 @@ loops or leads nowhere, bytes that are not UTF-8 text and NUL bytes are problems
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import stat
@@ -25,6 +24,7 @@ from typing import Any, Generic, TypeVar
 import platformdirs
 from pydantic import ValidationError
 
+from facilitator.files import READ_FLAGS, not_a_file, unreadable
 from facilitator.models import Deck, Plan
 from facilitator.problems import LoadProblem, file_problems, line_index, quote, toml_problem
 
@@ -80,24 +80,21 @@ def user_dir(name: str) -> Path:
 
 # --- reading one file safely -------------------------------------------------------------------
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-
-
 def read_text(path: Path) -> str | LoadProblem:
     """The text of a plain file of sensible size: checked before it is opened, so it never waits."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            return LoadProblem(path=path, reason=_not_a_file(info.st_mode))
+            return LoadProblem(path=path, reason=not_a_file(info.st_mode))
         if info.st_size > MAX_BYTES:
             return _too_big(path, info.st_size)
-        with os.fdopen(os.open(path, _OPEN_FLAGS), "rb") as file:
+        with os.fdopen(os.open(path, READ_FLAGS), "rb") as file:
             mode = os.fstat(file.fileno()).st_mode  # it may have been swapped since the stat
             if not stat.S_ISREG(mode):
-                return LoadProblem(path=path, reason=_not_a_file(mode))
+                return LoadProblem(path=path, reason=not_a_file(mode))
             data = file.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:
-        return LoadProblem(path=path, reason=_unreadable(path, exc))
+        return LoadProblem(path=path, reason=unreadable(path, exc))
     if len(data) > MAX_BYTES:
         return _too_big(path, len(data))
     return decode(path, data)
@@ -175,38 +172,10 @@ def too_deep(text: str) -> int | None:
     return None
 
 
-def _not_a_file(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder, not a file"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe, not a file; only plain files are read"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device, not a file; only plain files are read"
-    if stat.S_ISSOCK(mode):
-        return "a socket, not a file; only plain files are read"
-    return "not a plain file"
-
-
 def _too_big(path: Path, size: int) -> LoadProblem:
     return LoadProblem(
         path=path, reason=f"too big for a deck or plan ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB)"
     )
-
-
-def _unreadable(path: Path, exc: Exception) -> str:
-    """Why a file or folder cannot be opened, in words."""
-    code = getattr(exc, "errno", None)
-    if code == errno.ELOOP:
-        return "a link that loops back on itself"
-    if code in (errno.ENOENT, errno.ENOTDIR):
-        if os.path.islink(path):
-            return "a link to something that does not exist"
-        return "no such file or folder"
-    if code in (errno.EACCES, errno.EPERM):
-        return "no permission to read it"
-    if isinstance(exc, ValueError):
-        return "not a usable file name"
-    return f"cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__})"
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -264,7 +233,7 @@ def toml_files(folder: Path) -> tuple[list[Path], list[LoadProblem]]:
         with os.scandir(folder) as entries:
             names = sorted(e.name for e in entries if e.name.endswith(".toml") and not e.name.startswith("."))
     except OSError as exc:
-        return [], [LoadProblem(path=folder, reason=_unreadable(folder, exc))]
+        return [], [LoadProblem(path=folder, reason=unreadable(folder, exc))]
     return [folder / name for name in names], []
 
 

@@ -22,7 +22,6 @@ survey export rather than a deck.
 from __future__ import annotations
 
 import csv
-import errno
 import hashlib
 import heapq
 import io
@@ -35,6 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from facilitator.files import READ_FLAGS, not_a_file, unreadable
 from facilitator.text import clean
 
 __all__ = ["Evidence", "EvidenceFile", "EvidenceProblem", "read_evidence", "sample"]
@@ -89,7 +89,6 @@ _INVISIBLE = " \u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200
 """Spaces and characters that show nothing, taken off both ends of a text."""
 _QUOTES = {'"': '"', "'": "'", "“": "”“", "„": "“”", "”": "”", "‘": "’‘", "‚": "‘’", "«": "»", "»": "«", "「": "」"}
 """Each opening quote mark and the marks that may close it."""
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 _NOT_TEXT = (
     (b"PK\x03\x04", 'a zip file, such as an Excel workbook, not text; save it as "CSV UTF-8"'),
     (b"\xd0\xcf\x11\xe0", 'an Office document (.xls, .doc), not text; save it as "CSV UTF-8"'),
@@ -169,11 +168,11 @@ def _read_bytes(path: Path) -> bytes:
         info = os.stat(path)
         problem = _refusal(path, info.st_mode, info.st_size)
         if problem is None:
-            with os.fdopen(os.open(path, _OPEN_FLAGS), "rb") as file:
+            with os.fdopen(os.open(path, READ_FLAGS), "rb") as file:
                 problem = _refusal(path, os.fstat(file.fileno()).st_mode, 0)  # it may have been swapped
                 data = b"" if problem else file.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:
-        raise EvidenceProblem(path, _unreadable(path, exc)) from None
+        raise EvidenceProblem(path, unreadable(path, exc, missing="no such file")) from None
     problem = problem or _refusal(path, stat.S_IFREG, len(data))  # it may have grown since
     if problem is not None:
         raise problem
@@ -186,25 +185,7 @@ def _refusal(path: Path, mode: int, size: int) -> EvidenceProblem | None:
         if size <= MAX_BYTES:
             return None
         return EvidenceProblem(path, f"too big for a file of quotes ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB)")
-    if stat.S_ISDIR(mode):
-        return EvidenceProblem(path, "a folder, not a file")
-    kind = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
-    what = kind.get(stat.S_IFMT(mode))
-    return EvidenceProblem(path, f"{what}, not a file; only plain files are read" if what else "not a plain file")
-
-
-def _unreadable(path: Path, exc: Exception) -> str:
-    """Why a file cannot be opened, in words."""
-    code = getattr(exc, "errno", None)
-    if code == errno.ELOOP:
-        return "a link that loops back on itself"
-    if code in (errno.ENOENT, errno.ENOTDIR):
-        return "a link to something that does not exist" if os.path.islink(path) else "no such file"
-    if code in (errno.EACCES, errno.EPERM):
-        return "no permission to read it"
-    if isinstance(exc, ValueError):
-        return "not a usable file name"
-    return f"cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__})"
+    return EvidenceProblem(path, not_a_file(mode))
 
 
 def _decode(path: Path, data: bytes) -> str:

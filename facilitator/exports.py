@@ -224,10 +224,11 @@ def _reflections(session: Session) -> list[str]:
     """What the room made of earlier actions at a follow-up: the measure, What? So what? Now what?"""
     if not session.reflections:
         return []
-    met = {True: "the measure showed it worked", False: "the measure showed it did not work", None: "not measured yet"}
+    from facilitator.engine.act import MEASURE_WORDS
+
     lines = ["## What we made of earlier actions", ""]
     for r in session.reflections:
-        lines.append(f"- {_md(r.text)}: {met[r.measure_met]}")
+        lines.append(f"- {_md(r.text)}: {MEASURE_WORDS[r.measure_met]}")
         lines += [f"  - {label} {_md(answer)}" for label, answer in (("What?", r.what), ("So what?", r.so_what), ("Now what?", r.now_what)) if answer]
     return [*lines, ""]
 

@@ -208,3 +208,38 @@ def is_read_only_error(error: OSError) -> bool:
 def writable(path: Path) -> bool:
     """Whether this process may replace `path` in its folder (and, if it exists, write it)."""
     return os.access(path.parent, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+# --- reading a file that came from outside ----------------------------------------------------
+
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+"""Flags to open a file a person named: a pipe or a terminal can never make the reader wait."""
+
+
+def not_a_file(mode: int) -> str:
+    """Why something that is not a plain file is not read, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe, not a file; only plain files are read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file; only plain files are read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file; only plain files are read"
+    return "not a plain file"
+
+
+def unreadable(path: Path, exc: Exception, *, missing: str = "no such file or folder") -> str:
+    """Why a file or folder cannot be opened, in words; `missing` says a path that is not there."""
+    code = getattr(exc, "errno", None)
+    if code == errno.ELOOP:
+        return "a link that loops back on itself"
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        if os.path.islink(path):
+            return "a link to something that does not exist"
+        return missing
+    if code in (errno.EACCES, errno.EPERM):
+        return "no permission to read it"
+    if isinstance(exc, ValueError):
+        return "not a usable file name"
+    return f"cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__})"

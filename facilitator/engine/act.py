@@ -13,6 +13,9 @@ from facilitator.engine.steps import Steps
 from facilitator.models import Action, ActionStatus, FollowUp, Reflection, SessionStatus
 from facilitator.summaries import ActionRow
 
+MEASURE_WORDS = {True: "the measure showed it worked", False: "the measure showed it did not work", None: "not measured yet"}
+"""What a follow-up reflection found about an action's measure, in words."""
+
 FOLLOW_UP_WEEKS = 4
 """The follow-up date offered at check-out: four weeks on gives actions time to show."""
 

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from facilitator.engine.act import MEASURE_WORDS
 from facilitator.models import ActionStatus, Cadence, Reflection
 from facilitator.screens.background import hand_back
 from facilitator.screens.modals import MODAL_CSS, TextModal
@@ -61,8 +62,7 @@ def follow_up_line(row: ActionRow, today: date | None = None, reflection: Reflec
         text.append("\nwe will know by: ", style="dim")
         text.append(action.measure)
     if reflection is not None:
-        met = {True: "the measure showed it worked", False: "the measure showed it did not work", None: "not measured yet"}
-        text.append(f"\nreflected: {met[reflection.measure_met]}", style="italic")
+        text.append(f"\nreflected: {MEASURE_WORDS[reflection.measure_met]}", style="italic")
         if reflection.now_what:
             text.append(" · now what: ", style="italic")
             text.append(reflection.now_what)

@@ -160,11 +160,10 @@ def change_lines(follow_up: FollowUp) -> list[Text]:
     return lines
 
 
-MEASURE_WORDS = {True: "the measure showed it worked", False: "the measure showed it did not work", None: "not measured yet"}
-
-
 def reflections_text(session: Session) -> Text | None:
     """What the room made of earlier actions at this follow-up; None when it reflected on none."""
+    from facilitator.engine.act import MEASURE_WORDS
+
     if not session.reflections:
         return None
     text = Text()
