@@ -65,12 +65,17 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+SCHEMA_CONFIG = ConfigDict(use_attribute_docstrings=True)
+"""For the models whose JSON Schema ships (decks, plans): their field docstrings become the
+descriptions an editor shows. Only for them: reading docstrings costs time at every import."""
+
+
 class Strict(BaseModel):
     """Base for every model: unknown keys are refused, assignments are validated, and every
     string passes the text gate (`facilitator.text`) on its way in, from a file, the store, a
     journal or the keyboard: stored text written before the gate existed is cleaned as it loads."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
     _keeps_lines: ClassVar[frozenset[str]] = frozenset()
     """Fields whose text may hold several lines; in every other field a line break is a space."""
 
@@ -113,6 +118,8 @@ def _gated(value: object, lines: bool) -> object:
 
 class PromptCard(Strict):
     """One card a round shows: an open question, a routine card, a perspective or a stimulus."""
+
+    model_config = SCHEMA_CONFIG
 
     id: Slug
     kind: CardKind
@@ -175,6 +182,8 @@ class PromptCard(Strict):
 class Source(Strict):
     """An article a deck's ideas come from."""
 
+    model_config = SCHEMA_CONFIG
+
     title: Line
     author: str | None = None
     year: int | None = None
@@ -182,6 +191,8 @@ class Source(Strict):
 
 class Deck(Strict):
     """A set of prompt cards about one trait of customer-centric leadership."""
+
+    model_config = SCHEMA_CONFIG
 
     _keeps_lines = frozenset({"summary"})
 
@@ -226,6 +237,8 @@ class Deck(Strict):
 class Phase(Strict):
     """One step of the agenda; warm-up and diverge phases are split into timed rounds."""
 
+    model_config = SCHEMA_CONFIG
+
     kind: PhaseKind
     minutes: Annotated[int, Field(ge=1, le=480)]
     rounds: Annotated[int, Field(ge=1, le=50)] = 1
@@ -261,6 +274,8 @@ class Phase(Strict):
 
 class Plan(Strict):
     """A session format: which phases run, how many rounds, and how long each takes."""
+
+    model_config = SCHEMA_CONFIG
 
     _keeps_lines = frozenset({"summary"})
 
