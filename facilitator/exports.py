@@ -17,13 +17,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
+from facilitator.check_out import MEASURE_WORDS, roti_line
 from facilitator.models import Action, Session
 from facilitator.routine_map import MAP_TITLE, routine_map
 from facilitator.summaries import ActionRow
 from facilitator.text import clean
 from facilitator.vocabulary import ActionStatus, Cadence
 
-CSV_COLUMNS = ["session", "date", "team", "title", "action", "status", "owner", "routine", "cadence", "due", "measure"]
+CSV_COLUMNS = [
+    "session", "date", "team", "title", "action", "status", "owner", "routine", "cadence", "due", "measure",
+    "said aloud", "customer words",
+]
+"""The last two: `yes` when the owner stated the action at the close, and the customer's words
+(as the card showed them) that sparked the ideas the action came from; a filtered action list,
+read from the index, leaves the customer's words empty."""
 HISTORY_FORMAT = "facilitator-sessions"
 HISTORY_VERSION = 1
 """The name and version of the history document, which `imports.read_sessions` reads back."""
@@ -58,6 +65,8 @@ class ActionLike(Protocol):
     def created(self) -> datetime: ...
     @property
     def closed(self) -> datetime | None: ...
+    @property
+    def committed(self) -> bool: ...
 
 
 class SessionLike(Protocol):
@@ -195,14 +204,7 @@ def markdown(session: Session, traits: Mapping[str, str] | None = None) -> str:
     Args:
         traits: deck id → trait name, for the routine map's columns; a deck not in it is named by its id.
     """
-    lines = [f"# {_md(session.title)}", "", _facts(session), ""]
-    if session.roti or session.follow_up_on is not None:
-        from facilitator.engine.act import roti_line
-
-        parts = [f"return on time invested {roti_line(session.roti)}"] if session.roti else []
-        parts += [f"follow-up on {session.follow_up_on.isoformat()}"] if session.follow_up_on else []
-        lines += ["Check-out: " + " · ".join(parts), ""]
-    lines += ["## Actions", ""]
+    lines = [f"# {_md(session.title)}", "", _facts(session), "", *_check_out(session), "## Actions", ""]
     if not session.actions:
         lines += ["No actions.", ""]
     lines += _by_routine(session.actions, "###")
@@ -220,13 +222,18 @@ def markdown(session: Session, traits: Mapping[str, str] | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _reflections(session: Session) -> list[str]:
+def _check_out(session: Session) -> list[str]:
+    """The close's return on time invested and follow-up date, as a paragraph; none when neither was given."""
+    parts = [f"return on time invested {roti_line(session.roti)}"] if session.roti else []
+    parts += [f"follow-up on {session.follow_up_on.isoformat()}"] if session.follow_up_on else []
+    return ["Check-out: " + " · ".join(parts), ""] if parts else []
+
+
+def _reflections(session: Session, level: str = "##") -> list[str]:
     """What the room made of earlier actions at a follow-up: the measure, What? So what? Now what?"""
     if not session.reflections:
         return []
-    from facilitator.engine.act import MEASURE_WORDS
-
-    lines = ["## What we made of earlier actions", ""]
+    lines = [f"{level} What we made of earlier actions", ""]
     for r in session.reflections:
         lines.append(f"- {_md(r.text)}: {MEASURE_WORDS[r.measure_met]}")
         lines += [f"  - {label} {_md(answer)}" for label, answer in (("What?", r.what), ("So what?", r.so_what), ("Now what?", r.now_what)) if answer]
@@ -257,10 +264,11 @@ def history_markdown(sessions: Sequence[Session]) -> str:
     else:
         lines += ["No sessions.", ""]
     for session in sessions:
-        lines += [f"## {_md(session.title)}", "", _facts(session), ""]
+        lines += [f"## {_md(session.title)}", "", _facts(session), "", *_check_out(session)]
         if not session.actions:
             lines += ["No actions.", ""]
         lines += _by_routine(session.actions, "###")
+        lines += _reflections(session, "###")
         if session.ideas:
             lines += [f"{_count(len(session.ideas), 'idea')}:", ""]
             lines += [f"- {_item(idea.text)}" for idea in session.ideas[:HISTORY_IDEAS]]
@@ -300,13 +308,29 @@ def _csv(pairs: Iterable[tuple[ActionLike, SessionLike]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    quotes: dict[str, dict[str, str]] = {}
     for action, session in pairs:
+        if isinstance(session, Session) and session.id not in quotes:
+            quotes[session.id] = _quotes_by_idea(session)
+        sparked = _sparked(action, quotes.get(session.id, {}))
         writer.writerow([
             _cell(session.id), _day(session.created), _cell(session.team), _cell(session.title), _cell(action.text),
             action.status.value, _cell(action.owner or ""), _cell(action.routine or ""), action.cadence.value,
             action.due.isoformat() if action.due else "", _cell(action.measure or ""),
+            "yes" if action.committed else "", _cell(sparked),
         ])
     return "\ufeff" + out.getvalue()
+
+
+def _quotes_by_idea(session: Session) -> dict[str, str]:
+    """Idea id → the customer's words on the card it was called out to, for the ideas evidence sparked."""
+    return {idea.id: said.text for said, ideas in session.customer_words() for idea in ideas}
+
+
+def _sparked(action: ActionLike, quotes: Mapping[str, str]) -> str:
+    """The customer's words behind an action's ideas, each once, in the order of its ideas."""
+    found = dict.fromkeys(quotes[i] for i in getattr(action, "source_ideas", ()) if i in quotes)
+    return " / ".join(f"“{quote}”" for quote in found)
 
 
 def _cell(text: str) -> str:

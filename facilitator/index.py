@@ -28,7 +28,7 @@ from facilitator.vocabulary import ActionStatus, Cadence, SessionStatus
 
 _SESSION_FILE = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{1,6})?\.json")
 
-SCHEMA = 4
+SCHEMA = 5
 """The index's own layout; a different number means the index is built afresh."""
 
 _TABLES = """
@@ -40,7 +40,7 @@ CREATE TABLE sessions(
     facilitator TEXT NOT NULL, plan TEXT NOT NULL, decks TEXT NOT NULL, routines TEXT NOT NULL,
     status TEXT NOT NULL, ideas INTEGER NOT NULL, clusters INTEGER NOT NULL, actions INTEGER NOT NULL,
     done INTEGER NOT NULL, open INTEGER NOT NULL, dropped INTEGER NOT NULL, damage TEXT,
-    owners TEXT NOT NULL, team_key TEXT NOT NULL);
+    owners TEXT NOT NULL, team_key TEXT NOT NULL, roti TEXT NOT NULL, follow_up_on TEXT);
 CREATE INDEX sessions_created ON sessions(created DESC, id);
 CREATE INDEX sessions_file ON sessions(file);
 CREATE INDEX sessions_team ON sessions(team_key);
@@ -48,6 +48,7 @@ CREATE TABLE actions(
     session TEXT NOT NULL, position INTEGER NOT NULL, id TEXT NOT NULL, text TEXT NOT NULL, owner TEXT,
     routine TEXT, cadence TEXT NOT NULL, due TEXT, measure TEXT, status TEXT NOT NULL,
     created_iso TEXT NOT NULL, closed_iso TEXT, owner_key TEXT NOT NULL, routine_key TEXT NOT NULL,
+    committed INTEGER NOT NULL,
     PRIMARY KEY(session, position));
 CREATE INDEX actions_id ON actions(id);
 CREATE INDEX actions_status ON actions(status, due);
@@ -58,7 +59,7 @@ CREATE TABLE skipped(file TEXT NOT NULL, message TEXT NOT NULL);
 
 _SESSION_COLUMNS = (
     "id, created_iso, updated_iso, title, team, facilitator, plan, decks, routines, status, ideas, "
-    "clusters, actions, done, open, dropped, revision, damage, owners"
+    "clusters, actions, done, open, dropped, revision, damage, owners, roti, follow_up_on"
 )
 
 
@@ -272,22 +273,23 @@ class Index:
     def _put_session(self, name: str, s: SessionSummary, actions: Sequence[ActionSummary]) -> None:
         # A session id found twice (a file copied in by hand) keeps the first file's copy listed.
         self.db.execute(
-            "INSERT OR IGNORE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 s.id, name, s.created.timestamp(), s.created.isoformat(), s.updated.isoformat(), s.revision,
                 s.title, s.team, s.facilitator, s.plan, _joined(s.decks), _joined(s.routines),
                 s.status.value, s.ideas, s.clusters, s.actions, s.done, s.open, s.dropped,
                 _joined(s.damage) if s.damage else None, _joined(s.owners), s.team.casefold(),
+                "".join(str(score) for score in s.roti), s.follow_up_on.isoformat() if s.follow_up_on else None,
             ),
         )
         self.db.executemany(
-            "INSERT OR IGNORE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     s.id, n, a.id, a.text, a.owner, a.routine, a.cadence.value,
                     a.due.isoformat() if a.due else None, a.measure, a.status.value,
                     a.created.isoformat(), a.closed.isoformat() if a.closed else None,
-                    (a.owner or "").casefold(), (a.routine or "").casefold(),
+                    (a.owner or "").casefold(), (a.routine or "").casefold(), int(a.committed),
                 )
                 for n, a in enumerate(actions)
             ],
@@ -374,7 +376,7 @@ class Index:
         matched, args = _action_filter(team, owner, routine, status, overdue_on, session)
         sql = (
             "SELECT a.id, a.session, a.text, a.owner, a.routine, a.cadence, a.due, a.measure, a.status, "
-            f"a.created_iso, a.closed_iso FROM actions a JOIN sessions s ON s.id = a.session {matched} {_ACTION_ORDER}"
+            f"a.created_iso, a.closed_iso, a.committed FROM actions a JOIN sessions s ON s.id = a.session {matched} {_ACTION_ORDER}"
         )
         found = self.db.execute(sql, args)
         sessions = {
@@ -447,22 +449,23 @@ def is_session_file(name: str) -> bool:
 
 def _session(row: Sequence[Any]) -> SessionSummary:
     (sid, created, updated, title, team, facilitator, plan, decks, routines, status, ideas, clusters,
-     actions, done, open_, dropped, revision, damage, owners) = row
+     actions, done, open_, dropped, revision, damage, owners, roti, follow_up_on) = row
     return SessionSummary(
         id=sid, created=_moment(created), updated=_moment(updated), title=title, team=team,
         facilitator=facilitator, plan=plan, decks=_split(decks), routines=_split(routines),
         status=_SESSION_STATUS[status], ideas=ideas, clusters=clusters, actions=actions, done=done,
         open=open_, dropped=dropped, revision=revision, damage=_split(damage) if damage else (),
-        owners=_split(owners),
+        owners=_split(owners), roti=tuple(int(score) for score in roti),
+        follow_up_on=date.fromisoformat(follow_up_on) if follow_up_on else None,
     )
 
 
 def _action(row: Sequence[Any]) -> ActionSummary:
-    aid, session, text, owner, routine, cadence, due, measure, status, created, closed = row
+    aid, session, text, owner, routine, cadence, due, measure, status, created, closed, committed = row
     return ActionSummary(
         id=aid, session=session, text=text, owner=owner, routine=routine, cadence=_CADENCE[cadence],
         due=date.fromisoformat(due) if due else None, measure=measure, status=_ACTION_STATUS[status],
-        created=_moment(created), closed=_moment(closed) if closed else None,
+        created=_moment(created), closed=_moment(closed) if closed else None, committed=bool(committed),
     )
 
 

@@ -57,6 +57,8 @@ class SessionPoint:
     title: str
     team: str
     tally: Tally
+    roti: tuple[int, ...] = ()
+    """The room's return on the time it invested, one score a person (empty: not asked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +198,8 @@ def progress(
         for name in session_traits[action.session]:
             _count(trait_counters, name, action.status)
     points = tuple(
-        SessionPoint(s.id, session_day(s), clean(s.title), clean(s.team), by_session[s.id].tally()) for s in chosen
+        SessionPoint(s.id, session_day(s), clean(s.title), clean(s.team), by_session[s.id].tally(), s.roti)
+        for s in chosen
     )
     return Progress(team, points, _shares(routines), _shares(trait_counters))
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from facilitator.check_out import MEASURE_WORDS, roti_line, roti_mean
 from facilitator.progress import OTHER, Progress, SessionPoint, Share, Tally, progress, rate_text, session_day, team_label
 from facilitator.summaries import ActionRow, ActionSummary, SessionSummary
 from facilitator.text import clean
@@ -122,6 +123,8 @@ def _action_row(action: Action) -> str:
     text = _e(action.text)
     if action.measure:
         text += f'<span class="measure">We will know by: {_e(action.measure)}</span>'
+    if action.committed:
+        text += '<span class="measure">Said aloud at the close</span>'
     return _row(
         [
             f"<td>{text}</td>",
@@ -200,7 +203,12 @@ def session_report(session: Session) -> str:
         facts.append(f"facilitated by {session.facilitator}")
     if session.participants:
         facts.append("with " + ", ".join(session.participants))
-    body = [f"<header><h1>{_e(session.title)}</h1>", f'<p class="meta">{_e(" · ".join(facts))}</p></header>']
+    body = [f"<header><h1>{_e(session.title)}</h1>", f'<p class="meta">{_e(" · ".join(facts))}</p>']
+    check_out = [f"return on time invested {roti_line(session.roti)}"] if session.roti else []
+    check_out += [f"follow-up on {session.follow_up_on.isoformat()}"] if session.follow_up_on else []
+    if check_out:
+        body.append(f'<p class="meta">Check-out: {_e(" · ".join(check_out))}</p>')
+    body.append("</header>")
     if session.status in NOT_AGREED:
         body.append(f'<p class="note">{_e(NOT_AGREED[session.status])}</p>')
     body.append('<section id="actions"><h2>Actions</h2>')
@@ -212,6 +220,7 @@ def session_report(session: Session) -> str:
         body.append(_table(heads, (_action_row(a) for a in actions)))
     body.append("</section>")
     body.extend(_customer_words(session))
+    body.extend(_reflections(session))
     body.append('<section id="ideas"><h2>Ideas</h2>')
     if session.ideas:
         body.extend(_idea_chains(session))
@@ -237,6 +246,22 @@ def _customer_words(session: Session) -> list[str]:
         else:
             parts.append('<p class="empty">It sparked no idea.</p>')
     parts.append("</section>")
+    return parts
+
+
+def _reflections(session: Session) -> list[str]:
+    """What the room made of earlier actions at this follow-up: the measure, What? So what? Now what?"""
+    if not session.reflections:
+        return []
+    parts = ['<section id="reflections"><h2>What we made of earlier actions</h2><ul>']
+    for r in session.reflections:
+        answers = "".join(
+            f"<li>{_e(label)} {_e(answer)}</li>"
+            for label, answer in (("What?", r.what), ("So what?", r.so_what), ("Now what?", r.now_what))
+            if answer
+        )
+        parts.append(f"<li>{_e(r.text)}: {_e(MEASURE_WORDS[r.measure_met])}" + (f"<ul>{answers}</ul>" if answers else "") + "</li>")
+    parts.append("</ul></section>")
     return parts
 
 
@@ -325,14 +350,27 @@ def _share_table(first: str, shares: Sequence[Share]) -> str:
 
 
 def _sessions_table(found: Progress) -> str:
-    """One row per session, oldest first, and the total; a Team column when every team is shown."""
+    """One row per session, oldest first, and the total; a Team column when every team is shown,
+    and the room's return on time invested when any session asked for it."""
     teams = found.team is None
+    asked = [score for p in found.sessions for score in p.roti]
     rows = [
-        _row([f'<td class="date">{_e(p.day)}</td>', f"<td>{_e(p.title)}</td>", *([f"<td>{_e(p.team or '—')}</td>"] if teams else []), *_tally_cells(p.tally)])
+        _row([
+            f'<td class="date">{_e(p.day)}</td>', f"<td>{_e(p.title)}</td>", *([f"<td>{_e(p.team or '—')}</td>"] if teams else []),
+            *_tally_cells(p.tally), *([_roti_cell(p.roti)] if asked else []),
+        ])
         for p in found.sessions
     ]
-    rows.append(_row([f'<td colspan="{3 if teams else 2}">Total</td>', *_tally_cells(found.total)], "total"))
-    return _table((("Date", ""), ("Session", ""), *([("Team", "")] if teams else []), *COUNT_HEADS), rows)
+    rows.append(_row([f'<td colspan="{3 if teams else 2}">Total</td>', *_tally_cells(found.total), *([_roti_cell(asked)] if asked else [])], "total"))
+    heads = (("Date", ""), ("Session", ""), *([("Team", "")] if teams else []), *COUNT_HEADS, *([("Return on time", "num")] if asked else []))
+    return _table(heads, rows)
+
+
+def _roti_cell(scores: Sequence[int]) -> str:
+    """The mean of 5, with how many people gave it in a tooltip; a dash when not asked."""
+    if not scores:
+        return '<td class="num">—</td>'
+    return f'<td class="num" title="{_e(roti_line(scores))}">{_e(roti_mean(scores))}</td>'
 
 
 def _open_actions(found: Progress, summaries: Iterable[SessionSummary], rows: Iterable[ActionRow | ActionSummary], today: date | None) -> str:

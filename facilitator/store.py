@@ -198,11 +198,13 @@ def summarize(session: Session, damage: Sequence[str] = ()) -> tuple[SessionSumm
         clusters=len(session.clusters), actions=len(session.actions), done=counts[ActionStatus.DONE],
         open=counts[ActionStatus.OPEN], dropped=counts[ActionStatus.DROPPED], revision=session.revision,
         damage=tuple(damage), owners=tuple(sorted({a.owner for a in session.actions if a.owner})),
+        roti=tuple(session.roti), follow_up_on=session.follow_up_on,
     )
     actions = [
         ActionSummary(
             id=a.id, session=session.id, text=a.text, owner=a.owner, routine=a.routine, cadence=a.cadence,
             due=a.due, measure=a.measure, status=a.status, created=a.created, closed=a.closed,
+            committed=a.committed,
         )
         for a in session.actions
     ]

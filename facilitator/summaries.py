@@ -41,6 +41,10 @@ class SessionSummary:
     """Fields of the stored document that could not be read, in plain words; empty when whole."""
     owners: tuple[str, ...] = ()
     """The owners of the session's actions, for type-to-filter."""
+    roti: tuple[int, ...] = ()
+    """The room's return-on-time-invested scores from the close, 1 to 5 each."""
+    follow_up_on: date | None = None
+    """When the team agreed to meet again about the actions."""
 
     @property
     def damaged(self) -> bool:
@@ -62,6 +66,8 @@ class ActionSummary:
     status: ActionStatus
     created: datetime
     closed: datetime | None = None
+    committed: bool = False
+    """Its owner said it aloud at the close."""
 
     def is_overdue(self, today: date) -> bool:
         return self.status is ActionStatus.OPEN and self.due is not None and self.due < today

@@ -168,3 +168,37 @@ def test_the_review_shows_the_customer_s_words_under_the_ideas_they_sparked(tmp_
     console = Console(width=100, record=True, color_system=None)
     console.print(entry)
     assert f"sparked by a customer: “{quote.text}”" in " ".join(console.export_text().split())
+
+
+def test_the_csv_export_names_the_customer_s_words_behind_each_action_and_who_said_it_aloud(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from facilitator.exports import actions_csv, csv_text, history_csv
+    from facilitator.models import Action
+
+    session, plan, decks = evidence_session()
+    store = Store(tmp_path / "store")
+    live = LiveSession.start(session, plan, decks, store)
+    while live.current_round is not None and live.current_round.kind is not PromptKind.EVIDENCE:
+        live.next_round()
+    quote = live.current_round
+    assert quote is not None
+    sparked = live.add_idea("Call back within a day")
+    plain = live.add_idea("Sit in on support")
+    live.session.actions = [
+        Action(id="a1", text="Call back within a day", owner="Ana", source_ideas=[sparked.id, plain.id], committed=True),
+        Action(id="a2", text="=Sit in on support", source_ideas=[]),
+    ]
+    store.save_session(live.session)
+
+    def rows(text: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+    for exported in (csv_text(live.session), history_csv([live.session])):
+        first, second = rows(exported)
+        assert first["said aloud"] == "yes" and first["customer words"] == f"“{quote.text}”"
+        assert second["said aloud"] == "" and second["customer words"] == "" and second["action"] == "'=Sit in on support"
+        assert "\x1b" not in exported
+    listed = rows(actions_csv(store.actions()))
+    assert {r["action"]: r["said aloud"] for r in listed} == {"Call back within a day": "yes", "'=Sit in on support": ""}

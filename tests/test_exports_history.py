@@ -250,3 +250,36 @@ def test_every_format_is_offered_with_its_suffix() -> None:
     assert {name: suffix for name, (suffix, _) in ACTION_LIST_FORMATS.items()} == {"md": ".md", "csv": ".csv"}
     assert HISTORY_FORMATS["md"][1](_history()) == history_markdown(_history())
     assert ACTION_LIST_FORMATS["csv"][1](_rows()) == actions_csv(_rows())
+
+
+def test_the_history_keeps_each_session_s_check_out_and_reflections_literal() -> None:
+    from facilitator.models import Reflection
+
+    sessions = _history()
+    sessions[1] = sessions[1].model_copy(update={
+        "roti": [3, 4], "follow_up_on": date(2026, 5, 4),
+        "reflections": [Reflection(action="x", session="s1", text="**Call** customers", measure_met=True, so_what="They [noticed](x)")],
+    })  # fmt: skip
+
+    text = history_markdown(sessions)
+
+    april = text.split("## April retro")[1].split("## May retro")[0]
+    assert "Check-out: return on time invested 3.5 of 5 from 2 people (1 × 3, 1 × 4) · follow-up on 2026-05-04" in april
+    assert "### What we made of earlier actions\n\n- \\*\\*Call\\*\\* customers: the measure showed it worked\n  - So what? They \\[noticed\\](x)" in april
+    assert "Check-out" not in text.split("## April retro")[0] and "What we made" not in text.split("## May retro")[1]
+
+
+def test_the_index_keeps_the_check_out_and_the_commitments_for_the_reports(tmp_path) -> None:
+    from facilitator.store import Store
+
+    session = _history()[0].model_copy(update={"roti": [5, 2, 4], "follow_up_on": date(2026, 4, 1)})
+    session.actions[0].committed = True
+    Store(tmp_path / "store").save_session(session)
+
+    store = Store(tmp_path / "store")  # read back through the index, as the reports are
+    (summary,) = store.summaries()
+    listed = {row.action.id: row.action.committed for row in store.actions()}
+
+    assert summary.roti == (5, 2, 4) and summary.follow_up_on == date(2026, 4, 1)
+    assert listed == {a.id: a is session.actions[0] for a in session.actions}
+    assert any(listed.values()) and not all(listed.values())

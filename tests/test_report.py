@@ -383,3 +383,41 @@ def test_the_report_module_loads_neither_textual_nor_pydantic() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_team_report_shows_each_session_s_return_on_time_only_when_one_was_asked() -> None:
+    import dataclasses
+
+    summaries, rows, traits = sample()
+    asked = [dataclasses.replace(s, roti=(4, 5, 3)) if s.id == "blue0002" else s for s in summaries]
+
+    plain = team_report("Blue", summaries, rows, traits)
+    page = team_report("Blue", asked, rows, traits)
+
+    assert "Return on time" not in plain
+    sessions = re.search(r'<section id="sessions">.*?</section>', page, re.DOTALL)
+    assert sessions is not None
+    cells = re.findall(r'<td class="num"(?: title="([^"]*)")?>([^<]*)</td></tr>', sessions.group())
+    assert cells == [("", "—"), ("4.0 of 5 from 3 people (1 × 3, 1 × 4, 1 × 5)", "4.0"), ("", "—"), ("4.0 of 5 from 3 people (1 × 3, 1 × 4, 1 × 5)", "4.0")]
+    assert_is_a_closed_page(page)
+
+
+def test_a_session_report_has_the_check_out_the_commitments_and_the_reflections_escaped() -> None:
+    from facilitator.models import Reflection
+
+    session = workshop(
+        roti=[5, 4], follow_up_on=date(2025, 4, 7),
+        actions=[Action(id="a1", text="Call three lost customers", owner="Ana", committed=True, created=WHEN)],
+        reflections=[Reflection(action="x1", session="old00001", text="Quote at stand-up", measure_met=False, what="<b>Skipped</b> twice", now_what="Ben leads it")],
+    )  # fmt: skip
+
+    page = session_report(session)
+
+    assert "Check-out: return on time invested 4.5 of 5 from 2 people (1 × 4, 1 × 5) · follow-up on 2025-04-07" in page
+    assert 'Call three lost customers<span class="measure">Said aloud at the close</span>' in page
+    reflections = re.search(r'<section id="reflections">.*?</section>', page, re.DOTALL)
+    assert reflections is not None
+    assert "Quote at stand-up: the measure showed it did not work" in reflections.group()
+    assert "<li>What? &lt;b&gt;Skipped&lt;/b&gt; twice</li>" in reflections.group() and "So what?" not in reflections.group()
+    assert "<li>Now what? Ben leads it</li>" in reflections.group()
+    assert_is_a_closed_page(page)

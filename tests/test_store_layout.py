@@ -386,7 +386,7 @@ def test_check_says_how_the_index_differed_and_puts_it_right(store_path: Path, t
         db.execute("UPDATE sessions SET title='Wrong' WHERE id='feb00001'")
         db.execute(
             "INSERT INTO sessions SELECT 'ghost001', file, created, created_iso, updated_iso, revision, title, team, "
-            "facilitator, plan, decks, routines, status, ideas, clusters, actions, done, open, dropped, damage, owners, team_key "
+            "facilitator, plan, decks, routines, status, ideas, clusters, actions, done, open, dropped, damage, owners, team_key, roti, follow_up_on "
             "FROM sessions WHERE id='mar00001'"
         )
     db.close()

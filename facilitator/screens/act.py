@@ -18,7 +18,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from facilitator.engine.act import FOLLOW_UP_WEEKS, parse_roti, roti_line
+from facilitator.check_out import FOLLOW_UP_WEEKS, parse_roti, roti_line
 from facilitator.models import Action, Cadence
 from facilitator.screens.modals import MODAL_CSS, ConfirmModal
 from facilitator.screens.phase import PhaseScreen

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from facilitator.engine.act import MEASURE_WORDS
+from facilitator.check_out import MEASURE_WORDS
 from facilitator.models import ActionStatus, Cadence, Reflection
 from facilitator.screens.background import hand_back
 from facilitator.screens.modals import MODAL_CSS, TextModal

@@ -21,6 +21,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from facilitator.check_out import MEASURE_WORDS, roti_line
 from facilitator.engine.countdown import format_clock
 from facilitator.models import (
     Action,
@@ -51,8 +52,6 @@ WORDS_TITLE = "The customer's own words"
 
 def check_out_line(session: Session) -> Text | None:
     """What the room said the session was worth, and when it meets again; None if not asked."""
-    from facilitator.engine.act import roti_line
-
     if not session.roti and session.follow_up_on is None:
         return None
     text = Text("Check-out: ", style="bold")
@@ -162,8 +161,6 @@ def change_lines(follow_up: FollowUp) -> list[Text]:
 
 def reflections_text(session: Session) -> Text | None:
     """What the room made of earlier actions at this follow-up; None when it reflected on none."""
-    from facilitator.engine.act import MEASURE_WORDS
-
     if not session.reflections:
         return None
     text = Text()
