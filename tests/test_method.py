@@ -1,6 +1,7 @@
 """The method's promises, kept by the draw for every shipped plan and any seed: each diverge phase
-ties the trait to at least one of the team's routines, and a warm-up loosens the room up with
-stimulus and perspective cards before it meets its routines."""
+ties the trait to at least one of the team's routines and shows every kind of card it names (a
+journey phase walks a moment of the journey), and a warm-up loosens the room up with stimulus and
+perspective cards before it meets its routines."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def test_every_diverge_phase_shows_a_routine_card_whatever_the_seed(plan_id: str
             kinds = [r.kind for r in shown[index]]
             assert PromptKind.ROUTINE in kinds, (phase.label, kinds)
             assert all(r.routine in routines for r in shown[index] if r.kind is PromptKind.ROUTINE)
+            assert {k.value for k in phase.kinds} <= {k.value for k in kinds}, (phase.label, kinds)
 
 
 @pytest.mark.parametrize("plan_id", sorted(PLANS.items))

@@ -586,20 +586,25 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
 
         The plan's `kinds` for the phase when it gives them; a warm-up without them shows
         stimulus and perspective cards, to loosen the room up before it meets its routines. A
-        diverge phase (whose kinds, if any, include routine cards) shows a routine card in its
-        last round if none of its rounds has yet, so that every diverge phase ties the trait to
-        at least one of the team's routines (the forced connection the method is about). The
-        drawer falls back to any kind when the decks have none of those asked for.
+        phase shows every kind it names by its last rounds: when as many rounds are left as named
+        kinds are still unseen, the draw asks for those alone. So a diverge phase (whose kinds, if
+        any, include routine cards) shows a routine card at the latest in its last round, tying
+        the trait to at least one of the team's routines (the forced connection the method is
+        about), and a phase that names journey cards walks at least one moment of the journey.
+        The drawer falls back to any kind when the decks have none of those asked for.
         """
         phase = self.phase
         kinds = list(phase.kinds)
         if phase.kind is PhaseKind.WARM_UP and not kinds:
             return [CardKind.STIMULUS, CardKind.PERSPECTIVE]
-        if phase.kind is PhaseKind.DIVERGE and self.session.routines and (not kinds or CardKind.ROUTINE in kinds):
-            earlier = [r for r in self.rounds_in_phase() if instead_of is None or r.index != instead_of.index]
-            last = len(earlier) + 1 >= phase.rounds
-            if last and not any(r.kind is PromptKind.ROUTINE for r in earlier):
-                return [CardKind.ROUTINE]
+        promised = [k for k in kinds if k is not CardKind.ROUTINE or self.session.routines]
+        if phase.kind is PhaseKind.DIVERGE and not kinds and self.session.routines:
+            promised = [CardKind.ROUTINE]
+        earlier = [r for r in self.rounds_in_phase() if instead_of is None or r.index != instead_of.index]
+        seen = {r.kind.value for r in earlier}
+        unseen = [k for k in promised if k.value not in seen]
+        if unseen and phase.rounds - len(earlier) <= len(unseen):
+            return unseen
         return kinds
 
     def _drawn_fields(self, instead_of: Round | None = None) -> dict[str, Any]:
