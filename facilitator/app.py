@@ -69,26 +69,6 @@ MOVE_GRACE = 2.0
 CLOSED_NOT_SAVED = "Session closed. Here is the action list."  # the banner at the top says what is not saved yet
 CLOSED_SAVING = "Session closed; saving it. Here is the action list."
 CLOSED_SAVED = "Session saved. Here is the action list."
-EVIDENCE_CARDS = 60
-"""How many of a file's customer quotes a session keeps to draw from."""
-
-
-def with_evidence(session: Session, path: Path) -> None:
-    """Read the customers' own words at `path` and give the session a sample of them to show as
-    cards (the seed chooses which, so a replayed session shows the same). Raises
-    `EvidenceProblem` with one plain line when the file cannot be used."""
-    import random
-
-    from facilitator.evidence import read_evidence, sample
-    from facilitator.models import EvidenceItem
-
-    found = read_evidence(path)
-    if session.seed is None:
-        session.seed = random.SystemRandom().randrange(1, 1_000_000)
-    session.evidence = [EvidenceItem(text=e.text, origin=e.origin) for e in sample(found.items, EVIDENCE_CARDS, session.seed)]
-    session.evidence_file = found.name
-
-
 class PracticeDropped(Exception):
     """A practice run given up before it began: the app closed while it was being set up."""
 
@@ -282,6 +262,7 @@ class FacilitatorApp(App[None]):
 
     def on_setup_screen_ready(self, message: SetupScreen.Ready) -> None:
         from facilitator.engine.live import LiveSession
+        from facilitator.evidence import with_evidence
 
         session = message.session
         plan = self.workspace.plans.get(session.plan)

@@ -263,7 +263,8 @@ def plans_preview(ws: Workspace, args: argparse.Namespace) -> int:
 
     from facilitator.draw import dealing_problem
     from facilitator.engine.live import LiveSession
-    from facilitator.models import Session
+    from facilitator.evidence import EvidenceProblem, with_evidence
+    from facilitator.models import PromptKind, Session
     from facilitator.routines import default_routines, parse_routines
     from facilitator.store import Store
     from facilitator.vocabulary import ROUND_PHASES
@@ -276,12 +277,19 @@ def plans_preview(ws: Workspace, args: argparse.Namespace) -> int:
     routines = parse_routines("\n".join(args.routine)) if args.routine else default_routines()
     if (problem := dealing_problem(plan, decks, routines)) is not None:
         raise CliError(problem)
+    session = Session(title="preview", plan=plan.id, decks=list(deck_ids), routines=routines, seed=args.seed)
+    if args.preview_evidence is not None:
+        try:
+            with_evidence(session, args.preview_evidence)
+        except EvidenceProblem as exc:
+            raise CliError(str(exc)) from None
     print(f"{plan.title} with seed {args.seed}")
     print(f"Decks: {', '.join(deck_ids)}")
     print(f"Routines: {', '.join(routines) or '-'}")
+    if session.evidence:
+        print(f"Evidence: {len(session.evidence)} of the customers' own words from {session.evidence_file}")
     with tempfile.TemporaryDirectory(prefix="facilitator-preview-") as folder:
         store = Store(Path(folder) / "store")
-        session = Session(title="preview", plan=plan.id, decks=list(deck_ids), routines=routines, seed=args.seed)
         live = LiveSession.start(session, plan, decks, store)
         shown = None
         for _ in range(10_000):  # a plan has at most 50 phases of at most 50 rounds
@@ -292,8 +300,11 @@ def plans_preview(ws: Workspace, args: argparse.Namespace) -> int:
                 print(f"\n{phase.label} ({phase.minutes} min)")
                 shown = phase.label
             if phase.kind in ROUND_PHASES and (card := live.current_round) is not None:
-                where = f"{card.deck}, " if card.deck else ""
-                print(f"  {live.round_number}. {card.text}  [{where}{card.kind.value}]")
+                if card.kind is PromptKind.EVIDENCE:
+                    print(f"  {live.round_number}. “{card.text}”  [a customer said: {card.origin or session.evidence_file}]")
+                else:
+                    where = f"{card.deck}, " if card.deck else ""
+                    print(f"  {live.round_number}. {card.text}  [{where}{card.kind.value}]")
                 live.next_round()
             else:
                 print("  (no cards: the room works with its ideas)")
@@ -698,6 +709,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--seed", type=int, required=True, help="the seed typed at set-up: the same seed shows the same cards")
     cmd.add_argument("--deck", action="append", default=[], metavar="ID", help="use this deck (again for more; default: the plan's, else every deck)")
     cmd.add_argument("--routine", action="append", default=[], metavar="NAME", help="one of the team's routines (again for more; default: your routines list)")
+    cmd.add_argument("--evidence", dest="preview_evidence", type=Path, default=None, metavar="FILE", help="customers' own words, dealt among the cards as a session with this seed would")
     cmd.set_defaults(run=plans_preview)
     cmd = plans.add_parser("paths", help="print the folders plans are read from, in order")
     cmd.set_defaults(run=folders_read, kind="plans")

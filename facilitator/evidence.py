@@ -33,9 +33,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facilitator.files import READ_FLAGS, not_a_file, unreadable
 from facilitator.text import clean
+
+if TYPE_CHECKING:
+    from facilitator.models import Session
 
 __all__ = ["Evidence", "EvidenceFile", "EvidenceProblem", "read_evidence", "sample"]
 
@@ -480,3 +484,23 @@ def _sniff(text: str) -> tuple[str, bool]:
         pass
     best = max(_SEPARATORS, key=first.count)
     return (best if first.count(best) else ","), False
+
+
+SESSION_SAMPLE = 60
+"""How many of a file's customer quotes a session keeps to draw from."""
+
+
+def with_evidence(session: Session, path: Path) -> None:
+    """Read the customers' own words at `path` and give the session a sample of them to show as
+    cards (the seed chooses which, so a replayed session shows the same). Raises
+    `EvidenceProblem` with one plain line when the file cannot be used."""
+    import random
+
+    from facilitator.models import EvidenceItem
+
+    found = read_evidence(path)
+    if session.seed is None:
+        session.seed = random.SystemRandom().randrange(1, 1_000_000)
+    chosen = sample(found.items, SESSION_SAMPLE, session.seed)
+    session.evidence = [EvidenceItem(text=e.text, origin=e.origin) for e in chosen]
+    session.evidence_file = found.name

@@ -935,6 +935,38 @@ def test_plans_preview_prints_the_cards_a_seed_will_show_and_saves_nothing(cli, 
     assert store_bytes(default_store_path()) == store_before  # the preview's store was its own
 
 
+def test_plans_preview_deals_the_customer_s_words_as_a_session_with_that_seed_would(cli, tmp_path: Path) -> None:
+    from facilitator.catalog import load_decks, load_plans
+    from facilitator.engine.live import LiveSession
+    from facilitator.evidence import with_evidence
+
+    said = tmp_path / "said.txt"
+    said.write_text("".join(f"Quote {n}: [bold]why[/bold] \x1b[31mnobody called\n" for n in range(80)), encoding="utf-8")
+    preview = cli("plans", "preview", "quick-reflection", "--seed", "11", "--routine", "one-to-ones", "--evidence", said)
+    assert preview.code == 0, preview.err
+    assert "Evidence: 60 of the customers' own words from said.txt" in preview.out
+    assert "\x1b" not in preview.out
+
+    plans, decks = load_plans(), load_decks()
+    plan = plans.get("quick-reflection")
+    session = Session(title="real", plan=plan.id, decks=list(plan.decks), routines=["one-to-ones"], seed=11)
+    with_evidence(session, said)
+    live = LiveSession.start(session, plan, [decks.get(d) for d in plan.decks], Store(tmp_path / "real.json"))
+    quoted = []
+    while not live.is_closed:
+        if live.current_round is not None:
+            if live.current_round.kind.value == "evidence":
+                quoted.append(f"“{live.current_round.text}”  [a customer said: {live.current_round.origin}]")
+            live.next_round()
+        else:
+            live.next_phase()
+    printed = [line.split(". ", 1)[1] for line in preview.out.splitlines() if "a customer said" in line]
+    assert printed == quoted and quoted and all("[bold]why[/bold]" in line for line in quoted)
+
+    missing = cli("plans", "preview", "quick-reflection", "--seed", "11", "--evidence", tmp_path / "none.txt")
+    assert missing.code == 1 and missing.out == "" and len(missing.err_lines) == 1 and "none.txt" in missing.err
+
+
 def test_a_card_may_say_where_its_idea_comes_from(cli, tmp_path: Path) -> None:
     """`source` is optional, kept through show --toml, listed by decks show, and never empty."""
     folder = tmp_path / "sourced"

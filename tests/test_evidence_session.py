@@ -8,9 +8,10 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from facilitator.app import EVIDENCE_CARDS, make_app
+from facilitator.app import make_app
 from facilitator.catalog import load_decks, load_plans
 from facilitator.engine.live import EVIDENCE_DECK, LiveSession
+from facilitator.evidence import SESSION_SAMPLE
 from facilitator.exports import markdown
 from facilitator.models import EvidenceItem, PhaseKind, PromptKind, Session
 from facilitator.screens.round import RoundScreen
@@ -98,7 +99,7 @@ async def test_set_up_reads_the_file_on_a_thread_and_the_wall_shows_a_customer_s
         await pilot.press("ctrl+s")
         await settled(pilot)
         live = app.live
-        assert live is not None and len(live.session.evidence) == EVIDENCE_CARDS
+        assert live is not None and len(live.session.evidence) == SESSION_SAMPLE
         assert live.session.evidence_file == "quotes.txt"
         for _ in range(8):
             if live.current_round is not None and live.current_round.kind is PromptKind.EVIDENCE:
