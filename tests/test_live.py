@@ -686,3 +686,18 @@ def test_mark_earlier_of_an_action_gone_since_it_was_listed_is_refused(room: Roo
     with pytest.raises(LookupError):
         live.mark_earlier(row, ActionStatus.DONE)
     assert live.session.follow_ups == []
+
+
+@pytest.mark.parametrize("width", [20, 30, 44, 60, 200])
+def test_the_compact_agenda_never_splits_the_phase_s_place(live: LiveSession, width: int) -> None:
+    """`phase 1 of 6` stays whole: when the line is too narrow it starts the second line."""
+    from rich.console import Console
+
+    from facilitator.widgets.agenda import compact_agenda_text
+
+    text = compact_agenda_text(live, width)
+    lines = [line.plain.rstrip() for line in text.wrap(Console(), width)]
+    total = len(live.plan.phases)
+
+    assert any(f"phase 1 of {total}" in line for line in lines), lines
+    assert lines[0].startswith("▶ ") and (len(lines) == 1) == (compact_agenda_text(live).cell_len <= width)

@@ -41,16 +41,19 @@ def agenda_text(live: LiveSession) -> Text:
     return text
 
 
-def compact_agenda_text(live: LiveSession) -> Text:
-    """`▶ Diverge 2/3 · phase 2 of 6 · next: Converge`, for a narrow screen; it may wrap."""
+def compact_agenda_text(live: LiveSession, width: int | None = None) -> Text:
+    """`▶ Diverge 2/3  phase 2 of 6 · next: Converge`, for a narrow screen. When it is wider than
+    `width`, the phase's place starts the second line, so that `phase 2 of 6` is never split."""
     phases = live.plan.phases
     current = min(live.session.phase, len(phases) - 1)
     text = Text()
     text.append(f"▶ {_label(live, current)}", style="bold reverse")
-    text.append(f"  phase {current + 1} of {len(phases)}")
+    place = Text(f"phase {current + 1} of {len(phases)}")
     if current + 1 < len(phases):
-        text.append(f" · next: {_label(live, current + 1)}", style="dim")
-    return text
+        place.append(f" · next: {_label(live, current + 1)}", style="dim")
+    fits = width is None or text.cell_len + 2 + place.cell_len <= width
+    text.append("  " if fits else "\n")
+    return text.append_text(place)
 
 
 class AgendaPhases(Widget):
@@ -70,7 +73,7 @@ class AgendaPhases(Widget):
         if self.live is None:
             return Text()
         full = agenda_text(self.live)
-        return full if full.cell_len <= width else compact_agenda_text(self.live)
+        return full if full.cell_len <= width else compact_agenda_text(self.live, width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(len(self._text(width).wrap(self.app.console, max(width, 1))), 1)
