@@ -444,6 +444,18 @@ async def test_a_stalled_action_gets_what_so_what_now_what_and_its_measure_check
         app.screen.query_one("#now-what").value = "Support sends one quote every Monday"
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await pilot.press("r")  # the dialog's buttons do what Esc and Ctrl+S do
+        await pilot.pause()
+        app.screen.query_one("#now-what").value = "Nothing"
+        await pilot.click("#cancel")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReflectModal) and live.session.reflections[0].now_what == "Support sends one quote every Monday"
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one("#so-what").value = "Nobody owned it"
+        await pilot.click("#keep")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReflectModal) and live.session.reflections[0].so_what == "Nobody owned it"
         text = reflections_text(live.session)
         exported = markdown(live.session)
     assert text is not None and "Now what? Support sends one quote every Monday" in text.plain

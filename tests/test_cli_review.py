@@ -221,9 +221,11 @@ def test_export_actions_csv_gives_exactly_the_matching_rows(cli, store_path: Pat
 
     assert rows == [
         {"session": "blue0001", "date": "2025-01-10", "team": "Blue", "title": "Blue January", "action": "Call three lost customers",
-         "status": "open", "owner": "Ana", "routine": "stand-up", "cadence": "weekly", "due": "2025-02-03", "measure": ""},
+         "status": "open", "owner": "Ana", "routine": "stand-up", "cadence": "weekly", "due": "2025-02-03", "measure": "",
+         "said aloud": "", "customer words": ""},
         {"session": "blue0002", "date": "2025-02-10", "team": "Blue", "title": "Blue February", "action": "Visit a store",
-         "status": "open", "owner": "Ben", "routine": "Stand-up", "cadence": "once", "due": "2025-03-01", "measure": ""},
+         "status": "open", "owner": "Ben", "routine": "Stand-up", "cadence": "once", "due": "2025-03-01", "measure": "",
+         "said aloud": "", "customer words": ""},
     ]
 
 

@@ -161,7 +161,7 @@ def test_history_csv_has_one_row_per_action_over_all_sessions_in_order() -> None
     assert rows[0] | {} == {
         "session": "s1", "date": "2026-03-02", "team": "Blue", "title": "March retro", "action": "Call three customers",
         "status": "open", "owner": "Ana", "routine": "weekly team meeting", "cadence": "weekly", "due": "2026-03-09",
-        "measure": "three calls logged",
+        "measure": "three calls logged", "said aloud": "", "customer words": "",
     }
     assert rows[2]["status"] == "dropped" and rows[2]["date"] == "2026-05-04"
 
@@ -241,6 +241,7 @@ def test_action_list_csv_has_the_same_columns_cleaned_and_formula_safe() -> None
     assert rows[0] | {} == {
         "session": "s-March retro", "date": "2026-03-02", "team": "Blue", "title": "March retro", "action": "Call three customers",
         "status": "open", "owner": "Ana", "routine": "stand-up", "cadence": "weekly", "due": "2026-03-09", "measure": "",
+        "said aloud": "", "customer words": "",
     }
     assert rows[4]["team"] == "'@team" and rows[4]["owner"] == "'+1"
 

@@ -160,6 +160,16 @@ async def in_follow_up(pilot: Pilot) -> None:
     await settled(pilot)
 
 
+async def at_reflect(pilot: Pilot) -> None:
+    """What? So what? Now what? about the second open action, the first answer typed (in markup-like text)."""
+    await in_follow_up(pilot)
+    await pilot.press("down", "r")
+    await pilot.pause()
+    await type_fast(pilot, "Quotes at [b]3 of 6[/b] stand-ups")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def in_round(pilot: Pilot) -> None:
     """The warm-up with an idea by @name, one in markup-like text, and one that builds on the first."""
     await start_session(pilot)
@@ -246,6 +256,17 @@ async def in_act(pilot: Pilot) -> None:
     assert screen.live.session.actions[0].due == date(2025, 4, 1)
 
 
+async def at_check_out(pilot: Pilot) -> None:
+    """The act state, the action said aloud, then F4 with the room's scores typed."""
+    await in_act(pilot)
+    await pilot.press("ctrl+o")
+    pilot.app.clear_notifications()  # "Said aloud by Ben." would go after a time of its own
+    await pilot.press("f4")
+    await pilot.pause()
+    await type_fast(pilot, "4 5 3")
+    await pilot.pause()
+
+
 async def at_summary(pilot: Pilot) -> None:
     """The act state with the date put right, then the session closed."""
     await in_act(pilot)
@@ -260,6 +281,7 @@ STATES: dict[str, State] = {
     "home": at_home,
     "setup": at_setup,
     "follow-up": in_follow_up,
+    "follow-up-reflect": at_reflect,
     "round": in_round,
     "round-presenter": in_presenter_view,
     "round-last-minute": in_last_minute,
@@ -269,6 +291,7 @@ STATES: dict[str, State] = {
     "converge": in_converge,
     "vote": in_vote,
     "act": in_act,
+    "act-check-out": at_check_out,
     "summary": at_summary,
 }
 

@@ -13,14 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from facilitator.check_out import FOLLOW_UP_WEEKS, parse_roti, roti_line
 from facilitator.models import Action, Cadence
-from facilitator.screens.modals import MODAL_CSS, ConfirmModal
+from facilitator.screens.modals import MODAL_CSS, ConfirmModal, KeepOrCancel
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.key_line import KeyLine
@@ -49,7 +48,7 @@ def action_line(action: Action) -> Text:
     return text
 
 
-class CheckOutModal(ModalScreen[tuple[list[int], date | None] | None]):
+class CheckOutModal(KeepOrCancel[tuple[list[int], date | None] | None]):
     """Before the close: how much the hour was worth to each person, and when the team meets
     again to follow its actions up."""
 
@@ -71,6 +70,7 @@ class CheckOutModal(ModalScreen[tuple[list[int], date | None] | None]):
             yield Label("Follow-up on (YYYY-MM-DD; empty for none)")
             yield TextInput(self.follow_up_on.isoformat(), id="follow-up-on", compact=True)
             yield Static("", id="problem")
+            yield from self.buttons()
 
     def on_mount(self) -> None:
         self.query_one("#roti", Input).focus()

@@ -17,13 +17,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Header, Input, Label, Select, SelectionList, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Input, Label, Select, SelectionList, Static
 
 from facilitator.authoring import ChangedOnDisk, DeckDraft, Refused
 from facilitator.models import CardKind, PromptCard
 from facilitator.screens.decks import WallPreviewScreen, rehearse_deck, short_path
-from facilitator.screens.modals import MODAL_CSS, PickModal
+from facilitator.screens.modals import MODAL_CSS, KeepOrCancel, PickModal
 from facilitator.vocabulary import RoutineFit
 from facilitator.widgets.key_line import KeyLine
 from facilitator.widgets.text_input import TextInput
@@ -55,7 +55,6 @@ FORM_CSS = """
 {cls} #fits-label {{ text-style: bold; margin-top: 1; }}
 {cls} SelectionList {{ height: auto; max-height: 6; }}
 {cls} #problem {{ color: $error; height: auto; margin-top: 1; }}
-{cls} .buttons {{ height: 1; margin-top: 1; }}
 """
 
 
@@ -86,7 +85,7 @@ def card_details(card: PromptCard) -> Text:
     return text
 
 
-class FormModal(ModalScreen[bool]):
+class FormModal(KeepOrCancel[bool]):
     """A dialog of fields that `apply` takes only if the deck stays valid: Ctrl+S (or Enter in a
     field) keeps them; a refusal is said under the fields, and the dialog stays open."""
 
@@ -102,20 +101,9 @@ class FormModal(ModalScreen[bool]):
     def fields(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def buttons(self) -> ComposeResult:
-        with Horizontal(classes="buttons"):
-            yield Button(Text("Cancel (Esc)"), id="cancel", compact=True)
-            yield Button(Text("Keep (Ctrl+S)"), id="keep", variant="primary", compact=True)
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_keep()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "keep":
-            self.action_keep()
-        else:
-            self.dismiss(False)
 
     def action_keep(self) -> None:
         try:

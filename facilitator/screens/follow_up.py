@@ -15,14 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from facilitator.check_out import MEASURE_WORDS
 from facilitator.models import ActionStatus, Cadence, Reflection
 from facilitator.screens.background import hand_back
-from facilitator.screens.modals import MODAL_CSS, TextModal
+from facilitator.screens.modals import MODAL_CSS, KeepOrCancel, TextModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.store import ActionRow, StaleAction
 from facilitator.widgets.agenda import AgendaBar
@@ -71,7 +70,7 @@ def follow_up_line(row: ActionRow, today: date | None = None, reflection: Reflec
     return hanging(Text(f"{MARKS[action.status]:<14}", style="bold"), text)
 
 
-class ReflectModal(ModalScreen[tuple[bool | None, str, str, str] | None]):
+class ReflectModal(KeepOrCancel[tuple[bool | None, str, str, str] | None]):
     """What the room makes of an earlier action: did its measure show it worked, and What?
     (the facts), So what? (what it means for us and the customer), Now what? (the next step)."""
 
@@ -99,6 +98,7 @@ class ReflectModal(ModalScreen[tuple[bool | None, str, str, str] | None]):
             yield TextInput(r.so_what if r else "", id="so-what", compact=True)
             yield Label("Now what? What we do next")
             yield TextInput(r.now_what if r else "", id="now-what", compact=True)
+            yield from self.buttons()
 
     def on_mount(self) -> None:
         self.query_one("#what", Input).focus()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,13 +16,39 @@ from textual.widgets.option_list import Option
 
 from facilitator.widgets.text_input import TextInput
 
+ResultT = TypeVar("ResultT")
+
 MODAL_CSS = """
 {cls} {{ align: center middle; }}
 {cls} > Vertical {{ width: 70; max-width: 90%; height: auto; border: thick $accent; background: $surface; padding: 1 2; }}
 {cls} .question {{ margin-bottom: 1; }}
 {cls} Horizontal {{ height: auto; align-horizontal: right; }}
 {cls} Button {{ margin-left: 2; }}
+{cls} .buttons {{ height: 1; margin-top: 1; }}
 """
+
+
+class KeepOrCancel(ModalScreen[ResultT]):
+    """A dialog of fields that Ctrl+S keeps and Escape cancels, with both keys on buttons: a
+    dialog covers the screen's key line, and a projector shows no mouse pointer to guess with."""
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            yield Button(Text("Cancel (Esc)"), id="cancel", compact=True)
+            yield Button(Text("Keep (Ctrl+S)"), id="keep", variant="primary", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "keep":
+            self.action_keep()
+        else:
+            self.action_cancel()
+
+    def action_keep(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss()
 
 
 class ConfirmModal(ModalScreen[bool]):
