@@ -15,6 +15,7 @@ from textual import events
 from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
 from facilitator.app import FacilitatorApp, make_app
 from facilitator.workspace import Workspace
@@ -181,12 +182,18 @@ def edit_stored_doc(store_path: Path, session_id: str, change: Callable[[dict], 
     return path.read_bytes()
 
 
+SETTLE_ROUNDS = 20
+"""Rounds of background work that `settled` waits through: one worker's answer may start another."""
+
+
 async def settled(pilot: Pilot) -> None:
     """Let the work running in the background (the store opening as the app starts, saves)
     finish and its answers reach the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(SETTLE_ROUNDS):  # an answer may start more work (a save queued behind another)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running or worker.state is WorkerState.PENDING for worker in pilot.app.workers):
+            break
     await pilot.pause()
 
 

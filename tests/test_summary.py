@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from facilitator.app import make_app
 from facilitator.models import (
@@ -253,3 +253,24 @@ def test_the_notes_say_nothing_when_no_idea_came_and_every_routine_met_a_card() 
     text = console.export_text()
     assert "Most ideas" not in text and "No card met" not in text
     assert text.splitlines()[-1].split() == ["one-to-ones", "·", "·", "1"]  # an action placed there, no idea
+
+
+async def test_a_save_that_ends_while_the_summary_is_put_together_still_changes_its_heading(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The close's save may answer after the heading is composed and before the screen counts as
+    mounted: the heading it was told last is the one the room sees."""
+    from facilitator.app import CLOSED_SAVED, CLOSED_SAVING
+    from facilitator.models import Session
+
+    composed = SummaryScreen.compose
+
+    def compose_then_hear_the_save(self: SummaryScreen):
+        yield from composed(self)
+        self.say(CLOSED_SAVED)  # the answer comes in between
+
+    monkeypatch.setattr(SummaryScreen, "compose", compose_then_hear_the_save)
+    app = make_app(Workspace(store_path=tmp_path / "store"), FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SummaryScreen(Session(title="Closed", plan="quick-reflection"), CLOSED_SAVING)
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert str(screen.query_one("#heading", Static).render()) == CLOSED_SAVED

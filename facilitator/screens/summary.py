@@ -309,8 +309,13 @@ class SummaryScreen(Screen[None]):
     def say(self, heading: str) -> None:
         """A new heading: the save that was on its way when the screen opened is done."""
         self.heading = heading
-        if self.is_mounted:
-            self.query_one("#heading", Static).update(Text(heading, style="bold reverse"))
+        for shown in self.query("#heading").results(Static):
+            shown.update(Text(heading, style="bold reverse"))
+
+    def on_mount(self) -> None:
+        # A save may end while the screen is being put together, after its heading was composed
+        # and before it counts as mounted: the heading it was told last is the one it shows.
+        self.say(self.heading)
 
     def compose(self) -> ComposeResult:
         session = self.session
