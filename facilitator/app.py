@@ -39,9 +39,10 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from facilitator.engine.live import LiveSession
+    from facilitator.join.server import RoomServer
     from facilitator.models import Deck, Plan, Session
     from facilitator.screens.actions import ActionsScreen
-    from facilitator.screens.phase import PhaseScreen
+    from facilitator.screens.phase import PhaseScreen, RoomView
     from facilitator.screens.review import ReviewScreen
     from facilitator.screens.setup import SetupScreen
     from facilitator.store import StaleSession
@@ -103,6 +104,8 @@ class FacilitatorApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit; a running session is saved and can be resumed"),
         Binding("f1", "toggle_keys", "Keys", id="keys", tooltip="Every key of this screen"),
+        Binding("f6", "toggle_room", "Room", id="room", tooltip="Open the room: participants send ideas and dots from their phones; again closes it"),
+        Binding("f7", "show_join", "Join QR", id="join-qr", tooltip="The room's QR code and code, large, while people join"),
     ]
 
     def __init__(self, workspace: Workspace, clock: Clock | None = None) -> None:
@@ -122,6 +125,9 @@ class FacilitatorApp(App[None]):
         """Why the store could not be opened: the app stops, and the command line says it."""
         self._practice: tuple[tempfile.TemporaryDirectory[str], Screen] | None = None
         """A rehearsal's throwaway store, and the screen it began on (and goes back to)."""
+        self.room: RoomServer | None = None
+        """The open room's web server, while participants can send from their phones."""
+        self._room_busy = False
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -208,9 +214,11 @@ class FacilitatorApp(App[None]):
             self._session_lock.release()
             self._session_lock = None
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self._release()
         self._end_practice()
+        if self.room is not None:  # every phone's connection ends with the app
+            await self._close_room()
 
     # --- when the program itself fails ------------------------------------------------------
 
@@ -544,6 +552,8 @@ class FacilitatorApp(App[None]):
             from facilitator.screens.review import deck_traits
 
             screen: Screen = SummaryScreen(live.session, heading, traits=deck_traits(self.workspace.decks))
+            if self.room is not None:  # the session is over: so is the room
+                self.run_worker(self._close_room(), group="room", exit_on_error=False)
             if saved:
                 self.live = None
                 self._release()
@@ -552,6 +562,7 @@ class FacilitatorApp(App[None]):
         else:
             screen = phase_screen(live.phase.kind)(live)
             screen.set_class(self.presenter, "-presenter")
+            screen.room = self._room_view()
         if push or isinstance(self.screen, HomeScreen):
             self.push_screen(screen)
         else:
@@ -627,6 +638,114 @@ class FacilitatorApp(App[None]):
             self._release()
             if isinstance(screen, SummaryScreen) and screen.heading != CLOSED_SAVED:
                 screen.say(CLOSED_SAVED)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_room":
+            return self.room is not None or (self.live is not None and not self.live.is_closed and not self.live.practice)
+        if action == "show_join":
+            return self.room is not None
+        return True
+
+    # --- the room: phones join in -----------------------------------------------------------
+
+    def _room_view(self) -> RoomView | None:
+        from facilitator.screens.phase import RoomView
+
+        room = self.room
+        return None if room is None else RoomView(room.url, room.room.code, room.room.devices)
+
+    async def action_toggle_room(self) -> None:
+        """Open the room on the address the facilitator chose (the LAN address by default), or
+        close it: every token dies and every phone's connection ends."""
+        if self._room_busy:
+            return
+        self._room_busy = True
+        try:
+            if self.room is not None:
+                await self._close_room()
+                self.notify("The room is closed: phones can no longer send.", timeout=4, markup=False)
+            elif self.live is not None and not self.live.is_closed and not self.live.practice:
+                await self._open_room()
+            elif self.live is not None and self.live.practice:
+                self.notify("A practice run has no room to open.", timeout=3, markup=False)
+            else:
+                self.notify("Start or resume a session first; the room opens for a running session.", timeout=4, markup=False)
+        finally:
+            self._room_busy = False
+
+    async def _open_room(self) -> None:
+        from facilitator.join.server import DEFAULT_PORT, RoomServer, lan_address
+        from facilitator.join.wall import LiveWall
+
+        host = self.workspace.join_host or lan_address()
+        wanted = self.workspace.join_port
+        for port in ([wanted] if wanted is not None else [DEFAULT_PORT, 0]):
+            server = RoomServer(LiveWall(lambda: self.live, self._room_changed), host=host, port=port, on_join=self._room_changed)
+            try:
+                await server.start()
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                if wanted is None and port == DEFAULT_PORT:
+                    continue  # taken by another program: any free port will do
+                self.notify(f"The room could not open on {host}:{port}: {reason}", severity="error", timeout=8, markup=False)
+                return
+            break
+        self.room = server
+        self._show_room()
+        self.action_show_join()
+
+    async def _close_room(self) -> None:
+        from facilitator.screens.join import JoinScreen
+
+        room, self.room = self.room, None
+        if room is not None:
+            await room.stop()
+        for screen in self.screen_stack:
+            if isinstance(screen, JoinScreen):
+                screen.dismiss(None)
+        self._show_room()
+
+    def action_show_join(self) -> None:
+        """The QR code and the code as large as the wall allows (the room stays open behind it)."""
+        from facilitator.screens.join import JoinScreen
+
+        room = self.room
+        if room is None or self.live is None:
+            self.notify("F6 opens the room first.", timeout=3, markup=False)
+            return
+        if isinstance(self.screen, JoinScreen):
+            self.screen.dismiss(None)
+            return
+        qr_url = f"{room.url}#{room.room.code}"  # the page joins at once with the code it carries
+        self.push_screen(JoinScreen(room.url, room.room.code, room.room.devices, self.live.session.anonymous, qr_url=qr_url))
+
+    def action_room_anonymous(self) -> None:
+        """Phones send ideas with or without names; the facilitator's choice, at any time."""
+        live = self.live
+        if live is None:
+            return
+        live.set_anonymous(not live.session.anonymous)
+        self._room_changed()
+        self.notify("Phones now send ideas without names." if live.session.anonymous else "Phones may now add a name to their ideas.", timeout=3, markup=False)
+
+    def _room_changed(self) -> None:
+        """A phone sent, joined or voted: the wall shows it once the answer is on its way."""
+        self.call_later(self._show_room, refresh=True)
+
+    def _show_room(self, refresh: bool = False) -> None:
+        from facilitator.screens.join import JoinScreen
+        from facilitator.screens.phase import PhaseScreen
+
+        if self.room is not None:
+            self.room.poke()
+        view = self._room_view()
+        for screen in self.screen_stack:
+            if isinstance(screen, PhaseScreen):
+                screen.show_room(view)
+                if refresh and screen.is_mounted and screen.live is self.live:
+                    screen.refresh_view()
+            elif isinstance(screen, JoinScreen) and view is not None:
+                screen.show_devices(view.devices)
 
     # --- app-wide commands ------------------------------------------------------------------
 
@@ -770,6 +889,9 @@ class FacilitatorApp(App[None]):
         yield SystemCommand("Actions across sessions", "Every action of every session: filter by team, owner, routine, status, overdue", self.action_actions_across_sessions)
         yield SystemCommand("Decks", "Every deck: preview it as the wall shows it, copy, write and change cards, rehearse", self.action_decks)
         yield SystemCommand("Rehearse a plan", "Run a plan with its own decks as a practice session that is not saved", self._palette_rehearse)
+        yield SystemCommand("Open or close the room", "Participants send ideas and dots from their phones, on this network (F6)", self.action_toggle_room)
+        yield SystemCommand("Show the room's QR code", "The address, code and QR code large, while people join (F7)", self.action_show_join)
+        yield SystemCommand("Phones send anonymously, or with names", "Whether a phone may add a name to its ideas", self.action_room_anonymous)
         yield SystemCommand("Pause or resume the timer", "Pause or resume the round's countdown", lambda: self._screen_action("toggle_timer"))
         yield SystemCommand("Extend the round by a minute", "Add one minute to the countdown", lambda: self._screen_action("extend"))
         yield SystemCommand("Next phase", "End this phase and go to the next one", lambda: self._screen_action("end_phase"))

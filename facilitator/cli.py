@@ -652,6 +652,13 @@ def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--new-store", action="store_true", default=empty(False), help="start on a new, empty store where a damaged one was set aside")
 
 
+def _port(raw: str) -> int:
+    """A port a room can listen on: 1 to 65535."""
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a port: give a number from 1 to 65535")
+    return int(raw)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Run associative customer-reflection workshops.")
     _global_options(parser, defaults=True)
@@ -659,6 +666,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--evidence", type=Path, default=None, metavar="FILE",
         help="customers' own words (a text file, one a line, or a CSV export) that a session shows as cards; set-up can change it",
     )
+    parser.add_argument("--join-host", metavar="ADDRESS", default=None, help="the address the room (F6) is served on; default: this machine's address on its network")
+    parser.add_argument("--join-port", metavar="PORT", type=_port, default=None, help="the room's port; default 8765, or any free one if it is taken")
     parser.set_defaults(run=open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     shared = _Parser(add_help=False)
@@ -855,6 +864,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
     ws = Workspace(deck_dirs=args.decks, plan_dirs=args.plans, new_after_damage=args.new_store)
     ws.evidence_path = getattr(args, "evidence", None)
+    ws.join_host = getattr(args, "join_host", None)
+    ws.join_port = getattr(args, "join_port", None)
     if args.store is not None:
         ws.store_path = args.store.expanduser()
     interactive = args.run is open_app and sys.stdin.isatty()

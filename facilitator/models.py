@@ -33,7 +33,7 @@ from facilitator.vocabulary import (
     SessionStatus,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the stored document format; bumped when a stored field is added or changes meaning.
 
 2: a session keeps its draft, pending choices, running clock, phase times, follow-up changes,
@@ -42,6 +42,9 @@ its voters and "move on by itself", and a revision that stops a stale window wri
 words it showed); cards of four new kinds; a session keeps the customer evidence it was run with,
 its check-out (return on time invested, follow-up date) and which actions were said aloud, and
 a follow-up's reflections on earlier actions.
+4: ideas and dots sent from participants' phones keep the device they came from (and an idea its
+sender's key, so a retry is never counted twice); ideas the facilitator hid, devices it blocked,
+and whether the room sends ideas anonymously.
 """
 
 RESERVED_DECK_ID = "customer-evidence"
@@ -337,6 +340,10 @@ class Idea(Strict):
     builds_on: str | None = None
     routine: str | None = None
     created: datetime = Field(default_factory=now)
+    device: str | None = None
+    """The phone it was sent from, when a participant sent it rather than the facilitator typed it."""
+    key: str | None = None
+    """The sender's own name for it: a phone that sends it again (no answer reached it) finds it."""
 
 
 class Cluster(Strict):
@@ -353,6 +360,8 @@ class Vote(Strict):
 
     target: str
     dots: Annotated[int, Field(ge=0)]
+    device: str | None = None
+    """The phone that placed them, each within its own budget; None: placed at the keyboard."""
 
 
 class Action(Strict):
@@ -511,6 +520,13 @@ class Session(Strict):
     follow_ups: list[FollowUp] = Field(default_factory=list)
     reflections: list[Reflection] = Field(default_factory=list)
     """What the room made of earlier actions at this follow-up (What? So what? Now what?)."""
+    hidden_ideas: list[Idea] = Field(default_factory=list)
+    """Ideas sent from phones that the facilitator took off the wall: kept, so a retry from the
+    phone is not taken as new, and shown nowhere else."""
+    blocked_devices: list[str] = Field(default_factory=list)
+    """Phones the facilitator blocked: nothing more they send is taken."""
+    anonymous: bool = False
+    """Phones send ideas without a name."""
 
     @field_validator("schema_version")
     @classmethod

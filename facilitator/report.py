@@ -151,7 +151,9 @@ def _idea_chains(session: Session) -> Iterator[str]:
             children.setdefault(parent, []).append(idea)
         else:
             roots.append(idea)
-    dots = {vote.target: vote.dots for vote in session.votes}
+    dots: dict[str, int] = {}
+    for vote in session.votes:  # the keyboard's and every phone's dots in one count
+        dots[vote.target] = dots.get(vote.target, 0) + vote.dots
     clusters = {idea_id: cluster for cluster in session.clusters for idea_id in cluster.ideas}
 
     def entry(idea: Idea) -> str:

@@ -106,3 +106,18 @@ class SessionStatus(StrEnum):
 
 
 ROUND_PHASES = (PhaseKind.WARM_UP, PhaseKind.DIVERGE)
+
+
+KIND_LABELS: dict[PromptKind, str] = {
+    PromptKind.QUESTION: "QUESTION",
+    PromptKind.ROUTINE: "ROUTINE",
+    PromptKind.PERSPECTIVE: "PERSPECTIVE",
+    PromptKind.STIMULUS: "ASSOCIATE FREELY WITH",
+    PromptKind.REVERSAL: "TURN IT ROUND",
+    PromptKind.JOB: "THE CUSTOMER'S JOB",
+    PromptKind.JOURNEY: "CUSTOMER JOURNEY",
+    PromptKind.TRY_IT: "TRY IT THIS WEEK",
+    PromptKind.EVIDENCE: "A CUSTOMER SAID",
+    PromptKind.BUILD_ON: "BUILD ON",
+}
+"""The heading of each kind of card, on the wall and on a participant's phone."""

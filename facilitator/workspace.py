@@ -34,6 +34,10 @@ class Workspace:
     """The user agreed to a new, empty store where a damaged one was set aside."""
     evidence_path: Path | None = None
     """Customer evidence named with `--evidence`: set-up offers it for the session."""
+    join_host: str | None = None
+    """The address the room is served on (`--join-host`); None: this machine's LAN address."""
+    join_port: int | None = None
+    """The room's port (`--join-port`); None: 8765, or any free port if that one is taken."""
     _loading: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
     # A part, once loaded, is kept in `__dict__` under its name, as `functools.cached_property`

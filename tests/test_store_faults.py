@@ -26,7 +26,7 @@ from facilitator.cli import main
 from facilitator.engine import events
 from facilitator.engine.live import current_sessions, recovered
 from facilitator.journal import NotAPlainFile
-from facilitator.models import Action, ActionStatus, Idea, Session, SessionStatus, Vote
+from facilitator.models import SCHEMA_VERSION, Action, ActionStatus, Idea, Session, SessionStatus, Vote
 from facilitator.salvage import plainly
 from facilitator.store import (
     Store,
@@ -716,7 +716,7 @@ def test_a_session_from_a_newer_facilitator_is_skipped_in_plain_words(store_path
 
     store.sessions()
 
-    assert store.problems == ["session n: written by a newer facilitator (schema 99, this one reads 3)"]
+    assert store.problems == [f"session n: written by a newer facilitator (schema 99, this one reads {SCHEMA_VERSION})"]
 
 
 def test_a_value_out_of_bounds_is_named_in_plain_words(store_path: Path) -> None:

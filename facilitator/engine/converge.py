@@ -111,14 +111,20 @@ class ConvergeSteps(Steps):
     def budget(self) -> int:
         return self.voter_count * self.session.dots_per_participant
 
-    def dots(self, target_id: str) -> int:
-        return next((v.dots for v in self.session.votes if v.target == target_id), 0)
+    def dots(self, target_id: str, device: str | None = None) -> int:
+        """The dots on a target from the keyboard, or from one phone."""
+        return next((v.dots for v in self.session.votes if (v.target, v.device) == (target_id, device)), 0)
+
+    def tally(self, target_id: str) -> int:
+        """Every dot on a target: the keyboard's and every phone's, in one count."""
+        return sum(v.dots for v in self.session.votes if v.target == target_id)
 
     @property
     def dots_left(self) -> int:
-        """Dots on ideas or clusters that are gone (deleted, ungrouped) go back to the room."""
+        """The keyboard's dots left. Dots on ideas or clusters that are gone (deleted, ungrouped)
+        go back to the room."""
         live_targets = {t.id for t in self.targets()}
-        return self.budget - sum(v.dots for v in self.session.votes if v.target in live_targets)
+        return self.budget - sum(v.dots for v in self.session.votes if v.device is None and v.target in live_targets)
 
     def add_dot(self, target_id: str) -> bool:
         if self.dots_left <= 0:
@@ -132,8 +138,29 @@ class ConvergeSteps(Steps):
         self._record(events.vote(target_id, self.dots(target_id) - 1), undoable=True)
         return True
 
+    def device_dots(self, device: str) -> dict[str, int]:
+        """One phone's dots on the targets still there."""
+        live_targets = {t.id for t in self.targets()}
+        return {v.target: v.dots for v in self.session.votes if v.device == device and v.target in live_targets}
+
+    def place_device_dots(self, device: str, dots: dict[str, int]) -> dict[str, int]:
+        """A phone's dots, as it now wants them: every target it names gets that many (0 takes
+        them off), within its own budget of `dots_per_participant`. Saying the same twice
+        changes nothing, so a phone may retry. Raises `ValueError` with a plain reason."""
+        live_targets = {t.id for t in self.targets()}
+        unknown = sorted(set(dots) - live_targets)
+        if unknown:
+            raise ValueError("that idea is no longer on the wall to vote for")
+        wanted = self.device_dots(device) | dots
+        if any(n < 0 for n in wanted.values()) or sum(wanted.values()) > self.session.dots_per_participant:
+            raise ValueError(f"each phone has {self.session.dots_per_participant} dots")
+        changes = [events.vote(target, n, device) for target, n in dots.items() if n != self.dots(target, device)]
+        if changes:  # one write; not the facilitator's to undo
+            self._record(changes[0], also=changes[1:])
+        return self.device_dots(device)
+
     def results(self) -> list[tuple[Target, int]]:
         """Targets by dots, most first; ties keep the order they were found in."""
-        scored = [(t, self.dots(t.id)) for t in self.targets()]
+        scored = [(t, self.tally(t.id)) for t in self.targets()]
         return sorted(scored, key=lambda pair: -pair[1])
 

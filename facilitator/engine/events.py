@@ -42,6 +42,7 @@ _KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
     "timing": ("timings", PhaseTime, "phase"),
     "follow_up": ("follow_ups", FollowUp, "action"),
     "reflection": ("reflections", Reflection, "action"),
+    "hidden_idea": ("hidden_ideas", Idea, "id"),
 }
 
 SESSION_FIELDS = {
@@ -60,6 +61,8 @@ SESSION_FIELDS = {
     "builds_on_next",
     "card_from",
     "clock",
+    "blocked_devices",
+    "anonymous",
 }
 
 
@@ -74,8 +77,12 @@ def remove(kind: str, key: str | int) -> Event:
     return {"op": "remove", "kind": kind, "key": key}
 
 
-def vote(target: str, dots: int) -> Event:
-    return {"op": "vote", "target": target, "dots": dots}
+def vote(target: str, dots: int, device: str | None = None) -> Event:
+    """`dots` on `target` from the keyboard, or from one phone (`device`)."""
+    event: Event = {"op": "vote", "target": target, "dots": dots}
+    if device is not None:
+        event["device"] = device
+    return event
 
 
 @cache
@@ -156,12 +163,14 @@ def apply(session: Session, event: Event) -> None:
         if event["kind"] == "idea" and isinstance(gone, str):
             _forget_idea(session, gone)
     elif op == "vote":
-        target, dots = event.get("target"), event.get("dots")
+        target, dots, device = event.get("target"), event.get("dots"), event.get("device")
         if not isinstance(target, str) or not isinstance(dots, int) or isinstance(dots, bool) or dots < 0:
             raise BadEvent(f"a vote needs an idea or cluster id and a whole number of dots, not {target!r}, {dots!r}")
-        others = [v for v in session.votes if v.target != target]
+        if device is not None and not isinstance(device, str):
+            raise BadEvent(f"a vote's device is an id, not {device!r}")
+        others = [v for v in session.votes if (v.target, v.device) != (target, device)]
         if dots > 0:
-            others.append(Vote(target=target, dots=dots))
+            others.append(Vote(target=target, dots=dots, device=device))
         session.votes = others
     elif op == "set":
         for name, value in _checked_fields(event.get("fields")).items():
@@ -192,8 +201,9 @@ def inverse(session: Session, event: Event) -> Event | None:
         before = next((x for x in getattr(session, attr) if getattr(x, key) == event["key"]), None)
         return put(event["kind"], before) if before else None
     if op == "vote":
-        dots = next((v.dots for v in session.votes if v.target == event["target"]), 0)
-        return vote(event["target"], dots)
+        device = event.get("device")
+        dots = next((v.dots for v in session.votes if (v.target, v.device) == (event["target"], device)), 0)
+        return vote(event["target"], dots, device)
     if op == "set":
         return set_fields(**{name: getattr(session, name) for name in event["fields"]})
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from facilitator.engine import events
 from facilitator.engine.names import fold, known_as, split_author
 from facilitator.engine.steps import Steps
-from facilitator.models import Draft, Idea
+from facilitator.models import Draft, Idea, Round
 
 
 class IdeaSteps(Steps):
@@ -29,6 +29,10 @@ class IdeaSteps(Steps):
         raise NotImplementedError
 
     def _current_prompt(self) -> str | None:
+        raise NotImplementedError
+
+    @property
+    def current_round(self) -> Round | None:
         raise NotImplementedError
 
     # --- capture ----------------------------------------------------------------------------
@@ -55,6 +59,60 @@ class IdeaSteps(Steps):
         after = events.set_fields(draft=Draft(text=draft), builds_on_next=None)
         self._record(events.put("idea", idea), also=[after], undoable=True)
         return idea
+
+    def sent_idea(self, key: str) -> Idea | None:
+        """The idea a phone sent under `key`, on the wall or hidden; None if it never arrived."""
+        for idea in (*self.session.ideas, *self.session.hidden_ideas):
+            if idea.key == key:
+                return idea
+        return None
+
+    def add_sent_idea(self, text: str, *, device: str, key: str, name: str | None = None) -> tuple[Idea, bool]:
+        """An idea a participant sent from a phone, durable in the journal before this returns
+        (unless the disk refuses: see `LiveSession.unsaved`). Sent again under the same `key`
+        (the phone heard no answer), it is the same idea, not a second one.
+
+        Returns the idea, and whether it is new. Raises `ValueError` with a plain reason when
+        the phone is blocked, no round is on, or the text is empty.
+        """
+        known = self.sent_idea(key)
+        if known is not None:
+            return known, False
+        if device in self.session.blocked_devices:
+            raise ValueError("the facilitator has blocked this phone")
+        if self.current_round is None:
+            raise ValueError("ideas are taken while a round is on")
+        body = " ".join(text.split())
+        if not body:
+            raise ValueError("the idea is empty")
+        idea = Idea(
+            text=body,
+            author=None if self.session.anonymous else (" ".join((name or "").split()) or None),
+            round=self._round_index,
+            prompt=self._current_prompt(),
+            created=self.clock.now(),
+            device=device,
+            key=key,
+        )
+        self._record(events.put("idea", idea))  # not the facilitator's to undo
+        return self.idea(idea.id), True
+
+    def hide_idea(self, idea_id: str) -> None:
+        """Take an idea off the wall (kept, so its phone cannot send it again as new)."""
+        idea = self.idea(idea_id)
+        with self._one_step():  # undone together: back on the wall, and no longer hidden
+            self._record(events.put("hidden_idea", idea), undoable=True)
+            self._record(events.remove("idea", idea_id), undoable=True)
+
+    def block_device(self, device: str) -> None:
+        """Take nothing more from this phone; what it sent stays until hidden."""
+        if device not in self.session.blocked_devices:
+            self._record(events.set_fields(blocked_devices=[*self.session.blocked_devices, device]), undoable=True)
+
+    def set_anonymous(self, anonymous: bool) -> None:
+        """Phones send ideas without names (the facilitator's choice when opening the room)."""
+        if anonymous != self.session.anonymous:
+            self._record(events.set_fields(anonymous=anonymous))
 
     def edit_idea(self, idea_id: str, text: str, *, draft: str = "") -> Idea:
         """Save an edit; the new idea's text that was put aside comes back into the box."""

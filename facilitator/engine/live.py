@@ -237,6 +237,8 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         for the disk; None saves at once, in the caller's thread (the command line, tests)."""
         self._folding = False
         self._fold_again = False
+        self.changes = 0
+        """Counts the changes applied here: a phone's page follows the session by it."""
         self._open_stopwatch()
 
     # --- starting and resuming --------------------------------------------------------------
@@ -312,6 +314,7 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         self._journal(batch, durable)
         for each in batch:
             events.apply(self.session, each)
+        self.changes += 1
 
     # --- writing, and a disk that refuses ---------------------------------------------------
 

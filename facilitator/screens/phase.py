@@ -22,6 +22,7 @@ from facilitator.engine.countdown import Countdown, CountdownState
 from facilitator.engine.live import LiveSession
 from facilitator.screens.modals import TextModal
 from facilitator.widgets.agenda import AgendaBar
+from facilitator.widgets.room_panel import RoomPanel
 from facilitator.widgets.save_banner import PracticeMark, SaveBanner
 
 SETTLE = 0.004
@@ -35,6 +36,15 @@ def seconds_to_next_change(remaining: float) -> float:
     if remaining > 0:
         return remaining - math.ceil(remaining) + 1 if remaining != math.ceil(remaining) else 1.0
     return math.ceil(-remaining) + remaining if -remaining != math.ceil(-remaining) else 1.0
+
+
+@dataclass(frozen=True)
+class RoomView:
+    """How phones join the open room, as a session screen shows it along its bottom."""
+
+    url: str
+    code: str
+    devices: int
 
 
 class PhaseScreen(Screen[None]):
@@ -73,6 +83,8 @@ class PhaseScreen(Screen[None]):
         self._rang_for: Countdown | None = live.countdown if live.countdown.overtime else None
         self._advance_when_back = False
         self._save_banner: SaveBanner | None = None
+        self.room: RoomView | None = None
+        """The open room, given by the app; None while the room is closed."""
 
     def on_mount(self) -> None:
         # Everything alive now (Textual, the catalog, the session) stays alive: keep it out of the
@@ -83,6 +95,8 @@ class PhaseScreen(Screen[None]):
             self.mount(self._save_banner)
             if self.live.practice:
                 self.mount(PracticeMark())
+            self.mount(RoomPanel(id="room-line"))
+            self.show_room(self.room)
         self.tick()
 
     def on_screen_resume(self) -> None:
@@ -90,6 +104,15 @@ class PhaseScreen(Screen[None]):
             self._advance_when_back = False
             if self.live.countdown.overtime:  # and nobody added time or paused meanwhile
                 self.post_message(self.Advance(round_only=True, by_itself=True, at=self._position))
+
+    def show_room(self, room: RoomView | None) -> None:
+        """The join line along the bottom while the room is open (the app calls this)."""
+        self.room = room
+        for panel in self.query("#room-line").results(RoomPanel):
+            if room is None:
+                panel.hide()
+            else:
+                panel.show(room.url, room.code, room.devices, large=False)
 
     # --- the clock --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from facilitator.engine.countdown import format_clock
 from facilitator.engine.live import LiveSession
 from facilitator.engine.names import fold
 from facilitator.models import Idea
+from facilitator.screens.modals import ConfirmModal
 from facilitator.screens.phase import PhaseScreen
 from facilitator.widgets.agenda import AgendaBar
 from facilitator.widgets.countdown import CountdownDisplay
@@ -43,6 +44,8 @@ class RoundScreen(PhaseScreen):
         Binding("ctrl+x", "delete", "Delete", id="delete", priority=True, tooltip="Delete the selected idea (Ctrl+Z brings it back)"),
         Binding("ctrl+y", "add_participant", "Add name", id="add-participant", priority=True, tooltip="Add the new @name to the participants"),
         Binding("ctrl+l", "keep_name", "Keep as typed", id="keep-name", priority=True, tooltip="Keep the new @name as typed, not as a participant"),
+        Binding("f8", "hide_idea", "Hide", id="hide-idea", priority=True, tooltip="Take the selected idea sent from a phone off the wall (Ctrl+Z brings it back)"),
+        Binding("f9", "block_phone", "Block phone", id="block-phone", priority=True, tooltip="Take nothing more from the phone that sent the selected idea"),
         Binding("up", "cursor(-1)", "Up", id="up", show=False, priority=True),
         Binding("down", "cursor(1)", "Down", id="down", show=False, priority=True),
         Binding("escape", "cancel_edit", "Cancel edit", id="cancel-edit", show=False),
@@ -164,6 +167,10 @@ class RoundScreen(PhaseScreen):
             return False  # here the typed idea is in the box itself
         if action == "advance":
             return True
+        if action in ("hide_idea", "block_phone"):
+            if not any(i.device for i in self.live.session.ideas):
+                return False  # no phone has sent anything: nothing to moderate
+            return self._selected_phone_idea() is not None or None
         return super().check_action(action, parameters)
 
     # --- ideas ------------------------------------------------------------------------------
@@ -233,6 +240,35 @@ class RoundScreen(PhaseScreen):
         self.live.delete_idea(selected)
         self.refresh_view()
         self.notify("Idea deleted. Ctrl+Z brings it back.", timeout=3, markup=False)
+
+    def _selected_phone_idea(self) -> Idea | None:
+        selected = self._selected()
+        idea = next((i for i in self.live.session.ideas if i.id == selected), None) if selected else None
+        return idea if idea is not None and idea.device else None
+
+    def action_hide_idea(self) -> None:
+        idea = self._selected_phone_idea()
+        if idea is None:
+            self.notify("Only an idea sent from a phone is hidden; Ctrl+X deletes a typed one.", timeout=3, markup=False)
+            return
+        self.live.hide_idea(idea.id)
+        self.refresh_view()
+        self.notify("Idea hidden: off the wall, and its phone sees so. Ctrl+Z brings it back.", timeout=3, markup=False)
+
+    def action_block_phone(self) -> None:
+        idea = self._selected_phone_idea()
+        if idea is None or idea.device is None:
+            return
+        device = idea.device
+        sent = sum(1 for i in self.live.session.ideas if i.device == device)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.live.block_device(device)
+                self.refresh_view()
+                self.notify("Phone blocked: nothing more it sends is taken. F8 hides what it sent.", timeout=4, markup=False)
+
+        self.app.push_screen(ConfirmModal(f"Block the phone that sent this idea ({sent} on the wall)? Its ideas stay until hidden."), answered)
 
     def action_build_on(self) -> None:
         if (selected := self._selected()) is None:

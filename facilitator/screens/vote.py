@@ -55,7 +55,7 @@ def dots_prefix(dots: int, width: int = 3, number: str = "") -> Text:
 def vote_line(live: LiveSession, target: Target, numbers: dict[str, int], width: int = 3) -> RenderableType:
     digits = len(str(len(numbers)))
     number = "▣".ljust(digits + 1) if target.is_cluster else f"#{numbers.get(target.id, 0)}".ljust(digits + 1)
-    return hanging(dots_prefix(live.dots(target.id), width, number), target_body(live, target, numbers))
+    return hanging(dots_prefix(live.tally(target.id), width, number), target_body(live, target, numbers))
 
 
 def voters_problem(answer: str) -> str | None:
@@ -105,7 +105,7 @@ class VoteScreen(PhaseScreen):
         live = self.live
         listing = self.query_one("#targets", OptionList)
         numbers = session_numbers(live.session.ideas)
-        width = min(max([3, *(live.dots(t.id) for t in self.targets)]), 12)
+        width = min(max([3, *(live.tally(t.id) for t in self.targets)]), 12)
         refill(listing, (Option(vote_line(live, t, numbers, width), id=t.id) for t in self.targets))
         budget = self.query_one("#budget", Static)
         if live.needs_voters:
@@ -114,9 +114,11 @@ class VoteScreen(PhaseScreen):
         else:
             left = live.dots_left
             people = live.voter_count
-            budget.update(
-                Text(f"Dots left: {left} of {live.budget}  ({people} {'person' if people == 1 else 'people'} × {live.session.dots_per_participant})", style="bold")
-            )
+            line = Text(f"Dots left: {left} of {live.budget}  ({people} {'person' if people == 1 else 'people'} × {live.session.dots_per_participant})", style="bold")
+            from_phones = sum(v.dots for v in live.session.votes if v.device is not None)
+            if from_phones:
+                line.append(f" · {from_phones} more from phones", style="bold")
+            budget.update(line)
             budget.set_class(left == 0, "-spent")
         results = Table.grid(padding=(0, 1))
         results.add_column(no_wrap=True)

@@ -12,6 +12,9 @@ from textual.widgets.option_list import Option
 from facilitator.models import Idea
 from facilitator.widgets.lists import refill
 
+SENT_MARK = "· by phone"
+"""After an idea a participant sent from a phone: the room sees it was not typed at the wall."""
+
 
 def idea_text(idea: Idea, number: int, *, builds_on: int | str | None = None, extra: str = "") -> Text:
     """One line of an idea as plain text (never markup), with its author and what it builds on
@@ -23,6 +26,8 @@ def idea_text(idea: Idea, number: int, *, builds_on: int | str | None = None, ex
     text.append(idea.text)
     if idea.author:
         text.append(f"  — {idea.author}", style="italic")
+    if idea.device:
+        text.append(f"  {SENT_MARK}", style="dim")
     if extra:
         text.append(f"  {extra}", style="dim")
     return text
@@ -104,6 +109,8 @@ class LatestIdeas(Widget):
         text.append(idea.text)
         if idea.author:
             text.append(f"  — {idea.author}", style="italic")
+        if idea.device:
+            text.append(f"  {SENT_MARK}", style="dim")
         return text
 
     def _fitting(self, width: int, rows: int) -> Text:

@@ -6,19 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from facilitator.models import PromptKind, Round
-
-KIND_LABELS = {
-    PromptKind.QUESTION: "QUESTION",
-    PromptKind.ROUTINE: "ROUTINE",
-    PromptKind.PERSPECTIVE: "PERSPECTIVE",
-    PromptKind.STIMULUS: "ASSOCIATE FREELY WITH",
-    PromptKind.REVERSAL: "TURN IT ROUND",
-    PromptKind.JOB: "THE CUSTOMER'S JOB",
-    PromptKind.JOURNEY: "CUSTOMER JOURNEY",
-    PromptKind.TRY_IT: "TRY IT THIS WEEK",
-    PromptKind.EVIDENCE: "A CUSTOMER SAID",
-    PromptKind.BUILD_ON: "BUILD ON",
-}
+from facilitator.vocabulary import KIND_LABELS
 
 
 def card_text(round_: Round) -> Text:
