@@ -127,6 +127,8 @@ class FacilitatorApp(App[None]):
         """A rehearsal's throwaway store, and the screen it began on (and goes back to)."""
         self.room: RoomServer | None = None
         """The open room's web server, while participants can send from their phones."""
+        self._room_phones: dict[str, dict[str, str]] = {}
+        """Per session, each phone's device id by its page's own id: reopening the room keeps them."""
         self._room_busy = False
 
     def on_mount(self) -> None:
@@ -674,13 +676,17 @@ class FacilitatorApp(App[None]):
             self._room_busy = False
 
     async def _open_room(self) -> None:
+        from facilitator.join.room import Room
         from facilitator.join.server import DEFAULT_PORT, RoomServer, lan_address
         from facilitator.join.wall import LiveWall
 
         host = self.workspace.join_host or lan_address()
         wanted = self.workspace.join_port
         for port in ([wanted] if wanted is not None else [DEFAULT_PORT, 0]):
-            server = RoomServer(LiveWall(lambda: self.live, self._room_changed), host=host, port=port, on_join=self._room_changed)
+            known = self._room_phones.setdefault(self.live.session.id, {}) if self.live is not None else {}
+            server = RoomServer(
+                LiveWall(lambda: self.live, self._room_changed), host=host, port=port, on_join=self._room_changed, room=Room(known=known)
+            )
             try:
                 await server.start()
             except OSError as exc:
@@ -716,8 +722,7 @@ class FacilitatorApp(App[None]):
         if isinstance(self.screen, JoinScreen):
             self.screen.dismiss(None)
             return
-        qr_url = f"{room.url}#{room.room.code}"  # the page joins at once with the code it carries
-        self.push_screen(JoinScreen(room.url, room.room.code, room.room.devices, self.live.session.anonymous, qr_url=qr_url))
+        self.push_screen(JoinScreen(room.url, room.room.code, room.room.devices, self.live.session.anonymous, qr_url=room.qr_url))
 
     def action_room_anonymous(self) -> None:
         """Phones send ideas with or without names; the facilitator's choice, at any time."""

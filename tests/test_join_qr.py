@@ -7,7 +7,7 @@ import segno
 from rich.color import Color
 from textual.app import App, ComposeResult
 
-from facilitator.join.qr import qr_rows, qr_size
+from facilitator.join.qr import qr_matrix, qr_rows, qr_size
 from facilitator.widgets.room_panel import NO_ROOM_FOR_QR, RoomPanel, spaced_code
 from tests.helpers import screen_lines
 
@@ -102,7 +102,9 @@ async def test_the_large_panel_shows_the_qr_code_the_url_the_code_and_the_phones
         await pilot.pause()
         lines = panel_lines(app)
 
-    assert lines[: len(qr_rows(url))] == [row.rstrip() for row in qr_rows(url)]
+    large = size[1] >= 50  # a wall tall enough draws each module twice the size
+    drawn = qr_rows(url, large=large)
+    assert lines[: len(drawn)] == [row.rstrip() for row in drawn]
     assert url in lines
     assert "Code K7P 2QX" in lines
     assert "3 phones joined" in lines
@@ -204,3 +206,11 @@ async def test_hide_takes_the_panel_off_the_wall() -> None:
 
         assert not panel.display and not panel.shown
         assert "K7P 2QX" not in "".join(screen_lines(app))
+
+
+def test_the_large_drawing_is_the_same_code_with_each_module_twice_as_large() -> None:
+    url = "HTTP://192.168.1.23:8765/J/K7P2QX"
+    matrix = qr_matrix(url)
+    drawn = qr_rows(url, large=True)
+    assert [[row[2 * x : 2 * x + 2] == "██" for x in range(len(row) // 2)] for row in drawn] == matrix
+    assert all(row[2 * x : 2 * x + 2] in ("██", "  ") for row in drawn for x in range(len(row) // 2))

@@ -314,3 +314,36 @@ async def _next_state(stream: aiohttp.ClientResponse) -> dict[str, Any]:
         elif line.startswith("data:") and event == "state":
             return json.loads(line.split(":", 1)[1])
     raise AssertionError("the stream ended")
+
+
+async def test_a_phone_that_joins_a_reopened_room_is_the_same_device(room: Room, clock: FakeClock) -> None:
+    """Its ideas are still its own and its dots still count against its one budget."""
+    live = room.start()
+    known: dict[str, str] = {}
+    devices = []
+    for _ in range(2):  # the room opened, closed, and opened again for the same session
+        server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(clock=clock.monotonic, known=known))
+        await server.start()
+        try:
+            async with aiohttp.ClientSession() as http:
+                phone = Phone(http, server)
+                status, body, _ = await phone.call("POST", "/api/join", {"code": server.room.code, "client": "the-same-phone-01"})
+                devices.append(body["device"])
+                phone.token = body["token"]
+                if len(devices) == 1:
+                    await phone.send("sent before the room closed", key="before-key-0001")
+                _, mine, _ = await phone.call("GET", "/api/ideas")
+        finally:
+            await server.stop()
+    assert status == 200 and devices[0] == devices[1]
+    assert [i["text"] for i in mine["ideas"]] == ["sent before the room closed"]
+
+
+async def test_an_empty_idea_is_refused_without_using_up_the_phone_s_minute(opened) -> None:
+    live, server, http = opened
+    phone = Phone(http, server)
+    await phone.join()
+    empties = [await phone.send("   \n ") for _ in range(server.limits.ideas_per_minute)]
+    sent = await phone.send("a real one")
+    assert {e[0] for e in empties} == {400} and empties[0][1]["message"] == "the idea is empty"
+    assert sent[0] == 201 and len(live.session.ideas) == 1

@@ -26,6 +26,7 @@ from facilitator.screens.act import ActScreen
 from facilitator.screens.converge import ConvergeScreen
 from facilitator.screens.follow_up import FollowUpScreen
 from facilitator.screens.home import HomeScreen
+from facilitator.screens.join import JoinScreen
 from facilitator.screens.modals import ConfirmModal
 from facilitator.screens.round import RoundScreen
 from facilitator.screens.setup import SetupScreen
@@ -184,6 +185,36 @@ async def in_round(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def in_open_room(pilot: Pilot) -> None:
+    """The round with the room just opened (F6): its address, code and QR code large over the
+    wall, one phone in. The server is real, on loopback and any free port; the port and the code
+    shown are then set to fixed ones, so that the picture is the same in every run."""
+    await in_round(pilot)
+    await pilot.press("f6")
+    await settled(pilot)
+    app = pilot.app
+    room = app.room
+    assert room is not None and isinstance(app.screen, JoinScreen)
+    room.room.join(room.room.code, "127.0.0.1")
+    room.port, room.room.code = 8765, "K7P2QX"
+    screen = app.screen
+    screen.url, screen.code, screen.qr_url = room.url, room.room.code, room.qr_url
+    app._show_room()
+    await pilot.pause()
+
+
+async def in_round_with_room(pilot: Pilot) -> None:
+    """The QR code put away (F7): the round goes on with the join line along its bottom and an
+    idea sent from a phone in its list."""
+    await in_open_room(pilot)
+    await pilot.press("f7")
+    await pilot.pause()
+    live = pilot.app.live
+    live.add_sent_idea("Ask the customer which meeting they would sit in on", device="p1a2b3c4d", key="snapshot-key-01", name="Priya")
+    pilot.app._show_room(refresh=True)
+    await pilot.pause()
+
+
 async def in_presenter_view(pilot: Pilot) -> None:
     await in_round(pilot)
     await pilot.press("f5")
@@ -284,6 +315,8 @@ STATES: dict[str, State] = {
     "follow-up-reflect": at_reflect,
     "round": in_round,
     "round-presenter": in_presenter_view,
+    "room-open": in_open_room,
+    "room-round": in_round_with_room,
     "round-last-minute": in_last_minute,
     "round-overtime": in_overtime,
     "round-high-contrast": in_high_contrast,
@@ -300,5 +333,5 @@ STATES: dict[str, State] = {
 @pytest.mark.parametrize("state", list(STATES))
 def test_screen(state: str, size: str, snap_compare, store_path: Path) -> None:
     save_earlier_sessions(store_path)
-    app = make_app(Workspace(store_path=store_path), FakeClock())
+    app = make_app(Workspace(store_path=store_path, join_host="127.0.0.1", join_port=0), FakeClock())
     assert snap_compare(app, terminal_size=SIZES[size], run_before=steady(STATES[state]))

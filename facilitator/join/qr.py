@@ -39,12 +39,20 @@ def draw_half_blocks(matrix: Sequence[Sequence[bool]]) -> list[str]:
     return ["".join(_HALF_BLOCKS[top, bottom] for top, bottom in zip(upper, lower, strict=True)) for upper, lower in zip(rows[::2], rows[1::2], strict=True)]
 
 
-def qr_rows(text: str, quiet: int = 2) -> list[str]:
-    """`text`'s QR code as lines of " ", "▀", "▄" and "█", a filled part meaning a dark module.
+def draw_full_blocks(matrix: Sequence[Sequence[bool]]) -> list[str]:
+    """Each module two columns wide and one row tall: the same square, twice as large, for a
+    wall big enough to show it, so that it scans from the back of the room."""
+    return ["".join("██" if dark else "  " for dark in row) for row in matrix]
+
+
+def qr_rows(text: str, quiet: int = 2, *, large: bool = False) -> list[str]:
+    """`text`'s QR code as lines of " ", "▀", "▄" and "█", a filled part meaning a dark module;
+    `large` draws each module as "██" (twice the size).
 
     Draw them black on white (see the module's docstring), and never wrap or cut a line.
     """
-    return draw_half_blocks(qr_matrix(text, quiet))
+    matrix = qr_matrix(text, quiet)
+    return draw_full_blocks(matrix) if large else draw_half_blocks(matrix)
 
 
 def qr_size(text: str, quiet: int = 2) -> tuple[int, int]:

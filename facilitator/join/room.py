@@ -66,8 +66,13 @@ def normal_code(typed: str) -> str:
 class Room:
     """The phones that joined one opening of the room."""
 
-    def __init__(self, limits: Limits | None = None, clock: Callable[[], float] = time.monotonic, code: str | None = None) -> None:
+    def __init__(
+        self, limits: Limits | None = None, clock: Callable[[], float] = time.monotonic, code: str | None = None, known: dict[str, str] | None = None
+    ) -> None:
         self.limits = limits or Limits()
+        self.known = {} if known is None else known
+        """Device ids by the page's own client id, kept across openings of the room for one
+        session: a phone that joins again is the same device (its ideas, its dots, its block)."""
         self.clock = clock
         self.code = code or new_code()
         self.open = True
@@ -90,10 +95,12 @@ class Room:
             return self._by_client[client]
         if self.devices >= self.limits.devices:
             raise Refused(429, f"the room is full ({self.limits.devices} phones)")
-        device = Device(id=f"p{secrets.token_hex(4)}", token=secrets.token_urlsafe(TOKEN_BYTES), client=client or None)
+        device_id = self.known.get(client or "") or f"p{secrets.token_hex(4)}"
+        device = Device(id=device_id, token=secrets.token_urlsafe(TOKEN_BYTES), client=client or None)
         self._by_token[device.token] = device
         if device.client:
             self._by_client[device.client] = device
+            self.known[device.client] = device.id
         return device
 
     def _count_join(self, address: str) -> None:

@@ -33,6 +33,7 @@ from facilitator.join.room import Device, Limits, Refused, Room
 from facilitator.join.wall import LiveWall, NotNow
 
 DEFAULT_PORT = 8765
+NAME_CHARS = 60
 HEARTBEAT_SECONDS = 15.0
 POLL_SECONDS = 1.0
 """How often an event stream looks for a change nobody announced (the clock moving a phase on)."""
@@ -96,6 +97,7 @@ class RoomServer:
         app.router.add_get("/", self._page)
         app.router.add_get("/page.js", self._page)
         app.router.add_get("/page.css", self._page)
+        app.router.add_get("/J/{code}", self._page_with_code)
         app.router.add_post("/api/join", self._join)
         app.router.add_get("/api/state", self._state)
         app.router.add_get("/api/events", self._events)
@@ -158,6 +160,18 @@ class RoomServer:
         body = resources.files("facilitator.join").joinpath(name).read_bytes()
         return web.Response(body=body, content_type=kind, charset="utf-8", headers=HEADERS)
 
+    async def _page_with_code(self, request: web.Request) -> web.Response:
+        """The page, from the QR code: its path carries the code, so a scan joins at once."""
+        body = resources.files("facilitator.join").joinpath("page.html").read_bytes()
+        return web.Response(body=body, content_type="text/html", charset="utf-8", headers=HEADERS)
+
+    @property
+    def qr_url(self) -> str:
+        """The address the QR code holds: the page with the code in its path, in capitals, which
+        a QR code stores in its compact alphanumeric mode (a smaller code on the wall); the
+        scheme and host read the same in any case."""
+        return f"{self.url.upper()}J/{self.room.code}"
+
     async def _body(self, request: web.Request) -> dict[str, Any]:
         if request.content_length is not None and request.content_length > self.limits.request_bytes:
             raise Refused(413, f"a request is at most {self.limits.request_bytes // 1024} KB")
@@ -186,7 +200,7 @@ class RoomServer:
         device = self.room.join(code, request.remote or "?", client)
         if self.room.devices != before:
             self.on_join()
-        return _json(200, {"token": device.token, "device": device.id})
+        return _json(200, {"token": device.token, "device": device.id, "limits": {"idea_chars": self.limits.idea_chars, "name_chars": NAME_CHARS}})
 
     async def _state(self, request: web.Request) -> web.Response:
         device = self._device(request)
@@ -226,6 +240,8 @@ class RoomServer:
         text, name, key = body.get("text"), body.get("name"), body.get("key")
         if not isinstance(text, str):
             raise Refused(400, "send the idea as text")
+        if not text.strip():
+            raise Refused(400, "the idea is empty")
         if name is not None and not isinstance(name, str):
             raise Refused(400, "a name is text")
         if key is None:
@@ -239,8 +255,8 @@ class RoomServer:
             raise Refused(403, "the facilitator has blocked this phone")
         if len(text) > self.limits.idea_chars:
             raise Refused(413, f"an idea is at most {self.limits.idea_chars} characters")
-        if name is not None and len(name) > 60:
-            raise Refused(413, "a name is at most 60 characters")
+        if name is not None and len(name) > NAME_CHARS:
+            raise Refused(413, f"a name is at most {NAME_CHARS} characters")
         self.room.take_idea(device)
         idea, new = self.wall.send_idea(device.id, text, name, key)
         self.poke()

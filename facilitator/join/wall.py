@@ -55,7 +55,8 @@ class LiveWall:
         """The phase, the card, what the phone may do now, and in a vote its own dots."""
         live = self._live()
         if live is None or live.is_closed:
-            return {"phase": None, "card": None, "ideas_open": False, "voting": False, "ended": True}
+            title = live.session.title if live is not None else ""
+            return {"title": title, "phase": None, "card": None, "ideas_open": False, "voting": False, "anonymous": False, "blocked": False, "ended": True}
         phase = live.phase
         card = live.current_round if phase.kind in ROUND_PHASES else None
         state: dict[str, Any] = {

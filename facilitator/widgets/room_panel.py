@@ -36,9 +36,9 @@ def phones_joined(devices: int) -> str:
     return "1 phone joined" if devices == 1 else f"{devices} phones joined"
 
 
-def qr_text(url: str) -> Text:
+def qr_text(url: str, *, large: bool = False) -> Text:
     """The QR code of `url`, one line per row, black on white; never to be wrapped."""
-    return Text("\n".join(qr_rows(url)), style=QR_STYLE, no_wrap=True, overflow="crop", end="")
+    return Text("\n".join(qr_rows(url, large=large)), style=QR_STYLE, no_wrap=True, overflow="crop", end="")
 
 
 def join_text(url: str, code: str, devices: int) -> Text:
@@ -102,6 +102,8 @@ class RoomPanel(Widget):
         self.devices = 0
         self.large = True
         self._qr: list[Text] = []
+        self._big_qr: list[Text] = []
+        """The same code with each module twice as large, for a wall with the room for it."""
         self._scanned = ""
 
     def show(self, url: str, code: str, devices: int, *, large: bool, qr: str | None = None) -> None:
@@ -112,6 +114,7 @@ class RoomPanel(Widget):
         if scanned != self._scanned:
             self._scanned = scanned
             self._qr = list(qr_text(scanned).split("\n")) if scanned else []
+            self._big_qr = list(qr_text(scanned, large=True).split("\n")) if scanned else []
         self.url, self.code, self.devices, self.large = url, clean(code), devices, large
         self.set_class(not large, "-compact")
         self.add_class("-open")
@@ -129,6 +132,9 @@ class RoomPanel(Widget):
         if not self.large:
             return wrapped(compact_text(self.url, self.code, self.devices), self.app.console, width)
         words = wrapped(join_text(self.url, self.code, self.devices), self.app.console, width)
+        big = self._big_qr
+        if big and big[0].cell_len <= width and height is not None and len(big) + 1 + len(words) <= height:
+            return [*big, Text(), *words]
         qr = self._qr
         if qr and qr[0].cell_len <= width and (height is None or len(qr) + 1 + len(words) <= height):
             return [*qr, Text(), *words]
@@ -138,7 +144,8 @@ class RoomPanel(Widget):
         if not self.large:
             return container.width
         words = join_text(self.url, self.code, self.devices).split("\n")
-        return min(max(line.cell_len for line in [*self._qr[:1], *words]), container.width)
+        big = self._big_qr[:1] if self._big_qr and len(self._big_qr) + 1 + len(words) <= container.height else []
+        return min(max(line.cell_len for line in [*big, *self._qr[:1], *words]), container.width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(width, container.height))
