@@ -34,6 +34,7 @@ async def test_f6_opens_the_room_a_phone_s_idea_lands_on_the_wall_and_f6_closes_
     app = loopback_app(store_path, clock)
     async with app.run_test(size=(120, 40)) as pilot, aiohttp.ClientSession() as http:
         await start_round(pilot)
+        await settled(pilot)  # the session is started on a thread: F6 waits for it
         await pilot.press("f6")
         await settled(pilot)
         room = app.room
@@ -77,6 +78,15 @@ async def test_f6_opens_the_room_a_phone_s_idea_lands_on_the_wall_and_f6_closes_
         with pytest.raises(aiohttp.ClientConnectionError):
             async with http.get(room.url + "api/state", headers=headers):
                 pass
+
+        await pilot.press("f6")  # a new opening: a new code, and the old token is dead
+        await settled(pilot)
+        again = app.room
+        assert again is not None and again.room.code != room.room.code
+        async with http.get(again.url + "api/state", headers=headers) as answer:
+            assert answer.status == 401
+        async with http.post(again.url + "api/join", json={"code": room.room.code}) as answer:
+            assert answer.status == 401
         ideas = app.live.session.ideas
     assert [i.device is not None for i in ideas] == [True]
 
