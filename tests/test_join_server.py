@@ -347,3 +347,16 @@ async def test_an_empty_idea_is_refused_without_using_up_the_phone_s_minute(open
     sent = await phone.send("a real one")
     assert {e[0] for e in empties} == {400} and empties[0][1]["message"] == "the idea is empty"
     assert sent[0] == 201 and len(live.session.ideas) == 1
+
+
+async def test_in_anonymous_mode_a_phone_s_name_is_not_kept(opened) -> None:
+    live, server, http = opened
+    phone = Phone(http, server)
+    await phone.join()
+    live.set_anonymous(True)
+
+    status, idea, _ = await phone.send("Quote of the week on the team page", name="Ana")
+    _, state, _ = await phone.call("GET", "/api/state")
+
+    assert status == 201 and idea["name"] is None and state["anonymous"] is True
+    assert [i.author for i in live.session.ideas] == [None]
