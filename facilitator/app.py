@@ -130,6 +130,7 @@ class FacilitatorApp(App[None]):
         self._room_phones: dict[str, dict[str, str]] = {}
         """Per session, each phone's device id by its page's own id: reopening the room keeps them."""
         self._room_busy = False
+        self._room_redraw_due = False
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -734,10 +735,14 @@ class FacilitatorApp(App[None]):
         self.notify("Phones now send ideas without names." if live.session.anonymous else "Phones may now add a name to their ideas.", timeout=3, markup=False)
 
     def _room_changed(self) -> None:
-        """A phone sent, joined or voted: the wall shows it once the answer is on its way."""
-        self.call_later(self._show_room, refresh=True)
+        """A phone sent, joined or voted: the wall shows it once the answer is on its way. Forty
+        phones sending at once redraw the wall once, not forty times."""
+        if not self._room_redraw_due:
+            self._room_redraw_due = True
+            self.call_later(self._show_room, refresh=True)
 
     def _show_room(self, refresh: bool = False) -> None:
+        self._room_redraw_due = False
         from facilitator.screens.join import JoinScreen
         from facilitator.screens.phase import PhaseScreen
 

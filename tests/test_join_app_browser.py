@@ -5,6 +5,7 @@ tally counts with the keyboard's; then the store holds the ideas and the dots.""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from playwright.async_api import Page, expect
@@ -18,6 +19,8 @@ from tests.fakes import FakeClock
 from tests.helpers import screen_text, settled
 from tests.test_app_edges import start_round
 from tests.test_join_page import WAIT, browser, phone  # noqa: F401 (fixtures)
+
+SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "images" / "room-phone.png"
 
 
 async def test_a_phone_takes_part_in_a_session_run_by_the_app(phone: Page, store_path: Path, clock: FakeClock) -> None:  # noqa: F811
@@ -44,6 +47,9 @@ async def test_a_phone_takes_part_in_a_session_run_by_the_app(phone: Page, store
             await phone.get_by_role("button", name="Send").tap()
         await expect(phone.locator("#my-ideas li")).to_have_count(2, timeout=WAIT)
         await expect(phone.locator("#my-ideas li", has_text="on the wall")).to_have_count(2, timeout=WAIT)
+        if os.environ.get("FACILITATOR_SCREENSHOTS") == "1":  # the README's picture of the page
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            await phone.screenshot(path=str(SCREENSHOT), full_page=True)
         await pilot.pause()
         assert isinstance(app.screen, RoundScreen)
         wall = screen_text(app)

@@ -41,7 +41,6 @@ ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "images" / "room-phone.png"
 WAIT = 10_000
 """Milliseconds an expectation may take: a reconnect waits a second or two before it asks again."""
 HOSTILE = "Ask <img src=x onerror=alert(1)> what <b>they</b> expected"
@@ -123,9 +122,6 @@ async def test_a_phone_joins_follows_the_session_sends_ideas_and_places_its_dots
     await expect(mine.locator(".idea-state")).to_have_text(["on the wall", "on the wall"])
     assert await page.locator("img, b, script:not([src])").count() == 0
     assert "&lt;img src=x onerror=alert(1)&gt;" in await page.locator("#idea-list").inner_html()
-    if os.environ.get("FACILITATOR_SCREENSHOTS") == "1":
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     sent = [idea for idea in live.session.ideas if idea.device]
     assert [(idea.text, idea.author) for idea in sent] == [(PLAIN, "Ana"), (HOSTILE, "Ana")]
