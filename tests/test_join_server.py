@@ -6,6 +6,7 @@ phone) refused in JSON with a message. No request reaches another session or the
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -176,9 +177,9 @@ async def test_flooding_meets_the_per_minute_limit_then_the_phone_may_send_again
     assert len(live.session.ideas) == limit + 1
 
 
-async def test_joins_are_limited_per_room_and_per_address(room: Room, clock: FakeClock) -> None:
+async def test_joins_are_limited_per_room_and_wrong_codes_per_address(room: Room, clock: FakeClock) -> None:
     live = room.start()
-    server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(Limits(devices=2, joins_per_minute=7), clock=clock.monotonic))
+    server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(Limits(devices=2, joins_per_minute=2), clock=clock.monotonic))
     await server.start()
     try:
         async with aiohttp.ClientSession() as http:
@@ -188,15 +189,17 @@ async def test_joins_are_limited_per_room_and_per_address(room: Room, clock: Fak
             ana_token = ana.token
             back = await ana.join(client="ana-phone-0001")  # the same phone joining again
             guesses = [await Phone(http, server).join("AAAAAA") for _ in range(2)]
-            flooded = await chris.call("POST", "/api/join", {"code": server.room.code})
+            guessing = await chris.call("POST", "/api/join", {"code": "BBBBBB"})
+            right = await chris.call("POST", "/api/join", {"code": server.room.code})  # no answer tells it apart
             clock.advance(61)
             later = await chris.call("POST", "/api/join", {"code": server.room.code})
     finally:
         await server.stop()
     assert joined == [200, 200, 429] and "the room is full (2 phones)" in full[1]["message"]
     assert back == 200 and ana.token == ana_token and server.room.devices == 0  # tokens died at stop
-    assert guesses == [401, 401]
-    assert flooded[0] == 429 and "too many tries" in flooded[1]["message"] and int(flooded[2]["Retry-After"]) >= 1
+    assert guesses == [401, 401]  # the right joins before did not count: only wrong codes do
+    assert guessing[0] == 429 and "too many wrong codes" in guessing[1]["message"] and int(guessing[2]["Retry-After"]) >= 1
+    assert right[0] == 429 and right[1] == guessing[1]
     assert later[0] == 429 and "full" in later[1]["message"]
 
 
@@ -347,6 +350,17 @@ async def test_an_empty_idea_is_refused_without_using_up_the_phone_s_minute(open
     sent = await phone.send("a real one")
     assert {e[0] for e in empties} == {400} and empties[0][1]["message"] == "the idea is empty"
     assert sent[0] == 201 and len(live.session.ideas) == 1
+
+
+async def test_an_idea_refused_for_the_phase_does_not_use_up_the_phone_s_minute(opened) -> None:
+    live, server, http = opened
+    phone = Phone(http, server)
+    await phone.join()
+    while live.phase.kind is not PhaseKind.CONVERGE:
+        live.next_phase()
+    refused = [await phone.send(f"late idea {n}", key=f"late-key-{n:04d}") for n in range(server.limits.ideas_per_minute)]
+    assert {r[0] for r in refused} == {409} and "round" in refused[0][1]["message"]
+    assert [d.sent for d in [server.room.device(phone.token)]] == [deque()]
 
 
 async def test_in_anonymous_mode_a_phone_s_name_is_not_kept(opened) -> None:

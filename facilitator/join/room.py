@@ -29,7 +29,9 @@ class Limits:
     """Per phone: enough for a quick room, too few to flood the wall."""
     devices: int = 60
     joins_per_minute: int = 30
-    """Per network address: a wrong code guessed at speed meets this long before it meets the code."""
+    """Wrong codes per network address: a code guessed at speed meets this long before it meets
+    the code. Only wrong tries count, so a room whose phones share one address (behind NAT) joins
+    whole; once an address is over, it waits out the minute whatever it tries."""
 
 
 class Refused(Exception):
@@ -88,8 +90,9 @@ class Room:
         """A phone with the right code gets a token; `client` finds a phone that joined before."""
         if not self.open:
             raise Refused(401, "the room is closed")
-        self._count_join(address)
+        tries = self._recent_tries(address)
         if not secrets.compare_digest(normal_code(code).encode(), self.code.encode()):
+            tries.append(self.clock())
             raise Refused(401, "that is not the room's code: check the code on the wall")
         if client and client in self._by_client:
             return self._by_client[client]
@@ -103,14 +106,15 @@ class Room:
             self.known[device.client] = device.id
         return device
 
-    def _count_join(self, address: str) -> None:
+    def _recent_tries(self, address: str) -> deque[float]:
+        """The wrong codes tried from `address` in the last minute; refused when there are too many."""
         now = self.clock()
         tries = self._joins.setdefault(address, deque())
         while tries and tries[0] <= now - 60:
             tries.popleft()
         if len(tries) >= self.limits.joins_per_minute:
-            raise Refused(429, "too many tries to join: wait a minute", retry_after=60 - (now - tries[0]))
-        tries.append(now)
+            raise Refused(429, "too many wrong codes: wait a minute", retry_after=60 - (now - tries[0]))
+        return tries
 
     def device(self, token: str | None) -> Device:
         """The phone a token belongs to; a token of another opening, or none, is refused."""

@@ -33,6 +33,8 @@ from facilitator.join.room import Device, Limits, Refused, Room
 from facilitator.join.wall import LiveWall, NotNow
 
 DEFAULT_PORT = 8765
+BACKLOG = 1024
+"""Connections waiting to be accepted (the system may cap it lower)."""
 NAME_CHARS = 60
 HEARTBEAT_SECONDS = 15.0
 POLL_SECONDS = 1.0
@@ -110,7 +112,9 @@ class RoomServer:
         """Listen on `host:port` (port 0: any free one, then `port` says which)."""
         runner = web.AppRunner(self.app(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        # Forty phones sending at once open more connections than aiohttp's default queue of 128
+        # holds; a connection the kernel drops is tried again only after 1, 3, 7 or 15 seconds.
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True, backlog=BACKLOG)
         try:
             await site.start()
         except BaseException:
@@ -258,7 +262,11 @@ class RoomServer:
         if name is not None and len(name) > NAME_CHARS:
             raise Refused(413, f"a name is at most {NAME_CHARS} characters")
         self.room.take_idea(device)
-        idea, new = self.wall.send_idea(device.id, text, name, key)
+        try:
+            idea, new = self.wall.send_idea(device.id, text, name, key)
+        except NotNow:
+            device.sent.pop()  # not taken, so not counted against the phone's minute
+            raise
         self.poke()
         return self._taken(idea, new=new)
 
