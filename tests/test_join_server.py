@@ -5,6 +5,8 @@ phone) refused in JSON with a message. No request reaches another session or the
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections import deque
 from collections.abc import AsyncIterator
@@ -374,3 +376,16 @@ async def test_in_anonymous_mode_a_phone_s_name_is_not_kept(opened) -> None:
 
     assert status == 201 and idea["name"] is None and state["anonymous"] is True
     assert [i.author for i in live.session.ideas] == [None]
+
+
+async def test_closing_the_room_ends_a_phone_s_event_stream(opened) -> None:
+    _, server, http = opened
+    phone = Phone(http, server)
+    await phone.join()
+    async with http.get(server.url + "api/events", headers={"Authorization": f"Bearer {phone.token}"}) as stream:
+        await _next_state(stream)
+        await server.stop()
+        rest = b""
+        with contextlib.suppress(aiohttp.ClientPayloadError):
+            rest = await asyncio.wait_for(stream.content.read(), timeout=10)
+    assert b"event: state" not in rest and stream.content.at_eof()
