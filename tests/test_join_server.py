@@ -389,3 +389,28 @@ async def test_closing_the_room_ends_a_phone_s_event_stream(opened) -> None:
         with contextlib.suppress(aiohttp.ClientPayloadError):
             rest = await asyncio.wait_for(stream.content.read(), timeout=10)
     assert b"event: state" not in rest and stream.content.at_eof()
+
+
+async def test_an_idea_the_disk_refuses_is_not_acknowledged_until_it_is_written(opened, room: Room, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The phone hears 503 and sends again; only once the journal holds the idea does it hear 200."""
+    import errno
+
+    live, server, http = opened
+    phone = Phone(http, server)
+    await phone.join()
+    written = live.journal.append
+
+    def refuse(*events: Any, durable: bool = True) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(live.journal, "append", refuse)
+    first = await phone.send("Call back within a day", key="disk-key-0001")
+    again = await phone.send("Call back within a day", key="disk-key-0001")
+    monkeypatch.setattr(live.journal, "append", written)
+    assert live.retry_saving()  # what the app does every few seconds while the disk refuses
+    last = await phone.send("Call back within a day", key="disk-key-0001")
+
+    assert first[0] == 503 and "not yet saved" in first[1]["message"] and int(first[2]["Retry-After"]) >= 1
+    assert again[0] == 503 and last[0] == 200 and last[1]["text"] == "Call back within a day"
+    journaled = [e["item"]["key"] for e in room.store.journal(live.session.id).events() if e.get("kind") == "idea"]
+    assert journaled == ["disk-key-0001"] and len(live.session.ideas) == 1
