@@ -197,7 +197,7 @@ async def http_path(engine: Engine, phones: int, ideas: int, timeout: float, *, 
             inside[0] += time.perf_counter() - start
 
     live.add_sent_idea = timed_add
-    limits = Limits(ideas_per_minute=100_000, joins_per_minute=100_000, devices=max(phones, 60))
+    limits = Limits(ideas_per_minute=100_000, joins_per_minute=100_000, new_devices_per_minute=100_000, devices=max(phones, 60))
     server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(limits))
     await server.start()
     before = listen_overflows()

@@ -127,8 +127,6 @@ class FacilitatorApp(App[None]):
         """A rehearsal's throwaway store, and the screen it began on (and goes back to)."""
         self.room: RoomServer | None = None
         """The open room's web server, while participants can send from their phones."""
-        self._room_phones: dict[str, dict[str, str]] = {}
-        """Per session, each phone's device id by its page's own id: reopening the room keeps them."""
         self._room_busy = False
         self._room_redraw_due = False
 
@@ -530,6 +528,7 @@ class FacilitatorApp(App[None]):
         """Another window saved this session since; nothing was written, the journal is kept."""
         self.live = None
         self._release()
+        self._close_room_soon()
         self.notify(f"{exc}. Resume it from the home screen to see the latest.", severity="error", timeout=10, markup=False)
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
@@ -555,8 +554,7 @@ class FacilitatorApp(App[None]):
             from facilitator.screens.review import deck_traits
 
             screen: Screen = SummaryScreen(live.session, heading, traits=deck_traits(self.workspace.decks))
-            if self.room is not None:  # the session is over: so is the room
-                self.run_worker(self._close_room(), group="room", exit_on_error=False)
+            self._close_room_soon()  # the session is over: so is the room
             if saved:
                 self.live = None
                 self._release()
@@ -599,6 +597,7 @@ class FacilitatorApp(App[None]):
 
     def _take_live(self, live: LiveSession) -> LiveSession:
         """A session this window now runs: its saves at phase ends go to the background."""
+        self._close_room_soon()
         live.in_background = self._in_background
         self.live = live
         return live
@@ -683,11 +682,11 @@ class FacilitatorApp(App[None]):
 
         host = self.workspace.join_host or lan_address()
         wanted = self.workspace.join_port
+        live = self.live
+        assert live is not None
         for port in ([wanted] if wanted is not None else [DEFAULT_PORT, 0]):
-            known = self._room_phones.setdefault(self.live.session.id, {}) if self.live is not None else {}
-            server = RoomServer(
-                LiveWall(lambda: self.live, self._room_changed), host=host, port=port, on_join=self._room_changed, room=Room(known=known)
-            )
+            wall = LiveWall(lambda: live if self.live is live else None, self._room_changed)  # this session's only
+            server = RoomServer(wall, host=host, port=port, on_join=self._room_changed, room=Room(salt=live.session.id))
             try:
                 await server.start()
             except OSError as exc:
@@ -697,9 +696,17 @@ class FacilitatorApp(App[None]):
                 self.notify(f"The room could not open on {host}:{port}: {reason}", severity="error", timeout=8, markup=False)
                 return
             break
+        if self.live is not live:  # the session ended while the room was opening
+            await server.stop()
+            return
         self.room = server
         self._show_room()
         self.action_show_join()
+
+    def _close_room_soon(self) -> None:
+        """The room belongs to one session: when that session is no longer this window's, it goes."""
+        if self.room is not None:
+            self.run_worker(self._close_room(), group="room", exit_on_error=False)
 
     async def _close_room(self) -> None:
         from facilitator.screens.join import JoinScreen

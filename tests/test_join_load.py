@@ -165,7 +165,7 @@ def _keys(ideas: Sequence[Idea]) -> Counter[str]:
 async def test_forty_phones_send_ten_ideas_each_at_once_and_every_one_is_taken_once(room: Room, clock: FakeClock) -> None:
     live = room.start()
     # Every phone here comes from 127.0.0.1: 40 joins a minute from one address is allowed here.
-    server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(Limits(joins_per_minute=PHONES), clock=clock.monotonic))
+    server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(Limits(joins_per_minute=PHONES, new_devices_per_minute=PHONES), clock=clock.monotonic))
     await server.start()
     phones: list[Phone] = []
     try:
@@ -309,7 +309,8 @@ def test_the_program_killed_mid_flood_keeps_every_acknowledged_idea_once(tmp_pat
 
 
 async def _send_again(live: LiveSession, sources: list[str], kept: set[str]) -> None:
-    server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0)
+    # As the app opens it after the resume: its phones are the devices they were before the kill.
+    server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(salt=live.session.id))
     await server.start()
     phones: list[Phone] = []
     try:

@@ -324,10 +324,9 @@ async def _next_state(stream: aiohttp.ClientResponse) -> dict[str, Any]:
 async def test_a_phone_that_joins_a_reopened_room_is_the_same_device(room: Room, clock: FakeClock) -> None:
     """Its ideas are still its own and its dots still count against its one budget."""
     live = room.start()
-    known: dict[str, str] = {}
     devices = []
     for _ in range(2):  # the room opened, closed, and opened again for the same session
-        server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(clock=clock.monotonic, known=known))
+        server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(clock=clock.monotonic, salt=live.session.id))
         await server.start()
         try:
             async with aiohttp.ClientSession() as http:
@@ -414,3 +413,89 @@ async def test_an_idea_the_disk_refuses_is_not_acknowledged_until_it_is_written(
     assert again[0] == 503 and last[0] == 200 and last[1]["text"] == "Call back within a day"
     journaled = [e["item"]["key"] for e in room.store.journal(live.session.id).events() if e.get("kind") == "idea"]
     assert journaled == ["disk-key-0001"] and len(live.session.ideas) == 1
+
+
+# --- a room that cannot be turned against the wall ------------------------------------------
+
+
+async def test_a_third_event_stream_from_one_phone_ends_its_oldest(opened) -> None:
+    """No token can hold more than two connections open, however many tabs or scripts use it."""
+    _, server, http = opened
+    phone = Phone(http, server)
+    await phone.join()
+    headers = {"Authorization": f"Bearer {phone.token}"}
+    streams = [await http.get(server.url + "api/events", headers=headers) for _ in range(3)]
+    try:
+        for stream in streams:
+            await _next_state(stream)
+        with contextlib.suppress(aiohttp.ClientPayloadError):
+            await asyncio.wait_for(streams[0].content.read(), timeout=10)
+        assert streams[0].content.at_eof() and not streams[1].content.at_eof() and not streams[2].content.at_eof()
+    finally:
+        for stream in streams:
+            stream.release()
+
+
+async def test_one_address_cannot_fill_the_room_with_devices(opened) -> None:
+    _, server, http = opened
+    limit = server.limits.new_devices_per_minute
+    made = [await Phone(http, server).join() for _ in range(limit + 1)]
+    again = await Phone(http, server).call("POST", "/api/join", {"code": server.room.code})
+    assert made == [200] * limit + [429] and "too many new phones" in again[1]["message"]
+
+
+def test_a_phone_is_the_same_device_in_every_opening_for_one_session_and_another_in_the_next() -> None:
+    first, second, other = JoinRoom(salt="session-a"), JoinRoom(salt="session-a"), JoinRoom(salt="session-b")
+    ids = [room.join(room.code, "10.0.0.5", client="phone-of-ana-01").id for room in (first, second, other)]
+    assert ids[0] == ids[1] != ids[2] and ids[0].startswith("p") and len(ids[0]) == 9
+    assert first.join(first.code, "10.0.0.6").id != second.join(second.code, "10.0.0.6").id  # no page id: a new device
+
+
+async def test_a_key_belongs_to_the_phone_that_sent_it(opened) -> None:
+    live, server, http = opened
+    ana, ben = Phone(http, server), Phone(http, server)
+    await ana.join(client="ana-phone-0001")
+    await ben.join(client="ben-phone-0001")
+    await ana.send("Ana's own idea", key="ana-key-000001", name="Ana")
+    status, body, _ = await ben.send("anything", key="ana-key-000001")
+    assert status == 409 and "another phone's" in body["message"] and "Ana" not in json.dumps(body)
+    assert [i.text for i in live.session.ideas] == ["Ana's own idea"]
+
+
+async def test_a_phone_idea_deleted_at_the_wall_is_hidden_so_a_resend_does_not_bring_it_back(opened) -> None:
+    live, server, http = opened
+    phone = Phone(http, server)
+    await phone.join(client="a-phone-000001")
+    _, idea, _ = await phone.send("An idea the room did not want", key="unwanted-key-01")
+    appends: list[int] = []
+    append = live.journal.append
+
+    def counted(*events: Any, durable: bool = True) -> None:
+        appends.append(len(events))
+        append(*events, durable=durable)
+
+    live.journal.append = counted  # type: ignore[method-assign]
+    live.delete_idea(idea["id"])  # Ctrl+X: for a phone's idea, the same as F8
+    resent = await phone.send("An idea the room did not want", key="unwanted-key-01")
+    live.undo()
+
+    assert appends[0] == 2  # hidden and off the wall in one write: a crash cannot keep it half
+    assert resent[0] == 200 and resent[1]["on_wall"] is False
+    assert [i.key for i in live.session.ideas] == ["unwanted-key-01"] and live.session.hidden_ideas == []
+
+
+def test_opening_the_room_raises_a_low_limit_on_open_files() -> None:
+    """A process started with 256 (macOS's default) could run out of handles for the journal."""
+    resource = pytest.importorskip("resource")
+    from facilitator.join.server import more_file_handles
+
+    before = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if before[1] != resource.RLIM_INFINITY and before[1] < 512:
+        pytest.skip("the hard limit leaves no room to raise")
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, before[1]))
+        more_file_handles()
+        raised = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, before)
+    assert raised > 256

@@ -98,3 +98,26 @@ async def test_the_room_is_not_offered_without_a_running_session(store_path: Pat
         await pilot.press("f6")
         await pilot.pause()
         assert app.room is None and "Room" not in screen_text(app)
+
+
+async def test_the_room_goes_with_its_session_when_another_window_took_it(store_path: Path, clock: FakeClock) -> None:
+    """A room is one session's: when this window loses the session, no phone can send into the next."""
+    from facilitator.store import StaleSession
+
+    app = loopback_app(store_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot, aiohttp.ClientSession() as http:
+        await start_round(pilot)
+        await settled(pilot)
+        await pilot.press("f6")
+        await settled(pilot)
+        room = app.room
+        assert room is not None
+        token = await phone_join(http, room.url, room.room.code)
+
+        app._stale(StaleSession(app.live.session.id, 3, 2))
+        await settled(pilot)
+
+        assert app.room is None
+        with pytest.raises(aiohttp.ClientConnectionError):
+            async with http.post(room.url + "api/ideas", json={"text": "meant for the first session"}, headers={"Authorization": f"Bearer {token}"}):
+                pass

@@ -100,9 +100,8 @@ class IdeaSteps(Steps):
     def hide_idea(self, idea_id: str) -> None:
         """Take an idea off the wall (kept, so its phone cannot send it again as new)."""
         idea = self.idea(idea_id)
-        with self._one_step():  # undone together: back on the wall, and no longer hidden
-            self._record(events.put("hidden_idea", idea), undoable=True)
-            self._record(events.remove("idea", idea_id), undoable=True)
+        # One write, undone whole: a crash between two writes would leave it on the wall and hidden.
+        self._record(events.put("hidden_idea", idea), also=[events.remove("idea", idea_id)], undo_all=True)
 
     def block_device(self, device: str) -> None:
         """Take nothing more from this phone; what it sent stays until hidden."""
@@ -124,7 +123,11 @@ class IdeaSteps(Steps):
         return new
 
     def delete_idea(self, idea_id: str) -> None:
-        self.idea(idea_id)
+        """An idea from a phone is hidden rather than deleted: its key is kept, so the phone
+        sending it again (it heard no answer) does not bring it back as new."""
+        if self.idea(idea_id).key:
+            self.hide_idea(idea_id)
+            return
         self._record(events.remove("idea", idea_id), undoable=True)
 
     # --- the idea box -----------------------------------------------------------------------

@@ -292,6 +292,7 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         undoable: bool = False,
         undo_key: object = None,
         durable: bool = True,
+        undo_all: bool = False,
     ) -> None:
         """Journal then apply an event, and the events `also` written with it in one write.
 
@@ -300,6 +301,8 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
             undo_key: changes in a row with the same key (keystrokes in one field) are undone as
                 one step, back to how the field was before the first of them.
             durable: fsync the journal before applying (see `Journal.append`).
+            undo_all: Ctrl+Z takes back `event` and every event in `also`, as one step (one
+                change that must reach the journal in one write, and be undone whole).
         """
         if undoable:
             repeat = undo_key is not None and undo_key == self._undo_key
@@ -311,6 +314,12 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
                 else:
                     self._undo.append([undo])
         batch = [event, *also]
+        if undo_all:  # the events touch different items, so each inverse is taken before any applies
+            whole = [undo for each in reversed(batch) if (undo := events.inverse(self.session, each)) is not None]
+            if self._group is not None:
+                self._group[:0] = whole
+            elif whole:
+                self._undo.append(whole)
         self._journal(batch, durable)
         for each in batch:
             events.apply(self.session, each)
@@ -448,8 +457,8 @@ class LiveSession(IdeaSteps, TimingSteps, ConvergeSteps, ActSteps):
         if not self._undo:
             return False
         self._undo_key = None
-        for event in self._undo.pop():
-            self._record(event)
+        first, *rest = self._undo.pop()
+        self._record(first, also=rest)  # one write: a step is undone whole or not at all
         return True
 
     @property

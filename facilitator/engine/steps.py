@@ -29,6 +29,7 @@ class Steps:
         undoable: bool = False,
         undo_key: object = None,
         durable: bool = True,
+        undo_all: bool = False,
     ) -> None:
         raise NotImplementedError
 

@@ -7,6 +7,7 @@ random secret kept only in memory: it dies with the room, and a new opening make
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from collections import deque
@@ -28,6 +29,12 @@ class Limits:
     ideas_per_minute: int = 20
     """Per phone: enough for a quick room, too few to flood the wall."""
     devices: int = 60
+    new_devices_per_minute: int = 6
+    """New phones per network address: on a room's Wi-Fi each phone has its own address, so one
+    address making many devices is a script filling the room (and multiplying its dots)."""
+    streams_per_device: int = 2
+    """Open event streams per phone: a third closes the oldest, so no token can hold the
+    process's file handles."""
     joins_per_minute: int = 30
     """Wrong codes per network address: a code guessed at speed meets this long before it meets
     the code. Only wrong tries count, so a room whose phones share one address (behind NAT) joins
@@ -68,19 +75,19 @@ def normal_code(typed: str) -> str:
 class Room:
     """The phones that joined one opening of the room."""
 
-    def __init__(
-        self, limits: Limits | None = None, clock: Callable[[], float] = time.monotonic, code: str | None = None, known: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, limits: Limits | None = None, clock: Callable[[], float] = time.monotonic, code: str | None = None, salt: str = "") -> None:
         self.limits = limits or Limits()
-        self.known = {} if known is None else known
-        """Device ids by the page's own client id, kept across openings of the room for one
-        session: a phone that joins again is the same device (its ideas, its dots, its block)."""
+        self.salt = salt
+        """Makes a phone's device id from its page's own id: the same phone is the same device in
+        every opening of the room for one session, and after the app is restarted and resumes it
+        (its ideas, its dots, its block); the app gives the session's id."""
         self.clock = clock
         self.code = code or new_code()
         self.open = True
         self._by_token: dict[str, Device] = {}
         self._by_client: dict[str, Device] = {}
         self._joins: dict[str, deque[float]] = {}
+        self._made: dict[str, deque[float]] = {}
 
     @property
     def devices(self) -> int:
@@ -98,20 +105,34 @@ class Room:
             return self._by_client[client]
         if self.devices >= self.limits.devices:
             raise Refused(429, f"the room is full ({self.limits.devices} phones)")
-        device_id = self.known.get(client or "") or f"p{secrets.token_hex(4)}"
-        device = Device(id=device_id, token=secrets.token_urlsafe(TOKEN_BYTES), client=client or None)
+        made = self._recent(self._made, address)
+        if len(made) >= self.limits.new_devices_per_minute:
+            raise Refused(429, "too many new phones from one address: wait a minute", retry_after=60 - (self.clock() - made[0]))
+        made.append(self.clock())
+        device = Device(id=self.device_id(client), token=secrets.token_urlsafe(TOKEN_BYTES), client=client or None)
         self._by_token[device.token] = device
         if device.client:
             self._by_client[device.client] = device
-            self.known[device.client] = device.id
         return device
+
+    def device_id(self, client: str | None) -> str:
+        """`p` and eight hex digits: from the page's own id when it gave one, else new."""
+        if not client:
+            return f"p{secrets.token_hex(4)}"
+        return "p" + hashlib.blake2s(f"{self.salt}\x1f{client}".encode(), digest_size=4).hexdigest()
+
+    def _recent(self, log: dict[str, deque[float]], address: str) -> deque[float]:
+        """`address`'s entries in `log` from the last minute."""
+        now = self.clock()
+        entries = log.setdefault(address, deque())
+        while entries and entries[0] <= now - 60:
+            entries.popleft()
+        return entries
 
     def _recent_tries(self, address: str) -> deque[float]:
         """The wrong codes tried from `address` in the last minute; refused when there are too many."""
         now = self.clock()
-        tries = self._joins.setdefault(address, deque())
-        while tries and tries[0] <= now - 60:
-            tries.popleft()
+        tries = self._recent(self._joins, address)
         if len(tries) >= self.limits.joins_per_minute:
             raise Refused(429, "too many wrong codes: wait a minute", retry_after=60 - (now - tries[0]))
         return tries

@@ -35,6 +35,8 @@ from facilitator.join.wall import LiveWall, NotNow
 DEFAULT_PORT = 8765
 BACKLOG = 1024
 """Connections waiting to be accepted (the system may cap it lower)."""
+KEEPALIVE_SECONDS = 15.0
+"""An idle connection between requests is closed after this: a phone opens another when it needs one."""
 NAME_CHARS = 60
 HEARTBEAT_SECONDS = 15.0
 POLL_SECONDS = 1.0
@@ -64,6 +66,21 @@ def lan_address() -> str:
     return "127.0.0.1"
 
 
+def more_file_handles(wanted: int = 4096) -> None:
+    """Raise this process's soft limit on open files towards `wanted` (within the hard limit):
+    every phone's connection is a file handle, and so is the journal the wall writes ideas to;
+    macOS starts programs with 256. Where the system has no such limit, nothing changes."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
 def _json(status: int, body: dict[str, Any], retry_after: float | None = None) -> web.Response:
     headers = {**HEADERS}
     if retry_after is not None:
@@ -88,6 +105,8 @@ class RoomServer:
         self._runner: web.AppRunner | None = None
         self._tick = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._streams: dict[str, list[asyncio.Event]] = {}
+        """Each phone's open event streams, oldest first: setting one's event ends it."""
 
     @property
     def url(self) -> str:
@@ -110,11 +129,14 @@ class RoomServer:
 
     async def start(self) -> None:
         """Listen on `host:port` (port 0: any free one, then `port` says which)."""
-        runner = web.AppRunner(self.app(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        more_file_handles()
+        runner = web.AppRunner(self.app(), access_log=None, handle_signals=False, shutdown_timeout=1.0, keepalive_timeout=KEEPALIVE_SECONDS)
         await runner.setup()
         # Forty phones sending at once open more connections than aiohttp's default queue of 128
         # holds; a connection the kernel drops is tried again only after 1, 3, 7 or 15 seconds.
-        site = web.TCPSite(runner, self.host, self.port, reuse_address=True, backlog=BACKLOG)
+        # The system's own choice of address reuse: on Windows an explicit SO_REUSEADDR would let a
+        # second window listen on the same port, and phones reach whichever answers.
+        site = web.TCPSite(runner, self.host, self.port, backlog=BACKLOG)
         try:
             await site.start()
         except BaseException:
@@ -214,12 +236,26 @@ class RoomServer:
         """The state as server-sent events: at once, then on every change, with a comment now and
         then so that proxies and phones keep the connection open."""
         device = self._device(request)
+        ended = asyncio.Event()
+        open_streams = self._streams.setdefault(device.id, [])
+        open_streams.append(ended)
+        while len(open_streams) > self.limits.streams_per_device:
+            open_streams.pop(0).set()  # the oldest (a page left open in another tab) makes room
+            self.poke()
         response = web.StreamResponse(headers={**HEADERS, "Content-Type": "text/event-stream", "X-Accel-Buffering": "no"})
-        await response.prepare(request)
+        try:
+            await response.prepare(request)
+            await self._stream(device, response, ended)
+        finally:
+            if ended in open_streams:
+                open_streams.remove(ended)
+        return response
+
+    async def _stream(self, device: Device, response: web.StreamResponse, ended: asyncio.Event) -> None:
         shown: object = None
         quiet = 0.0
         with contextlib.suppress(ConnectionError, asyncio.CancelledError):
-            while self.room.open and not self._stopping.is_set():
+            while self.room.open and not self._stopping.is_set() and not ended.is_set():
                 try:
                     self.room.device(device.token)
                 except Refused:
@@ -236,7 +272,6 @@ class RoomServer:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(tick.wait(), POLL_SECONDS)
                 quiet += POLL_SECONDS
-        return response
 
     async def _send_idea(self, request: web.Request) -> web.Response:
         device = self._device(request)
@@ -254,7 +289,9 @@ class RoomServer:
             raise Refused(400, "an idea's key is 8 to 64 letters, digits, - or _")
         known = self.wall.known_idea(key)
         if known is not None:  # sent again: the first answer did not reach the phone
-            return self._taken(known, new=False)
+            if known["device"] != device.id:
+                raise Refused(409, "that key is another phone's: make a new one for each idea")
+            return self._taken({k: v for k, v in known.items() if k != "device"}, new=False)
         if self.wall.blocked(device.id):
             raise Refused(403, "the facilitator has blocked this phone")
         if len(text) > self.limits.idea_chars:

@@ -97,10 +97,11 @@ class LiveWall:
         return self._seen(live, idea), new
 
     def known_idea(self, key: str) -> dict[str, Any] | None:
-        """An idea already taken under `key` (a phone sending again), as the phone sees it."""
+        """An idea already taken under `key` (a phone sending again), as the phone sees it, with
+        the device that sent it (for the server's check, not for the phone)."""
         live = self._live()
         idea = live.sent_idea(key) if live is not None else None
-        return None if live is None or idea is None else self._seen(live, idea)
+        return None if live is None or idea is None else {**self._seen(live, idea), "device": idea.device}
 
     def ideas_of(self, device: str) -> list[dict[str, Any]]:
         """The ideas this phone sent, oldest first, and whether each is on the wall."""
