@@ -10,15 +10,17 @@ import contextlib
 import json
 from collections import deque
 from collections.abc import AsyncIterator
+from importlib import resources
 from typing import Any
 
 import aiohttp
 import pytest
+from yarl import URL
 
 from facilitator.engine.live import LiveSession
 from facilitator.join.room import CODE_ALPHABET, CODE_LENGTH, Limits
 from facilitator.join.room import Room as JoinRoom
-from facilitator.join.server import RoomServer
+from facilitator.join.server import HEADERS, PAGE_MODULES, RoomServer
 from facilitator.join.wall import LiveWall
 from facilitator.models import PhaseKind
 from tests.fakes import FakeClock
@@ -274,6 +276,24 @@ async def test_no_request_reaches_another_session_or_the_store(opened, room: Roo
         if "?" not in path:
             assert status == 404 and json.loads(text)["message"], path
     assert [i.text for i in other.session.ideas] == ["Another team's secret idea"]
+
+
+async def test_the_page_s_script_modules_are_served_and_nothing_else_in_the_package(opened) -> None:
+    _, server, http = opened
+    folder = resources.files("facilitator.join").joinpath("page")
+    assert sorted(PAGE_MODULES) == sorted(f.name for f in folder.iterdir() if f.name.endswith(".js"))  # exactly what ships
+    for name in PAGE_MODULES:
+        async with http.get(server.url + f"page/{name}") as answer:
+            assert answer.status == 200, name
+            assert answer.content_type == "text/javascript" and answer.headers["Content-Security-Policy"] == HEADERS["Content-Security-Policy"], name
+            assert await answer.read() == folder.joinpath(name).read_bytes(), name
+
+    base = server.url.rstrip("/")
+    for path in ("/page/../server.py", "/page/%2e%2e/server.py", "/page/..%2Fserver.py", "/page/%2E%2E%2Fpage.html",
+                 "/page/server.py", "/page/main.js.map", "/page/", "/page", "/page.js", "/page/__init__.py"):
+        async with http.get(URL(base + path, encoded=True)) as answer:  # sent as spelled: no dot segments removed
+            assert answer.status == 404 and answer.content_type == "application/json", path
+            assert json.loads(await answer.text())["message"], path
 
 
 async def test_bad_requests_get_a_plain_message(opened) -> None:

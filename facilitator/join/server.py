@@ -1,9 +1,9 @@
 """The room's web server: one page and a small JSON API, served from the app's own event loop.
 
 aiohttp runs inside the loop Textual already runs, so a phone's idea is taken on the same thread
-as a typed one, through the same journal, and answered only once it is durable. Only the page's
-three files and `/api/…` are served; every other path is a JSON 404. Every answer, errors
-included, is JSON with a `message` a person can read.
+as a typed one, through the same journal, and answered only once it is durable. Only the page
+(its HTML, its CSS and the script modules named in `PAGE_MODULES`) and `/api/…` are served; every
+other path is a JSON 404. Every answer, errors included, is JSON with a `message` a person can read.
 
     POST /api/join    {"code": "K7P2QX", "client": "…"}  -> {"token": "…", "device": "…"}
     GET  /api/state   -> the phase, the card, whether ideas or dots are taken now
@@ -42,7 +42,10 @@ HEARTBEAT_SECONDS = 15.0
 POLL_SECONDS = 1.0
 """How often an event stream looks for a change nobody announced (the clock moving a phase on)."""
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-PAGE = {"/": ("page.html", "text/html"), "/page.js": ("page.js", "text/javascript"), "/page.css": ("page.css", "text/css")}
+PAGE = {"/": ("page.html", "text/html"), "/page.css": ("page.css", "text/css")}
+PAGE_MODULES = ("main.js", "state.js", "storage.js", "net.js", "stream.js", "ideas.js", "vote.js")
+"""The page's script modules, served at `/page/<name>` from the package's `page/` folder. Only these
+names: nothing else in the package can be asked for, whatever a path spells."""
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
@@ -92,6 +95,14 @@ def _error(status: int, message: str, retry_after: float | None = None) -> web.R
     return _json(status, {"message": message}, retry_after)
 
 
+def _file(kind: str, *path: str) -> web.Response:
+    """One of the page's files, read from the package wherever it is installed (even a zip)."""
+    where = resources.files("facilitator.join")
+    for part in path:
+        where = where.joinpath(part)
+    return web.Response(body=where.read_bytes(), content_type=kind, charset="utf-8", headers=HEADERS)
+
+
 class RoomServer:
     """One opening of the room: serves until `stop`, which ends every connection and token."""
 
@@ -116,8 +127,8 @@ class RoomServer:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=self.limits.request_bytes, middlewares=[self._answers])
         app.router.add_get("/", self._page)
-        app.router.add_get("/page.js", self._page)
         app.router.add_get("/page.css", self._page)
+        app.router.add_get("/page/{name}", self._page_module)
         app.router.add_get("/J/{code}", self._page_with_code)
         app.router.add_post("/api/join", self._join)
         app.router.add_get("/api/state", self._state)
@@ -183,13 +194,18 @@ class RoomServer:
 
     async def _page(self, request: web.Request) -> web.Response:
         name, kind = PAGE[request.path]
-        body = resources.files("facilitator.join").joinpath(name).read_bytes()
-        return web.Response(body=body, content_type=kind, charset="utf-8", headers=HEADERS)
+        return _file(kind, name)
+
+    async def _page_module(self, request: web.Request) -> web.Response:
+        """One of the page's script modules; any other name is a 404 like any unknown path."""
+        name = request.match_info["name"]
+        if name not in PAGE_MODULES:
+            raise web.HTTPNotFound()
+        return _file("text/javascript", "page", name)
 
     async def _page_with_code(self, request: web.Request) -> web.Response:
         """The page, from the QR code: its path carries the code, so a scan joins at once."""
-        body = resources.files("facilitator.join").joinpath("page.html").read_bytes()
-        return web.Response(body=body, content_type="text/html", charset="utf-8", headers=HEADERS)
+        return _file("text/html", "page.html")
 
     @property
     def qr_url(self) -> str:
