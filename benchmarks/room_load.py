@@ -21,8 +21,8 @@ another (each a journal append and fsync). Sizes and paths take turns within eac
 second table sends `--one-by-one` ideas from one phone, one after another: the HTTP path's own
 cost per idea, without any queue.
 
-"Engine" is the time spent inside `LiveSession.add_sent_idea` during the burst (mostly the
-journal's fsync): the rest of the wall time is HTTP, JSON and the loop. "Listen overflows" is
+"Engine" is the time spent inside `LiveSession.add_sent_ideas` during the burst (mostly the
+journal's fsync; the ideas that arrive in one turn of the loop share one write): the rest of the wall time is HTTP, JSON and the loop. "Listen overflows" is
 the kernel's count of connections the listening socket's queue had no room for (Linux only):
 each such phone's connection is tried again after 1, then 3, then 7 s.
 
@@ -187,16 +187,16 @@ async def http_path(engine: Engine, phones: int, ideas: int, timeout: float, *, 
 
     live = engine.start()
     inside = [0.0]
-    add_sent_idea: Callable[..., Any] = live.add_sent_idea
+    add_sent_ideas: Callable[..., Any] = live.add_sent_ideas
 
     def timed_add(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
-            return add_sent_idea(*args, **kwargs)
+            return add_sent_ideas(*args, **kwargs)
         finally:
             inside[0] += time.perf_counter() - start
 
-    live.add_sent_idea = timed_add
+    live.add_sent_ideas = timed_add
     limits = Limits(ideas_per_minute=100_000, joins_per_minute=100_000, new_devices_per_minute=100_000, devices=max(phones, 60))
     server = RoomServer(LiveWall(lambda: live), host="127.0.0.1", port=0, room=JoinRoom(limits))
     await server.start()

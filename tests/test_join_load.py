@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
+import signal
 import socket
 import sys
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,14 +78,18 @@ def free_port() -> int:
 
 
 class Acks:
-    """The 201s come back so far; `enough` is set at the `KILL_AFTER`th."""
+    """The 201s come back so far; `enough` is set at the `KILL_AFTER`th, when `at_enough` runs
+    at once (the kill, sent before anything else can run: the server answers a burst in one go)."""
 
-    def __init__(self) -> None:
+    def __init__(self, at_enough: Callable[[], None] = lambda: None) -> None:
         self.count = 0
         self.enough = asyncio.Event()
+        self.at_enough = at_enough
 
     def add(self) -> None:
         self.count += 1
+        if self.count == KILL_AFTER:
+            self.at_enough()
         if self.count >= KILL_AFTER:
             self.enough.set()
 
@@ -125,8 +131,13 @@ class Phone:
         if answer.status == 201 and acks is not None:
             acks.add()
 
-    async def send_all(self, acks: Acks | None = None) -> None:
-        """All of this phone's ideas at once, each with its own key."""
+    async def send_all(self, acks: Acks | None = None, *, one_by_one: bool = False) -> None:
+        """All of this phone's ideas at once, each with its own key; or one after another, each
+        sent when the one before was answered (as a person types them)."""
+        if one_by_one:
+            for idea in range(IDEAS_EACH):
+                await self.send(idea, acks)
+            return
         await asyncio.gather(*(self.send(idea, acks) for idea in range(IDEAS_EACH)))
 
     async def close(self) -> None:
@@ -218,18 +229,20 @@ def _join_shown(screen: VirtualScreen) -> re.Match[str] | None:
 
 
 async def _flood_then_kill(app: PtyProcess, url: str, code: str, sources: list[str]) -> list[Phone]:
-    """40 phones send 10 ideas each at once; after the 100th 201 the program is SIGKILLed, and
+    """40 phones send 10 ideas each, all at once; after the 100th 201 the program is SIGKILLed, and
     the requests still in flight fail as they would on a phone."""
     phones = await _phones(url, code, sources)
     try:
-        acks = Acks()
-        flood = asyncio.gather(*(phone.send_all(acks) for phone in phones))
+        acks = Acks(lambda: os.killpg(app.process.pid, signal.SIGKILL))  # SIGKILL to its process group: no handler runs
+        # Each phone sends its next idea when the last was answered: at the kill, ideas are still
+        # to come whatever the speed of the server (which answers a whole burst in one write).
+        flood = asyncio.gather(*(phone.send_all(acks, one_by_one=True) for phone in phones))
         enough = asyncio.ensure_future(acks.enough.wait())
         either: list[asyncio.Future[Any]] = [flood, enough]
         await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
         enough.cancel()
         assert acks.enough.is_set(), f"the flood ended with only {acks.count} ideas acknowledged: {_statuses(phones)}"
-        await asyncio.to_thread(app.kill)  # SIGKILL to its process group: no handler runs
+        await asyncio.to_thread(app.kill)  # reaped (the signal went at the KILL_AFTERth answer)
         await flood
     finally:
         for phone in phones:

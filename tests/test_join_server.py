@@ -59,6 +59,19 @@ class Phone:
         return await self.call("POST", "/api/ideas", body)
 
 
+def journal_writes(live: LiveSession) -> list[int]:
+    """From now on, how many events each write to the session's journal carries."""
+    writes: list[int] = []
+    append = live.journal.append
+
+    def counted(*events: Any, durable: bool = True) -> None:
+        writes.append(len(events))
+        append(*events, durable=durable)
+
+    live.journal.append = counted  # type: ignore[method-assign]
+    return writes
+
+
 @pytest.fixture
 async def opened(room: Room, clock: FakeClock) -> AsyncIterator[tuple[LiveSession, RoomServer, aiohttp.ClientSession]]:
     live = room.start()
@@ -487,14 +500,7 @@ async def test_a_phone_idea_deleted_at_the_wall_is_hidden_so_a_resend_does_not_b
     phone = Phone(http, server)
     await phone.join(client="a-phone-000001")
     _, idea, _ = await phone.send("An idea the room did not want", key="unwanted-key-01")
-    appends: list[int] = []
-    append = live.journal.append
-
-    def counted(*events: Any, durable: bool = True) -> None:
-        appends.append(len(events))
-        append(*events, durable=durable)
-
-    live.journal.append = counted  # type: ignore[method-assign]
+    appends = journal_writes(live)
     live.delete_idea(idea["id"])  # Ctrl+X: for a phone's idea, the same as F8
     resent = await phone.send("An idea the room did not want", key="unwanted-key-01")
     live.undo()
@@ -519,3 +525,25 @@ def test_opening_the_room_raises_a_low_limit_on_open_files() -> None:
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, before)
     assert raised > 256
+
+
+def test_ideas_that_arrive_together_are_journaled_in_one_write_each_answered_on_its_own(live: LiveSession) -> None:
+    from facilitator.engine.ideas import SentIdea
+
+    live.block_device("p-blocked")
+    appends = journal_writes(live)
+    answers = live.add_sent_ideas([
+        SentIdea("Quote at stand-up", "p-ana", "key-ana-000001", "Ana"),
+        SentIdea("Quote at stand-up", "p-ana", "key-ana-000001", "Ana"),  # the same idea, sent twice in one turn
+        SentIdea("spam", "p-blocked", "key-spam-00001"),
+        SentIdea("   ", "p-ben", "key-ben-000001"),
+        SentIdea("Shadow \x1b[31msupport", "p-ben", "key-ben-000002", "Ben"),
+    ])  # fmt: skip
+
+    assert appends == [2]  # the two new ideas, in one write
+    (first, new_first), (again, new_again) = answers[0], answers[1]  # type: ignore[misc]
+    assert new_first and not new_again and first == again
+    assert isinstance(answers[2], ValueError) and "blocked" in str(answers[2])
+    assert isinstance(answers[3], ValueError) and "empty" in str(answers[3])
+    assert answers[4][0].text == "Shadow support"  # type: ignore[index]  # as stored, through the gate
+    assert [i.key for i in live.session.ideas] == ["key-ana-000001", "key-ben-000002"]

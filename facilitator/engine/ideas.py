@@ -7,10 +7,22 @@ a phase ending nor a crash loses what was typed or chosen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NamedTuple
+
 from facilitator.engine import events
 from facilitator.engine.names import fold, known_as, split_author
 from facilitator.engine.steps import Steps
 from facilitator.models import Draft, Idea, Round
+
+
+class SentIdea(NamedTuple):
+    """An idea as a phone sent it: its text, the phone, the phone's key for it, and a name."""
+
+    text: str
+    device: str
+    key: str
+    name: str | None = None
 
 
 class IdeaSteps(Steps):
@@ -75,27 +87,44 @@ class IdeaSteps(Steps):
         Returns the idea, and whether it is new. Raises `ValueError` with a plain reason when
         the phone is blocked, no round is on, or the text is empty.
         """
-        known = self.sent_idea(key)
-        if known is not None:
-            return known, False
-        if device in self.session.blocked_devices:
-            raise ValueError("the facilitator has blocked this phone")
-        if self.current_round is None:
-            raise ValueError("ideas are taken while a round is on")
-        body = " ".join(text.split())
-        if not body:
-            raise ValueError("the idea is empty")
-        idea = Idea(
-            text=body,
-            author=None if self.session.anonymous else (" ".join((name or "").split()) or None),
-            round=self._round_index,
-            prompt=self._current_prompt(),
-            created=self.clock.now(),
-            device=device,
-            key=key,
-        )
-        self._record(events.put("idea", idea))  # not the facilitator's to undo
-        return self.idea(idea.id), True
+        [taken] = self.add_sent_ideas([SentIdea(text, device, key, name)])
+        if isinstance(taken, ValueError):
+            raise taken
+        return taken
+
+    def add_sent_ideas(self, sent: Sequence[SentIdea]) -> list[tuple[Idea, bool] | ValueError]:
+        """Ideas that phones sent at about the same moment, the new ones journaled in one write
+        (one fsync, however many phones sent at once), each answered as `add_sent_idea` would:
+        the idea and whether it is new, or why it is not taken."""
+        answers: list[tuple[Idea, bool] | ValueError] = []
+        new: dict[str, Idea] = {}
+        for one in sent:
+            known = new.get(one.key) or self.sent_idea(one.key)
+            if known is not None:
+                answers.append((known, False))
+            elif one.device in self.session.blocked_devices:
+                answers.append(ValueError("the facilitator has blocked this phone"))
+            elif self.current_round is None:
+                answers.append(ValueError("ideas are taken while a round is on"))
+            elif not (body := " ".join(one.text.split())):
+                answers.append(ValueError("the idea is empty"))
+            else:
+                idea = Idea(
+                    text=body,
+                    author=None if self.session.anonymous else (" ".join((one.name or "").split()) or None),
+                    round=self._round_index,
+                    prompt=self._current_prompt(),
+                    created=self.clock.now(),
+                    device=one.device,
+                    key=one.key,
+                )
+                new[one.key] = idea
+                answers.append((idea, True))
+        if new:
+            first, *rest = (events.put("idea", idea) for idea in new.values())
+            self._record(first, also=rest)  # not the facilitator's to undo
+        taken = {idea.key: idea for idea in self.session.ideas if idea.key in new}  # as stored, through the gate
+        return [(taken[a[0].key or ""], a[1]) if isinstance(a, tuple) and a[1] else a for a in answers]
 
     def hide_idea(self, idea_id: str) -> None:
         """Take an idea off the wall (kept, so its phone cannot send it again as new)."""

@@ -29,6 +29,7 @@ from typing import Any
 
 from aiohttp import web
 
+from facilitator.engine.ideas import SentIdea
 from facilitator.join.room import Device, Limits, Refused, Room
 from facilitator.join.wall import LiveWall, NotNow
 
@@ -117,6 +118,8 @@ class RoomServer:
         self._tick = asyncio.Event()
         self._stopping = asyncio.Event()
         self._streams: dict[str, list[asyncio.Event]] = {}
+        self._arriving: list[tuple[SentIdea, asyncio.Future[tuple[dict[str, Any], bool]]]] = []
+        """Ideas sent in this turn of the loop, journaled together when it ends."""
         """Each phone's open event streams, oldest first: setting one's event ends it."""
 
     @property
@@ -316,12 +319,36 @@ class RoomServer:
             raise Refused(413, f"a name is at most {NAME_CHARS} characters")
         self.room.take_idea(device)
         try:
-            idea, new = self.wall.send_idea(device.id, text, name, key)
+            idea, new = await self._journaled(SentIdea(text, device.id, key, name))
         except NotNow:
             device.sent.pop()  # not taken, so not counted against the phone's minute
             raise
         self.poke()
         return self._taken(idea, new=new)
+
+    def _journaled(self, sent: SentIdea) -> asyncio.Future[tuple[dict[str, Any], bool]]:
+        """The idea's answer, once it is taken together with the ideas other phones sent in the
+        same turn of the loop: one journal write (one fsync) for a roomful sending at once."""
+        answer: asyncio.Future[tuple[dict[str, Any], bool]] = asyncio.get_running_loop().create_future()
+        self._arriving.append((sent, answer))
+        if len(self._arriving) == 1:
+            asyncio.get_running_loop().call_soon(self._take_arrived)
+        return answer
+
+    def _take_arrived(self) -> None:
+        arrived, self._arriving = self._arriving, []
+        answers: list[tuple[dict[str, Any], bool] | BaseException]
+        try:
+            answers = list(self.wall.send_ideas([sent for sent, _ in arrived]))
+        except Exception as exc:  # every phone of the turn hears it failed, and sends again
+            answers = [exc] * len(arrived)
+        for (_, future), answer in zip(arrived, answers, strict=True):
+            if future.done():  # the phone gave up waiting
+                continue
+            if isinstance(answer, BaseException):
+                future.set_exception(answer)
+            else:
+                future.set_result(answer)
 
     def _taken(self, idea: dict[str, Any], *, new: bool) -> web.Response:
         """201 once the idea is in the journal; while the disk refuses, 503 and the phone retries."""

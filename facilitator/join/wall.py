@@ -7,9 +7,10 @@ the card, the phase, the ideas it sent itself and the targets it may put dots on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from facilitator.engine.ideas import SentIdea
 from facilitator.models import Idea, PhaseKind, PromptKind
 from facilitator.vocabulary import KIND_LABELS, ROUND_PHASES
 
@@ -87,14 +88,24 @@ class LiveWall:
 
     def send_idea(self, device: str, text: str, name: str | None, key: str) -> tuple[dict[str, Any], bool]:
         """Take an idea from a phone; returns it as the phone sees it, and whether it is new."""
-        live = self._session()
-        try:
-            idea, new = live.add_sent_idea(text, device=device, key=key, name=name)
-        except ValueError as exc:
-            raise NotNow(str(exc)) from None
-        if new:
+        [answer] = self.send_ideas([SentIdea(text, device, key, name)])
+        if isinstance(answer, NotNow):
+            raise answer
+        return answer
+
+    def send_ideas(self, sent: Sequence[SentIdea]) -> list[tuple[dict[str, Any], bool] | NotNow]:
+        """Ideas from phones that arrived together, taken in one journal write; each answered
+        as `send_idea` would, or with why it was not taken."""
+        live = self._live()
+        if live is None or live.is_closed:
+            return [NotNow("the session has ended") for _ in sent]
+        answers: list[tuple[dict[str, Any], bool] | NotNow] = [
+            NotNow(str(taken)) if isinstance(taken, ValueError) else (self._seen(live, taken[0]), taken[1])
+            for taken in live.add_sent_ideas(sent)
+        ]
+        if any(isinstance(a, tuple) and a[1] for a in answers):
             self.changed()
-        return self._seen(live, idea), new
+        return answers
 
     def known_idea(self, key: str) -> dict[str, Any] | None:
         """An idea already taken under `key` (a phone sending again), as the phone sees it, with
