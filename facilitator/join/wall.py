@@ -86,16 +86,9 @@ class LiveWall:
             state["targets"] = [{"id": t.id, "label": t.label, "mine": mine.get(t.id, 0)} for t in live.targets()]
         return state
 
-    def send_idea(self, device: str, text: str, name: str | None, key: str) -> tuple[dict[str, Any], bool]:
-        """Take an idea from a phone; returns it as the phone sees it, and whether it is new."""
-        [answer] = self.send_ideas([SentIdea(text, device, key, name)])
-        if isinstance(answer, NotNow):
-            raise answer
-        return answer
-
     def send_ideas(self, sent: Sequence[SentIdea]) -> list[tuple[dict[str, Any], bool] | NotNow]:
         """Ideas from phones that arrived together, taken in one journal write; each answered
-        as `send_idea` would, or with why it was not taken."""
+        with the idea as the phone sees it and whether it is new, or with why it was not taken."""
         live = self._live()
         if live is None or live.is_closed:
             return [NotNow("the session has ended") for _ in sent]

@@ -94,9 +94,6 @@ class CheckOutModal(KeepOrCancel[tuple[list[int], date | None] | None]):
             return
         self.dismiss((scores, when))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 def field_error(name: str, raw: str, action: Action) -> tuple[Action | None, str | None]:
     """The action with one field changed, or the one-line reason the value cannot be used."""

@@ -115,9 +115,6 @@ class ReflectModal(KeepOrCancel[tuple[bool | None, str, str, str] | None]):
         what, so_what, now_what = (self.query_one(f"#{name}", Input).value for name in ("what", "so-what", "now-what"))
         self.dismiss((met, what, so_what, now_what))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 def parse_due(raw: str) -> date | None:
     return date.fromisoformat(raw) if raw else None
