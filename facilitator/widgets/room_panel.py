@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
-from facilitator.join.qr import qr_rows
 from facilitator.text import clean
 
 # A scanner needs dark modules on a light ground, whatever the theme: pure black on pure white,
@@ -38,6 +37,8 @@ def phones_joined(devices: int) -> str:
 
 def qr_text(url: str, *, large: bool = False) -> Text:
     """The QR code of `url`, one line per row, black on white; never to be wrapped."""
+    from facilitator.join.qr import qr_rows  # segno loads when a room opens, not with every session
+
     return Text("\n".join(qr_rows(url, large=large)), style=QR_STYLE, no_wrap=True, overflow="crop", end="")
 
 
